@@ -1,0 +1,156 @@
+"""The ledger: every kilogram and rupiah of a month, booked from both sides.
+
+Household-side flows are arrays (per simulated household, IDR/month); buyer-, firm- and
+government-side flows come from the processors' books and the traders' purchases. The
+residuals compare the two sides and the change of each stock (household savings, processor
+cash and input stocks) with the flows booked against it; they are ~0 when the model is
+consistent, and every step reports them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from valuechain.model import ValueChainModel
+
+__all__ = ["Ledger"]
+
+_HOUSEHOLD_FLOWS = (
+    "farm_wage_earned",  # hired farm work, received
+    "farm_wage_paid",  # hired farm work, paid by farmers
+    "farm_inputs",  # purchased farm inputs (leave the district)
+    "informal",  # informal earnings
+    "wages",  # processing wages
+    "dividends",  # cooperative dividends
+    "transfers",  # social transfers
+    "other",  # other income (small trade, remittances)
+    "health_cost",  # out-of-pocket health spending
+    "interest",  # interest on debt (leaves the district)
+)
+
+
+class Ledger:
+    """Flows of the current month and stocks at its start."""
+
+    def __init__(self, n_districts: int, n_commodities: int):
+        self.n_districts = n_districts
+        self.n_commodities = n_commodities
+        self._n = 0
+        self.paid_by_traders = np.zeros(n_districts)
+
+    def start_month(self, model: ValueChainModel) -> None:
+        """Snapshot stocks and zero the month's flows."""
+        hh = model.households
+        if self._n != hh.n:
+            self._n = hh.n
+            for name in _HOUSEHOLD_FLOWS:
+                setattr(self, name, np.zeros(hh.n))
+            self.was_extreme_poor = np.zeros(hh.n, dtype=bool)
+        else:
+            for name in _HOUSEHOLD_FLOWS:
+                getattr(self, name).fill(0.0)
+        self.paid_by_traders[:] = 0.0
+        self.savings_start = np.array(
+            [float(np.dot(hh.weight[s], hh.savings_idr[s])) for s in hh.district_slices]
+        )
+        self.cash_start = {p.index: p.cash_idr for p in model.processors}
+        self.stock_start = {p.index: p.stock_kg for p in model.processors}
+        self.stock_value_start = {p.index: p.stock_value_idr for p in model.processors}
+
+    # ---------------------------------------------------------------- residuals
+    def mass_residual(self, model: ValueChainModel, k: int) -> float:
+        """kg unaccounted in district ``k`` this month, summed over commodities.
+
+        harvest = bought by processors from farmers + bought by traders;
+        bought by traders = resold to processors + exported raw;
+        processor stock change = bought - processed (each plant).
+        """
+        m = model._month
+        firms = [p for p in model.processors if p.district == k]
+        total = 0.0
+        for j in range(self.n_commodities):
+            mine = [p for p in firms if p.commodity == j]
+            direct = sum(p.books.bought_direct_kg for p in mine)
+            resold = sum(p.books.bought_trader_kg for p in mine)
+            total += abs(m.sold_kg[(k, j)] - direct - m.trader_kg[(k, j)])
+            total += abs(m.trader_kg[(k, j)] - resold - m.exported_kg[(k, j)])
+        for p in firms:
+            b = p.books
+            change = p.stock_kg - self.stock_start.get(p.index, 0.0)
+            total += abs(change - (b.bought_direct_kg + b.bought_trader_kg - b.processed_kg))
+        return total
+
+    def money_residual(self, model: ValueChainModel, k: int) -> float:
+        """IDR unaccounted in district ``k`` this month (sum of absolute mismatches).
+
+        Each payment between agents is compared as paid and as received (farm sales, wages,
+        dividends, hired farm work, transfers); household savings and processor cash must
+        change by exactly the net flows booked against them.
+        """
+        hh = model.households
+        s = hh.district_slices[k]
+        w = hh.weight[s]
+        firms = [p for p in model.processors if p.district == k]
+        books = [p.books for p in firms]
+
+        def hh_sum(a: np.ndarray) -> float:
+            return float(np.dot(w, a[s]))
+
+        paid_for_farm = sum(b.paid_direct_idr for b in books) + self.paid_by_traders[k]
+        r = abs(hh_sum(hh.farm_revenue_idr) - paid_for_farm)
+        r += abs(hh_sum(self.wages) - sum(b.wage_bill_idr for b in books))
+        r += abs(hh_sum(self.dividends) - sum(b.dividends_idr for b in books))
+        r += abs(hh_sum(self.farm_wage_paid) - hh_sum(self.farm_wage_earned))
+        tr = model.scenario.transfers
+        granted = float(np.dot(w, hh.enrolled[s])) * (tr.amount_idr_per_month if tr.enabled else 0)
+        r += abs(hh_sum(self.transfers) - granted)
+        net = (
+            hh_sum(hh.income_idr)
+            - hh_sum(self.health_cost)
+            - hh_sum(self.interest)
+            - hh_sum(hh.consumption_idr)
+        )
+        income = (
+            hh_sum(hh.farm_revenue_idr)
+            - hh_sum(self.farm_inputs)
+            - hh_sum(self.farm_wage_paid)
+            + hh_sum(self.farm_wage_earned)
+            + hh_sum(self.wages)
+            + hh_sum(self.informal)
+            + hh_sum(self.other)
+            + hh_sum(self.transfers)
+            + hh_sum(self.dividends)
+        )
+        r += abs(hh_sum(hh.income_idr) - income)
+        r += abs(float(np.dot(w, hh.savings_idr[s])) - self.savings_start[k] - net)
+        for p in firms:
+            b = p.books
+            flows = (
+                b.revenue_idr
+                + b.subsidy_idr
+                - b.paid_direct_idr
+                - b.paid_trader_idr
+                - b.wage_bill_idr
+                - b.variable_cost_idr
+                - b.fixed_cost_idr
+                - b.dividends_idr
+            )
+            r += abs(p.cash_idr - self.cash_start.get(p.index, p.spec.initial_cash_idr) - flows)
+            # stock valued at cost: value bought - value processed = change of stock value
+            value_change = p.stock_value_idr - self.stock_value_start.get(p.index, 0.0)
+            r += abs(value_change - (b.paid_direct_idr + b.paid_trader_idr - b.input_cost_idr))
+        return r
+
+    def fiscal_cost(self, model: ValueChainModel, k: int) -> float:
+        """Government spending in district ``k`` this month: transfers, operating subsidies,
+        and the capital cost of public and cooperative plants in their opening month."""
+        hh = model.households
+        s = hh.district_slices[k]
+        spend = float(np.dot(hh.weight[s], self.transfers[s]))
+        for p in model.processors:
+            if p.district == k:
+                spend += p.books.subsidy_idr + p.books.capex_public_idr
+        return spend

@@ -1,0 +1,202 @@
+"""Per-step indicator rows (each district and ``all``) and run summaries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from valuechain.metrics import COMMODITY_SUMMARY, SUMMARY, fgt, weighted_gini
+
+if TYPE_CHECKING:
+    from valuechain.model import ValueChainModel
+
+__all__ = ["district_rows", "summarise"]
+
+# sums that add up across districts; rates are formed from them afterwards
+_SUMS = (
+    "persons",
+    "poor190",
+    "gap190",
+    "sev190",
+    "poor215",
+    "poor_nat",
+    "consumption",
+    "exits",
+    "entries",
+    "sustained_exits",
+    "processing_jobs",
+    "processing_jobs_poor",
+    "farm_labour",
+    "idle",
+    "labour_force",
+    "transfer_recipients",
+    "fiscal_cost",
+    "processor_profit",
+    "processors_active",
+    "local_value_added",
+    "mass_balance_residual",
+    "money_balance_residual",
+)
+
+
+def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
+    hh = model.households
+    led = model.ledger
+    pov = model.scenario.poverty
+    s = hh.district_slices[k]
+    w = hh.weight[s]
+    persons = w * hh.size[s]
+    pc = hh.consumption_idr[s] / hh.size[s]
+    total = float(persons.sum())
+    h190, g190, s190 = fgt(pc, persons, pov.extreme_190_idr_per_person_month)
+    now = hh.is_extreme_poor[s]
+    was = led.was_extreme_poor[s]
+    sustained = hh.ever_extreme_poor[s] & (hh.months_out_run[s] >= pov.sustained_exit_months)
+    has_job = hh.job_firm[s] >= 0
+    firms = [p for p in model.processors if p.district == k]
+    m = model._month
+    return {
+        "persons": total,
+        "poor190": h190 * total,
+        "gap190": g190 * total,
+        "sev190": s190 * total,
+        "poor215": float(persons[pc < pov.extreme_215_idr_per_person_month].sum()),
+        "poor_nat": float(persons[pc < pov.national_idr_per_person_month].sum()),
+        "consumption": float(np.dot(persons, pc)),
+        "exits": float(persons[was & ~now].sum()),
+        "entries": float(persons[~was & now].sum()),
+        "sustained_exits": float(persons[sustained].sum()),
+        "processing_jobs": float(w[has_job].sum()),
+        "processing_jobs_poor": float(w[has_job & hh.poor_at_start[s]].sum()),
+        "farm_labour": m.farm_worker_months.get(k, 0.0),
+        "idle": m.idle_worker_months.get(k, 0.0),
+        "labour_force": float(np.dot(w, hh.n_adults[s])),
+        "transfer_recipients": float(w[hh.enrolled[s]].sum()),
+        "fiscal_cost": led.fiscal_cost(model, k),
+        "processor_profit": sum(p.books.profit_idr for p in firms),
+        "processors_active": float(sum(p.operating(model.t) for p in firms)),
+        "local_value_added": sum(
+            p.books.revenue_idr
+            - p.books.paid_direct_idr
+            - p.books.paid_trader_idr
+            - p.books.variable_cost_idr
+            for p in firms
+        ),
+        "mass_balance_residual": led.mass_residual(model, k),
+        "money_balance_residual": led.money_residual(model, k),
+    }
+
+
+def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, float, float]]:
+    """Per commodity: (harvest kg, farm revenue IDR, bought by local processors kg)."""
+    out = {}
+    m = model._month
+    for j, c in enumerate(model.commodities):
+        harvest_kg = m.sold_kg.get((k, j), 0.0)
+        firms = [p for p in model.processors if p.district == k and p.commodity == j]
+        direct_idr = sum(p.books.paid_direct_idr for p in firms)
+        local_kg = sum(p.books.bought_direct_kg + p.books.bought_trader_kg for p in firms)
+        trader_idr = m.trader_kg.get((k, j), 0.0) * m.trader_price[(k, j)]
+        out[c] = (harvest_kg, direct_idr + trader_idr, local_kg, m.trader_price[(k, j)])
+    return out
+
+
+def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float) -> dict:
+    persons = sums["persons"]
+    row = {
+        "step": model.t,
+        "date": model.date,
+        "district": name,
+        "extreme_poverty_rate": sums["poor190"] / persons,
+        "extreme_poverty_rate_215": sums["poor215"] / persons,
+        "poverty_rate": sums["poor_nat"] / persons,
+        "poverty_gap": sums["gap190"] / persons,
+        "poverty_severity": sums["sev190"] / persons,
+        "exits": sums["exits"],
+        "entries": sums["entries"],
+        "sustained_exits": sums["sustained_exits"],
+        "processing_jobs": sums["processing_jobs"],
+        "processing_jobs_poor": sums["processing_jobs_poor"],
+        "farm_labour": sums["farm_labour"],
+        "unemployment_rate": sums["idle"] / sums["labour_force"] if sums["labour_force"] else 0.0,
+        "mean_consumption_pc": sums["consumption"] / persons,
+        "gini": gini,
+        "transfer_recipients": sums["transfer_recipients"],
+        "fiscal_cost": sums["fiscal_cost"],
+        "processor_profit": sums["processor_profit"],
+        "processors_active": sums["processors_active"],
+        "local_value_added": sums["local_value_added"],
+    }
+    for c, (kg, revenue, local_kg, trader_price) in comm.items():
+        ref = model.reference_farm_price(c)
+        price = revenue / kg if kg > 0 else trader_price
+        row[f"farmgate_price_{c}"] = price
+        row[f"farmgate_share_{c}"] = price / ref
+        row[f"reference_price_{c}"] = ref
+        row[f"harvest_{c}"] = kg
+        row[f"local_processing_share_{c}"] = local_kg / kg if kg > 0 else np.nan
+    row["mass_balance_residual"] = sums["mass_balance_residual"]
+    row["money_balance_residual"] = sums["money_balance_residual"]
+    return row
+
+
+def district_rows(model: ValueChainModel) -> list[dict]:
+    """Indicator rows for every district and for ``all`` (totals) at the current step."""
+    hh = model.households
+    pc = hh.consumption_idr / hh.size
+    persons = hh.weight * hh.size
+    rows = []
+    all_sums = dict.fromkeys(_SUMS, 0.0)
+    all_comm: dict[str, list[float]] = {}
+    for k, name in enumerate(model.district_names):
+        s = hh.district_slices[k]
+        sums = _district_sums(model, k)
+        comm = _commodity_sums(model, k)
+        gini = weighted_gini(pc[s], persons[s])
+        rows.append(_row(model, name, sums, comm, gini))
+        for key in _SUMS:
+            all_sums[key] += sums[key]
+        for c, (kg, rev, local, tp) in comm.items():
+            acc = all_comm.setdefault(c, [0.0, 0.0, 0.0, 0.0, 0.0])
+            acc[0] += kg
+            acc[1] += rev
+            acc[2] += local
+            acc[3] += tp * sums["persons"]
+            acc[4] += sums["persons"]
+    if len(rows) == 1:
+        total = dict(rows[0])
+        total["district"] = "all"
+    else:
+        comm_all = {c: (a[0], a[1], a[2], a[3] / a[4]) for c, a in all_comm.items()}
+        total = _row(model, "all", all_sums, comm_all, weighted_gini(pc, persons))
+    rows.append(total)
+    return rows
+
+
+def _aggregate(series: pd.Series, how: str, weights: pd.Series | None = None) -> float:
+    if how == "first":
+        return float(series.iloc[0])
+    if how == "last":
+        return float(series.iloc[-1])
+    if how == "sum":
+        return float(series.sum())
+    if how == "max_abs":
+        return float(series.abs().max())
+    if how == "mean_last12":
+        return float(series.iloc[-12:].mean())
+    if how == "run":  # harvest-weighted over the run
+        ok = series.notna() & (weights > 0)
+        return float((series[ok] * weights[ok]).sum() / weights[ok].sum()) if ok.any() else np.nan
+    raise ValueError(f"unknown aggregation {how!r}")
+
+
+def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[str, float]:
+    """Summary indicators of one run from its ``district == "all"`` rows."""
+    tot = timeseries[timeseries["district"] == "all"].sort_values("step")
+    out = {name: _aggregate(tot[col], how) for name, (col, how, _) in SUMMARY.items()}
+    for c in commodities:
+        for name, (col, how, _) in COMMODITY_SUMMARY.items():
+            out[name.format(c=c)] = _aggregate(tot[col.format(c=c)], how, tot.get(f"harvest_{c}"))
+    return out

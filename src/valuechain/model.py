@@ -1,0 +1,630 @@
+"""ValueChainModel: a district economy of farm households, traders and processors, by month.
+
+``step()`` is the table of contents: it lists the monthly phases in order. Each phase is a
+method whose docstring names its ODD section and states its equations and units. Households
+live in numpy arrays (:mod:`valuechain.households`); processors are Mesa agents
+(:mod:`valuechain.firms`); markets are functions on arrays (:mod:`valuechain.markets`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from valuechain import markets
+from valuechain.accounts import Ledger
+from valuechain.firms import Processor
+from valuechain.households import (
+    consume,
+    farm_and_informal_work,
+    generate_population,
+    harvest,
+    mean_one_lognormal,
+    update_spells,
+)
+from valuechain.params import Chain, ProcessorSpec, Scenario
+from valuechain.rng import Streams
+
+__all__ = ["ValueChainModel"]
+
+
+@dataclass
+class _Prices:
+    """Reference-price state of one chain (log prices per stage)."""
+
+    chain: Chain
+    stages: list[str]
+    farm: int
+    log_price: np.ndarray
+    log_mean: np.ndarray
+    kappa: np.ndarray
+    sigma: np.ndarray
+    drift: np.ndarray
+
+    def price(self, stage: str) -> float:
+        return float(np.exp(self.log_price[self.stages.index(stage)]))
+
+
+@dataclass
+class _Month:
+    """Scratch of one month: draws and flows shared between phases (reset every step)."""
+
+    weather: dict[tuple[int, int], float] = field(default_factory=dict)
+    health_u: dict[int, np.ndarray] = field(default_factory=dict)
+    labour_u: dict[int, np.ndarray] = field(default_factory=dict)
+    market_offset: dict[int, int] = field(default_factory=dict)
+    trader_price: dict[tuple[int, int], float] = field(default_factory=dict)
+    farm_worker_months: dict[int, float] = field(default_factory=dict)
+    idle_worker_months: dict[int, float] = field(default_factory=dict)
+    trader_kg: dict[tuple[int, int], float] = field(default_factory=dict)
+    exported_kg: dict[tuple[int, int], float] = field(default_factory=dict)
+    sold_kg: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+class ValueChainModel(mesa.Model):
+    """The model: build from a validated :class:`~valuechain.params.Scenario` and a seed.
+
+    Args:
+        scenario: a validated scenario (see :func:`valuechain.load_scenario`).
+        seed: the run seed; every random stream derives from it and a stable name.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None):
+        seed = scenario.seed if seed is None else int(seed)
+        super().__init__(seed=seed)
+        self.scenario = scenario
+        self.seed = seed
+        self.streams = Streams(seed)
+        self.t = 0
+        self.district_names = list(scenario.districts)
+        self.commodities = tuple(scenario.commodities)
+        self.households = generate_population(scenario, self.streams.stream("population"))
+        self._prices = {c: self._init_prices(scenario.chains[c]) for c in self.commodities}
+        self.processors: list[Processor] = []
+        for k, (dname, d) in enumerate(scenario.districts.items()):
+            for pname, spec in d.processors.items():
+                self._add_processor(f"{dname}/{pname}", k, spec)
+        self._entrants = dict.fromkeys(range(len(self.district_names)), 0)
+        self._market_queue = [
+            s.start + np.argsort(self.households.market_rank[s], kind="stable")
+            for s in self.households.district_slices
+        ]
+        self._init_households()
+        self.ledger = Ledger(len(self.district_names), len(self.commodities))
+        self._month = _Month()
+        self._records: list[dict] = []
+
+    # ================================================================== the schedule
+    def step(self) -> None:
+        """One month. The order below is the model's schedule (docs/ODD.md, section 3)."""
+        self._month = _Month()
+        self.ledger.start_month(self)
+        self.exogenous_shocks()  # 1 prices, weather, household shocks
+        self.production()  # 2 harvest
+        self.labour_market()  # 3 plans, vacancies, hiring; farm and informal work
+        self.selling()  # 4 farmers to cooperatives, processors, traders
+        self.processing()  # 5 process, sell output, wages, profit, dividends
+        self.policies()  # 6 registry and transfers
+        self.household_budgets()  # 7 income, consumption, savings, poverty spells
+        self.firm_dynamics()  # 8 exits and entries
+        self.record_metrics()  # 9 indicators and accounting residuals
+        self.t += 1
+
+    def run(self, months: int | None = None) -> ValueChainModel:
+        """Step until ``months`` months have been simulated (default: the scenario's)."""
+        end = self.scenario.months if months is None else months
+        while self.t < end:
+            self.step()
+        return self
+
+    # ================================================================== setup
+    def _init_prices(self, chain: Chain) -> _Prices:
+        stages = list(chain.stages)
+        p0 = np.log([chain.stages[s].price_idr_per_kg for s in stages])
+        return _Prices(
+            chain=chain,
+            stages=stages,
+            farm=stages.index(chain.farm_stage),
+            log_price=p0.copy(),
+            log_mean=p0.copy(),
+            kappa=np.array([chain.stages[s].mean_reversion_month for s in stages]),
+            sigma=np.array([chain.stages[s].volatility_month for s in stages]),
+            drift=np.array([chain.stages[s].drift_month for s in stages]),
+        )
+
+    def _add_processor(self, name: str, district: int, spec: ProcessorSpec) -> Processor:
+        chain = self.scenario.chains[spec.commodity]
+        p = Processor(
+            self,
+            name=name,
+            index=len(self.processors),
+            district=district,
+            commodity=self.commodities.index(spec.commodity),
+            spec=spec,
+            process=chain.processes[spec.process],
+        )
+        self.processors.append(p)
+        return p
+
+    def _init_households(self) -> None:
+        """Initial permanent income, savings, insurance and cooperative membership (ODD 5)."""
+        hh = self.households
+        sc = self.scenario
+        rng = self.streams.stream("population")
+        perm = hh.other_income_idr.copy()
+        for k, (_, d) in enumerate(sc.districts.items()):
+            s = hh.district_slices[k]
+            lab = d.labour
+            perm[s] += hh.n_adults[s] * lab.p_informal_work * lab.informal_income_idr_per_month
+            for j, c in enumerate(self.commodities):
+                ch = sc.chains[c]
+                net = (1 - ch.trader_margin_max) * (1 - ch.farm_cost_share)
+                value = ch.yield_kg_per_ha_year / 12 * ch.stages[ch.farm_stage].price_idr_per_kg
+                perm[s] += hh.land_ha[s, j] * value * net
+        hh.permanent_income_idr[:] = perm
+        hh.savings_idr[:] = perm * sc.households.buffer_target_months * rng.uniform(0, 2, hh.n)
+        hh.consumption_idr[:] = perm
+        for k, dname in enumerate(self.district_names):
+            s = hh.district_slices[k]
+            u = self.streams.stream(f"health/{dname}").random(hh.n_adults[s].size)
+            hh.has_insurance[s] = u < sc.health.share_covered
+        for p in self.processors:
+            if p.spec.member_share <= 0:
+                continue
+            s = hh.district_slices[p.district]
+            u = self.streams.stream(f"membership/{p.name}").random(s.stop - s.start)
+            grows = hh.land_ha[s, p.commodity] > 0
+            join = grows & (u < p.spec.member_share) & (hh.coop[s] < 0)
+            hh.coop[s][join] = p.index
+
+    # ================================================================== phases
+    def exogenous_shocks(self) -> None:
+        """Phase 1 (ODD 7.1): reference prices move; weather, income and health draws.
+
+        Every draw is taken every month for every household from its named stream, whether
+        or not it is used, so that scenarios stay aligned (common random numbers).
+        """
+        for c, pr in self._prices.items():
+            for shock in self.scenario.shocks:
+                if shock.commodity == c and shock.month == self.t:
+                    idx = [pr.stages.index(s) for s in (shock.stages or pr.stages)]
+                    pr.log_price[idx] += math.log(shock.factor)
+                    if shock.persistent:
+                        pr.log_mean[idx] += math.log(shock.factor)
+            rng = self.streams.stream(f"prices/{c}")
+            z_common = float(rng.standard_normal())
+            z_stage = rng.standard_normal(len(pr.stages))
+            pr.log_mean += pr.drift
+            pr.log_price = markets.step_log_prices(
+                pr.log_price,
+                pr.log_mean,
+                pr.kappa,
+                pr.sigma,
+                pr.chain.price_correlation,
+                z_common,
+                z_stage,
+            )
+        hh = self.households
+        m = self._month
+        for k, dname in enumerate(self.district_names):
+            n = hh.district_slices[k].stop - hh.district_slices[k].start
+            for j, c in enumerate(self.commodities):
+                z = float(self.streams.stream(f"weather/{dname}/{c}").standard_normal())
+                m.weather[(k, j)] = mean_one_lognormal(z, self.scenario.chains[c].weather_sd)
+            m.health_u[k] = self.streams.stream(f"health/{dname}").random(n)
+            m.labour_u[k] = self.streams.stream(f"labour/{dname}").random(n)
+            m.market_offset[k] = int(self.streams.stream(f"market/{dname}").integers(0, n))
+
+    def production(self) -> None:
+        """Phase 2 (ODD 7.2): harvest = land x yield x season share x weather x own shock (kg).
+
+        Weather is district-wide, the own shock household-specific; both log-normal with
+        mean one. The season share is that of the calendar month.
+        """
+        hh = self.households
+        month = self.calendar_month
+        hh.farm_revenue_idr[:] = 0.0
+        for k, dname in enumerate(self.district_names):
+            s = hh.district_slices[k]
+            n = s.stop - s.start
+            for j, c in enumerate(self.commodities):
+                ch = self.scenario.chains[c]
+                z = self.streams.stream(f"harvest/{dname}/{c}").standard_normal(n)
+                hh.harvest_kg[s, j] = harvest(
+                    hh.land_ha[s, j],
+                    ch.yield_kg_per_ha_year,
+                    ch.season_share_by_month[month - 1],
+                    self._month.weather[(k, j)],
+                    mean_one_lognormal(z, ch.idiosyncratic_yield_sd),
+                )
+
+    def labour_market(self) -> None:
+        """Phase 3 (ODD 7.3): processors plan and hire; others do farm or informal work.
+
+        Trader margin ``m = m_min + (m_max - m_min) / (1 + competition x local buyers)``;
+        a processor plans ``capacity x utilisation`` unless its unit margin at its offer has
+        been negative for ``idle_after_negative_margin_months`` months in a row. Vacancies =
+        planned t x labour per t. Incumbents keep their jobs; excess workers are let go
+        lowest priority first; vacancies are filled from households with
+        a free adult of sufficient skill, by priority (skill, then a fixed random rank), best
+        wages first. One processing job per household at most.
+        """
+        hh = self.households
+        m = self._month
+        comp = self.scenario.firms.trader_competition
+        for k in range(len(self.district_names)):
+            for j, c in enumerate(self.commodities):
+                ch = self.scenario.chains[c]
+                n_buyers = sum(
+                    p.operating(self.t) and p.district == k and p.commodity == j
+                    for p in self.processors
+                )
+                margin = markets.trader_margin(
+                    ch.trader_margin_min, ch.trader_margin_max, n_buyers, comp
+                )
+                m.trader_price[(k, j)] = self.reference_farm_price(c) * (1 - margin)
+        for p in self.processors:
+            c = self.commodities[p.commodity]
+            offer = p.offer_price(m.trader_price[(p.district, p.commodity)])
+            p.plan(
+                self.t,
+                offer,
+                self._prices[c].price(p.process.output_stage),
+                self.scenario.firms.idle_after_negative_margin_months,
+            )
+        for k, d in enumerate(self.scenario.districts.values()):
+            self._match_jobs(k)
+            s = hh.district_slices[k]
+            free = hh.n_adults[s] - (hh.job_firm[s] >= 0)
+            demand = 0.0
+            for j, c in enumerate(self.commodities):
+                per_t = self.scenario.chains[c].hired_labour_worker_months_per_t
+                demand += per_t * float(np.dot(hh.weight[s], hh.harvest_kg[s, j])) / 1000.0
+            work = farm_and_informal_work(
+                free.astype(np.float64),
+                hh.weight[s],
+                demand,
+                farm_wage=d.labour.farm_wage_idr_per_month,
+                informal_income=d.labour.informal_income_idr_per_month,
+                p_informal=d.labour.p_informal_work,
+                u=m.labour_u[k],
+            )
+            led = self.ledger
+            led.farm_wage_earned[s] = work.farm_earnings_idr
+            led.informal[s] = work.informal_earnings_idr
+            cost_per_kg = np.zeros(len(self.commodities))
+            for j, c in enumerate(self.commodities):
+                per_t = self.scenario.chains[c].hired_labour_worker_months_per_t
+                cost_per_kg[j] = per_t / 1000.0 * d.labour.farm_wage_idr_per_month
+            led.farm_wage_paid[s] = (hh.harvest_kg[s] @ cost_per_kg) * work.share_demand_filled
+            m.farm_worker_months[k] = work.farm_worker_months
+            m.idle_worker_months[k] = float(np.dot(hh.weight[s], work.idle_worker_months))
+
+    def _match_jobs(self, k: int) -> None:
+        hh = self.households
+        s = hh.district_slices[k]
+        firms = [p for p in self.processors if p.district == k]
+        if not firms:
+            return
+        queue = hh.labour_queue[k]
+        jf = hh.job_firm
+        employed = np.bincount(jf[s] + 1, weights=hh.weight[s], minlength=len(self.processors) + 1)[
+            1:
+        ]
+        for p in firms:
+            excess = employed[p.index] - p.books.vacancies
+            if excess > 0 and (p.books.vacancies == 0 or excess >= 0.5 * hh.weight[s.start]):
+                inc = queue[jf[queue] == p.index][::-1]
+                n_go = (
+                    inc.size if p.books.vacancies == 0 else markets.lay_off(hh.weight[inc], excess)
+                )
+                jf[inc[:n_go]] = -1
+                employed[p.index] -= hh.weight[inc[:n_go]].sum()
+        for p in sorted(firms, key=lambda f: (-f.spec.wage_idr_per_month, f.index)):
+            need = p.books.vacancies - employed[p.index]
+            if need < 0.5 * hh.weight[s.start]:
+                continue
+            free = (jf[queue] < 0) & (hh.skill[queue] >= p.spec.skill_required)
+            free &= hh.n_adults[queue] > 0
+            cand = queue[free]
+            n_take = markets.fill_in_order(hh.weight[cand], need)
+            jf[cand[:n_take]] = p.index
+            employed[p.index] += hh.weight[cand[:n_take]].sum()
+        for p in firms:
+            p.books.workers = float(employed[p.index])
+
+    def selling(self) -> None:
+        """Phase 4 (ODD 7.4): each farm sells its harvest to the best local buyer with room.
+
+        Cooperative members sell to their cooperative first (up to its purchase room);
+        the rest queue (in a fixed random order, rotated each month) to processors in order
+        of their offers, then to traders who buy any amount at the trader farmgate price.
+        Processors short of local supply then buy from traders at the reference price;
+        what traders keep leaves the district raw.
+        """
+        hh = self.households
+        led = self.ledger
+        m = self._month
+        for k in range(len(self.district_names)):
+            s = hh.district_slices[k]
+            w = hh.weight[s]
+            for j, c in enumerate(self.commodities):
+                lots = hh.harvest_kg[s, j] * w  # real kg
+                revenue = np.zeros(lots.size)  # real IDR
+                if not lots.any():
+                    m.trader_kg[(k, j)] = 0.0
+                    m.exported_kg[(k, j)] = 0.0
+                    m.sold_kg[(k, j)] = 0.0
+                    continue
+                pt = m.trader_price[(k, j)]
+                buyers = [
+                    p
+                    for p in self.processors
+                    if p.district == k and p.commodity == j and p.books.planned_kg > 0
+                ]
+                for p in (b for b in buyers if b.spec.member_share > 0):
+                    members = np.flatnonzero(hh.coop[s] == p.index)
+                    if members.size == 0:
+                        continue
+                    offer = p.offer_price(pt)
+                    taken = _take_in_order(lots[members], p.purchase_room_kg())
+                    lots[members] -= taken
+                    revenue[members] += taken * offer
+                    p.books.bought_direct_kg += float(taken.sum())
+                    p.books.paid_direct_idr += float(taken.sum()) * offer
+                open_buyers = sorted(
+                    (b for b in buyers if b.purchase_room_kg() - b.books.bought_direct_kg > 0),
+                    key=lambda b: (-b.offer_price(pt), b.index),
+                )
+                order = np.roll(self._market_queue[k] - s.start, -m.market_offset[k])
+                sale = markets.sell_through_queue(
+                    lots[order],
+                    np.array(
+                        [b.purchase_room_kg() - b.books.bought_direct_kg for b in open_buyers]
+                    ),
+                    np.array([b.offer_price(pt) for b in open_buyers]),
+                    pt,
+                )
+                revenue[order] += sale.revenue_buyers_idr + sale.revenue_trader_idr
+                for b, kg in zip(open_buyers, sale.bought_kg, strict=True):
+                    b.books.bought_direct_kg += float(kg)
+                    b.books.paid_direct_idr += float(kg) * b.offer_price(pt)
+                hh.farm_revenue_idr[s] += revenue / w
+                led.farm_inputs[s] += revenue / w * self.scenario.chains[c].farm_cost_share
+                led.paid_by_traders[k] += sale.trader_kg * pt
+                remaining = sale.trader_kg
+                ref = self.reference_farm_price(c)
+                for b in buyers:
+                    out_price = self._prices[c].price(b.process.output_stage)
+                    if remaining <= 0 or b.unit_margin(ref, out_price) <= 0:
+                        continue
+                    kg = min(b.top_up_room_kg(), remaining)
+                    b.books.bought_trader_kg += kg
+                    b.books.paid_trader_idr += kg * ref
+                    remaining -= kg
+                m.trader_kg[(k, j)] = sale.trader_kg
+                m.exported_kg[(k, j)] = remaining
+                m.sold_kg[(k, j)] = float(hh.harvest_kg[s, j] @ w)
+
+    def processing(self) -> None:
+        """Phase 5 (ODD 7.5): processors process, sell output, pay wages; cooperatives pay
+        dividends to members (equal shares per member household)."""
+        hh = self.households
+        wage = np.zeros(len(self.processors) + 1)  # last entry: no job (index -1)
+        dividend = np.zeros(len(self.processors) + 1)
+        for p in self.processors:
+            c = self.commodities[p.commodity]
+            p.process_and_sell(self.t, self._prices[c].price(p.process.output_stage))
+            wage[p.index] = p.spec.wage_idr_per_month
+            if p.books.dividends_idr > 0:
+                s = hh.district_slices[p.district]
+                members = hh.weight[s][hh.coop[s] == p.index].sum()
+                if members > 0:
+                    dividend[p.index] = p.books.dividends_idr / members
+                else:  # no members to pay: the surplus stays in the cooperative
+                    p.cash_idr += p.books.dividends_idr
+                    p.books.cash_flow_idr += p.books.dividends_idr
+                    p.books.dividends_idr = 0.0
+        self.ledger.wages[:] = wage[hh.job_firm]
+        self.ledger.dividends[:] = dividend[hh.coop]
+
+    def policies(self) -> None:
+        """Phase 6 (ODD 7.6): registry certification and the basic transfer.
+
+        At month 0 and every K months, score = log(consumption per person) + noise; in each
+        district the lowest ``quota x households`` scores are enrolled. Enrolled households
+        receive the transfer every month.
+        """
+        tr = self.scenario.transfers
+        hh = self.households
+        if tr.enabled and self.t % tr.recertify_every_months == 0:
+            for k, dname in enumerate(self.district_names):
+                s = hh.district_slices[k]
+                noise = self.streams.stream(f"targeting/{dname}").standard_normal(s.stop - s.start)
+                pc = np.maximum(hh.consumption_idr[s], 1.0) / hh.size[s]
+                score = np.log(pc) + tr.score_noise_sd * noise
+                hh.registry_score[s] = score
+                n_enrol = round(tr.quota_share * score.size)
+                enrol = np.zeros(score.size, dtype=bool)
+                if n_enrol > 0:
+                    enrol[np.argpartition(score, n_enrol - 1)[:n_enrol]] = True
+                hh.enrolled[s] = enrol
+        amount = tr.amount_idr_per_month if tr.enabled else 0.0
+        self.ledger.transfers[:] = hh.enrolled * amount
+
+    def household_budgets(self) -> None:
+        """Phase 7 (ODD 7.7): income, health costs, consumption and poverty spells.
+
+        Net income = farm sales x (1 - input cost share) - hired farm labour + farm wages
+        + processing wages + informal earnings + other income x shock + transfers
+        + dividends. A health shock costs ``cost`` out of pocket (unless insured) and
+        ``lost share`` of informal earnings and other (self-employment) income.
+        """
+        hh = self.households
+        led = self.ledger
+        sc = self.scenario
+        for k, (dname, d) in enumerate(sc.districts.items()):
+            s = hh.district_slices[k]
+            z = self.streams.stream(f"income/{dname}").standard_normal(s.stop - s.start)
+            led.other[s] = hh.other_income_idr[s] * mean_one_lognormal(
+                z, d.population.other_income_monthly_sd
+            )
+            sick = self._month.health_u[k] < sc.health.p_shock_month
+            led.health_cost[s] = np.where(sick & ~hh.has_insurance[s], sc.health.cost_idr, 0.0)
+            keep = np.where(sick, 1.0 - sc.health.lost_work_share, 1.0)
+            led.informal[s] *= keep
+            led.other[s] *= keep
+        income = (
+            hh.farm_revenue_idr
+            - led.farm_inputs
+            - led.farm_wage_paid
+            + led.farm_wage_earned
+            + led.wages
+            + led.informal
+            + led.other
+            + led.transfers
+            + led.dividends
+        )
+        b = sc.households
+        res = consume(
+            income,
+            led.health_cost,
+            hh.savings_idr,
+            hh.permanent_income_idr,
+            mpc=b.mpc_cash_on_hand,
+            buffer_months=b.buffer_target_months,
+            borrowing_months=b.borrowing_limit_months,
+            debt_interest=b.debt_interest_month,
+            income_weight=b.permanent_income_weight,
+        )
+        led.interest[:] = res.interest_idr
+        hh.income_idr[:] = income
+        hh.consumption_idr[:] = res.consumption_idr
+        hh.savings_idr[:] = res.savings_idr
+        hh.permanent_income_idr[:] = res.permanent_income_idr
+        pc = res.consumption_idr / hh.size
+        now = pc < sc.poverty.extreme_190_idr_per_person_month
+        led.was_extreme_poor[:] = hh.is_extreme_poor if self.t > 0 else now
+        hh.is_extreme_poor[:] = now
+        hh.months_out_run[:], hh.ever_extreme_poor[:] = update_spells(
+            now, hh.months_out_run, hh.ever_extreme_poor
+        )
+        if self.t == 0:
+            hh.poor_at_start[:] = pc < sc.poverty.national_idr_per_person_month
+
+    def firm_dynamics(self) -> None:
+        """Phase 8 (ODD 7.8): exits after sustained losses; entry when margins clear a hurdle.
+
+        Entry is considered every ``entry_interval_months``: in each district with an entry
+        rule, one private plant enters (opening next month) when
+        ``unit margin / output value per kg input >= hurdle`` at current prices.
+        """
+        fm = self.scenario.firms
+        for p in self.processors:
+            p.maybe_exit(fm.exit_after_loss_months)
+        if self.t == 0 or self.t % fm.entry_interval_months:
+            return
+        for k, (dname, d) in enumerate(self.scenario.districts.items()):
+            e = d.entry
+            if e is None or self._entrants[k] >= e.max_entrants:
+                continue
+            chain = self.scenario.chains[e.commodity]
+            proc = chain.processes[e.process]
+            j = self.commodities.index(e.commodity)
+            spec = ProcessorSpec(
+                commodity=e.commodity,
+                process=e.process,
+                owner="private",
+                capacity_t_per_month=e.capacity_t_per_month,
+                wage_idr_per_month=e.wage_idr_per_month,
+                skill_required=e.skill_required,
+                fixed_cost_idr_per_month=e.fixed_cost_idr_per_month,
+                open_month=self.t + 1,
+            )
+            out_price = self._prices[e.commodity].price(proc.output_stage)
+            probe = Processor(
+                self, name="probe", index=-1, district=k, commodity=j, spec=spec, process=proc
+            )
+            offer = probe.offer_price(self._month.trader_price[(k, j)])
+            share = probe.unit_margin(offer, out_price) / (proc.conversion_kg_per_kg * out_price)
+            probe.remove()
+            if share >= e.hurdle_margin_share:
+                self._entrants[k] += 1
+                self._add_processor(f"{dname}/entrant_{self._entrants[k]}", k, spec)
+
+    def record_metrics(self) -> None:
+        """Phase 9 (ODD 7.9): indicators for each district and the total, with residuals."""
+        from valuechain.indicators import district_rows
+
+        self._records.extend(district_rows(self))
+
+    # ================================================================== reading
+    @property
+    def calendar_month(self) -> int:
+        """Calendar month (1-12) of the current step."""
+        return int(self.date[5:7])
+
+    @property
+    def date(self) -> str:
+        """The current step's month as ``YYYY-MM``."""
+        y, mo = (int(x) for x in self.scenario.start.split("-"))
+        total = y * 12 + mo - 1 + self.t
+        return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+    def reference_farm_price(self, commodity: str) -> float:
+        """Reference price of a commodity's farm stage (IDR/kg) this month."""
+        pr = self._prices[commodity]
+        return float(np.exp(pr.log_price[pr.farm]))
+
+    def reference_prices(self) -> dict[str, float]:
+        """Every stage's reference price, keyed ``commodity.stage``."""
+        return {f"{c}.{s}": pr.price(s) for c, pr in self._prices.items() for s in pr.stages}
+
+    def indicators(self) -> pd.DataFrame:
+        """Indicators so far: one row per step x district, plus ``district == "all"``."""
+        return pd.DataFrame.from_records(self._records)
+
+    def summary(self) -> dict[str, float]:
+        """One row of run summaries (see :data:`valuechain.metrics.SUMMARY`)."""
+        from valuechain.indicators import summarise
+
+        return summarise(self.indicators(), self.commodities)
+
+    def processor_table(self) -> pd.DataFrame:
+        """Processors with their state and last month's books."""
+        rows = []
+        for p in self.processors:
+            row = {
+                "name": p.name,
+                "district": self.district_names[p.district],
+                "commodity": self.commodities[p.commodity],
+                "process": p.spec.process,
+                "owner": p.spec.owner,
+                "operating": p.operating(self.t - 1),
+                "exited": p.exited,
+                "cash_idr": p.cash_idr,
+                "stock_kg": p.stock_kg,
+            }
+            row.update(vars(p.books))
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def release(self) -> None:
+        """Drop the references Mesa 3.3 keeps to every model (``Agent._ids``).
+
+        Call it when a worker is done with a model; otherwise a process that runs thousands
+        of models keeps them all alive.
+        """
+        mesa.Agent._ids.pop(self, None)
+
+
+def _take_in_order(lots: np.ndarray, room: float) -> np.ndarray:
+    """kg taken from each lot, in order, until ``room`` kg are taken."""
+    if room <= 0:
+        return np.zeros_like(lots)
+    prev = np.cumsum(lots) - lots
+    return np.clip(room - prev, 0.0, lots)
