@@ -126,7 +126,7 @@ def weighted_gini(x: np.ndarray, w: np.ndarray) -> float:
     """
     if x.size == 0:
         return float("nan")
-    order = np.argsort(x, kind="stable")
+    order = np.argsort(x)  # ties may come in any order: the Gini does not depend on it
     xs = x[order]
     ws = w[order]
     cum_w = np.cumsum(ws)
