@@ -1,0 +1,449 @@
+"""The household cycle of ValueChainModel written as plain Mesa: one Agent per household.
+
+This is the executable documentation of what a household does each month, in per-agent
+scalar Python (``math``, no numpy over households). It covers scenarios **without
+processors** (``baseline_coffee``, ``baseline_rubber``): every farm sells to village traders
+at the trader farmgate price ``reference x (1 - trader_margin_max)``.
+
+It is fed the *same draws* as :class:`valuechain.model.ValueChainModel`: the population comes
+from :func:`valuechain.households.generate_population` on the ``population`` stream, and every
+month the same named streams are drawn in the same order and sizes as the model draws them;
+each agent is then handed its own element. So the two implementations must agree household
+by household (``tests/unit/test_reference_equivalence.py``), and this one is also the slow
+baseline of ``benchmarks/step_throughput.py``.
+
+Schedule of one month (the model's phase numbers in brackets)::
+
+    ReferenceModel.step()
+      exogenous_shocks()     [1] reference prices; weather; per-household health and labour
+                                 uniforms handed to each agent
+      agents: produce()      [2] harvest = land x yield x season share x weather x own shock
+      labour_market()        [3] district farm-work ratio f = min(1, D / S) from sums over agents
+      policies()             [6] registry certification (last month's consumption), transfer
+      income_shocks()        [7] each agent gets its other-income draw
+      agents: step()         [3, 4, 7] farm and informal work, sale to traders, income,
+                                 health shock, consumption, savings, poverty spells
+
+Certification is done before the agents' ``step()`` because it reads last month's
+consumption, which nothing earlier in the month changes; the model does it after selling.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mesa
+import numpy as np  # draws arrive as arrays; stage prices (a few per chain) stay arrays
+
+from valuechain import markets
+from valuechain.households import generate_population
+from valuechain.params import Scenario
+from valuechain.rng import Streams
+
+__all__ = ["HouseholdAgent", "ReferenceModel"]
+
+
+def mean_one_lognormal(z: float, sd: float) -> float:
+    """``exp(sd z - sd^2 / 2)``: a log-normal shock with mean one from a standard normal."""
+    return math.exp(sd * z - 0.5 * sd * sd)
+
+
+@dataclass
+class _ChainPrices:
+    """Log reference prices of one chain's stages (the model's ``_Prices``, minus firms)."""
+
+    stages: list[str]
+    farm: int
+    log_price: np.ndarray  # one entry per stage, as markets.step_log_prices takes them
+    log_mean: np.ndarray
+    kappa: np.ndarray
+    sigma: np.ndarray
+    drift: np.ndarray
+    rho: float
+
+
+class HouseholdAgent(mesa.Agent):
+    """One farm household: its attributes, this month's draws and flows, its poverty record.
+
+    Attributes mirror :data:`valuechain.households.FIELDS` (scalars; ``land_ha`` and
+    ``harvest_kg`` are lists with one entry per commodity).
+    """
+
+    def __init__(self, model: ReferenceModel, index: int, attrs: dict):
+        super().__init__(model)
+        self.index = index
+        self.district: int = attrs["district"]
+        self.weight: float = attrs["weight"]
+        self.n_adults: int = attrs["n_adults"]
+        self.size: float = attrs["size"]
+        self.land_ha: list[float] = attrs["land_ha"]
+        self.other_income_idr: float = attrs["other_income_idr"]
+        self.has_insurance = False
+        self.permanent_income_idr = 0.0
+        self.savings_idr = 0.0
+        self.consumption_idr = 0.0
+        self.income_idr = 0.0
+        self.harvest_kg = [0.0] * len(self.land_ha)
+        self.farm_revenue_idr = 0.0
+        self.enrolled = False
+        self.registry_score = 0.0
+        self.is_extreme_poor = False
+        self.ever_extreme_poor = False
+        self.months_out_run = 0
+        self.poor_at_start = False
+        # this month's own draws, handed over by the model
+        self.health_u = 0.0
+        self.labour_u = 0.0
+        self.income_z = 0.0
+
+    # ------------------------------------------------------------------ phase 2
+    def produce(self, weather: list[float], z_harvest: list[float]) -> None:
+        """Harvest of each commodity (kg) = land x yield x season share x weather x own shock."""
+        month = self.model.month_of_year
+        for j, c in enumerate(self.model.commodities):
+            ch = self.model.scenario.chains[c]
+            own = mean_one_lognormal(z_harvest[j], ch.idiosyncratic_yield_sd)
+            season = ch.season_share_by_month[month - 1]
+            expected = ch.yield_kg_per_ha_year * season * weather[j]  # kg/ha this month
+            self.harvest_kg[j] = self.land_ha[j] * expected * own
+
+    def hired_labour_demand(self) -> float:
+        """Hired farm labour this household wants this month (worker-months, one household)."""
+        chains = self.model.scenario.chains
+        return sum(
+            chains[c].hired_labour_worker_months_per_t * self.harvest_kg[j] / 1000.0
+            for j, c in enumerate(self.model.commodities)
+        )
+
+    # ------------------------------------------------------------------ phases 3, 4, 7
+    def step(self) -> None:
+        """The rest of the household's month: work, sell, budget, poverty status."""
+        earned, informal, paid = self.work()
+        inputs = self.sell()
+        self.budget(earned, informal, paid, inputs)
+
+    def work(self) -> tuple[float, float, float]:
+        """Hired farm work and informal work of the free adults; hired labour paid.
+
+        Each free adult gets ``f`` worker-months of farm work at the farm wage; of the rest
+        of their time, ``k = floor(adults x p_informal + u)`` adults find informal work. The
+        farm pays hired pickers for the share ``filled`` of its demand that was found.
+        """
+        m = self.model
+        lab = m.district_labour[self.district]
+        f, filled = m.farm_work_ratio[self.district], m.demand_filled[self.district]
+        free = float(self.n_adults)  # no processing jobs without processors
+        earned = f * free * lab.farm_wage_idr_per_month
+        k = math.floor(free * lab.p_informal_work + self.labour_u)
+        informal = k * (1.0 - f) * lab.informal_income_idr_per_month
+        chains = m.scenario.chains
+        paid = 0.0
+        for j, c in enumerate(m.commodities):
+            per_kg = chains[c].hired_labour_worker_months_per_t / 1000.0
+            paid += self.harvest_kg[j] * (per_kg * lab.farm_wage_idr_per_month)
+        return earned, informal, paid * filled
+
+    def sell(self) -> float:
+        """Sell the whole harvest to traders; returns the purchased farm inputs (IDR)."""
+        m = self.model
+        self.farm_revenue_idr = 0.0
+        inputs = 0.0
+        for j, c in enumerate(m.commodities):
+            revenue = self.harvest_kg[j] * m.trader_price[(self.district, j)]
+            self.farm_revenue_idr += revenue
+            inputs += revenue * m.scenario.chains[c].farm_cost_share
+        return inputs
+
+    def budget(self, earned: float, informal: float, paid: float, inputs: float) -> None:
+        """Income, health shock, buffer-stock consumption, savings and poverty spells."""
+        m = self.model
+        sc = m.scenario
+        pop = m.district_population[self.district]
+        other = self.other_income_idr * mean_one_lognormal(
+            self.income_z, pop.other_income_monthly_sd
+        )
+        sick = self.health_u < sc.health.p_shock_month
+        health_cost = sc.health.cost_idr if sick and not self.has_insurance else 0.0
+        if sick:
+            informal *= 1.0 - sc.health.lost_work_share
+            other *= 1.0 - sc.health.lost_work_share
+        transfer = (
+            sc.transfers.amount_idr_per_month if sc.transfers.enabled and self.enrolled else 0.0
+        )
+        wages = dividends = 0.0  # no processors
+        income = (
+            self.farm_revenue_idr
+            - inputs
+            - paid
+            + earned
+            + wages
+            + informal
+            + other
+            + transfer
+            + dividends
+        )
+        self.consume(income, health_cost)
+        pc = self.consumption_idr / self.size
+        self.is_extreme_poor = pc < sc.poverty.extreme_190_idr_per_person_month
+        self.months_out_run = 0 if self.is_extreme_poor else self.months_out_run + 1
+        self.ever_extreme_poor = self.ever_extreme_poor or self.is_extreme_poor
+        if m.t == 0:
+            self.poor_at_start = pc < sc.poverty.national_idr_per_person_month
+
+    def consume(self, income: float, spending: float) -> None:
+        """Buffer-stock rule: ``c = clip(P' + mpc (x - P'(1 + b)), 0, max(x + L P', 0))``.
+
+        ``P' = (1 - lam) P + lam y`` is the new permanent income, ``x`` cash on hand after
+        spending and interest on debt; savings ``S' = x - c`` (negative is debt).
+        """
+        b = self.model.scenario.households
+        lam = b.permanent_income_weight
+        perm = (1.0 - lam) * self.permanent_income_idr + lam * income
+        interest = b.debt_interest_month * max(-self.savings_idr, 0.0)
+        cash = self.savings_idr + income - spending - interest
+        wanted = perm + b.mpc_cash_on_hand * (cash - perm * (1.0 + b.buffer_target_months))
+        ceiling = max(cash + b.borrowing_limit_months * max(perm, 0.0), 0.0)
+        c = min(max(wanted, 0.0), ceiling)
+        self.income_idr = income
+        self.consumption_idr = c
+        self.savings_idr = cash - c
+        self.permanent_income_idr = perm
+
+
+class ReferenceModel(mesa.Model):
+    """Households as Mesa agents, for scenarios without processors.
+
+    Args:
+        scenario: a validated scenario without processors or entry.
+        seed: the run seed (the same as ValueChainModel's to get the same draws).
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None):
+        seed = scenario.seed if seed is None else int(seed)
+        super().__init__(seed=seed)
+        for dname, d in scenario.districts.items():
+            if d.processors or d.entry is not None:
+                raise ValueError(f"district {dname} has processors: not a reference scenario")
+        self.scenario = scenario
+        self.streams = Streams(seed)
+        self.t = 0
+        self.month_of_year = self.calendar_month
+        self.district_names = list(scenario.districts)
+        self.commodities = tuple(scenario.commodities)
+        dists = list(scenario.districts.values())
+        self.district_labour = [d.labour for d in dists]
+        self.district_population = [d.population for d in dists]
+        self.households: list[HouseholdAgent] = []
+        self.by_district: list[list[HouseholdAgent]] = [[] for _ in dists]
+        self._create_households()
+        self._init_households()
+        self._prices = {c: self._init_prices(c) for c in self.commodities}
+        self.trader_price: dict[tuple[int, int], float] = {}
+        self.farm_work_ratio = [0.0] * len(dists)
+        self.demand_filled = [1.0] * len(dists)
+
+    # ================================================================== setup
+    def _create_households(self) -> None:
+        """One agent per household drawn by the model's own population generator."""
+        hh = generate_population(self.scenario, self.streams.stream("population"))
+        for i in range(hh.n):
+            attrs = {
+                "district": int(hh.district[i]),
+                "weight": float(hh.weight[i]),
+                "n_adults": int(hh.n_adults[i]),
+                "size": float(hh.size[i]),
+                "land_ha": [float(x) for x in hh.land_ha[i]],
+                "other_income_idr": float(hh.other_income_idr[i]),
+            }
+            agent = HouseholdAgent(self, i, attrs)
+            self.households.append(agent)
+            self.by_district[agent.district].append(agent)
+
+    def _init_households(self) -> None:
+        """Initial permanent income (expected monthly income), savings and insurance.
+
+        ``P0 = other income + adults x p_informal x informal income
+        + sum_c land x yield / 12 x reference price x (1 - m_max) x (1 - cost share)``;
+        savings ``S0 = P0 x buffer months x U(0, 2)``; consumption ``C0 = P0``.
+        """
+        sc = self.scenario
+        u_savings = self.streams.stream("population").uniform(0, 2, len(self.households))
+        for a in self.households:
+            lab = self.district_labour[a.district]
+            perm = a.other_income_idr
+            perm += a.n_adults * lab.p_informal_work * lab.informal_income_idr_per_month
+            for j, c in enumerate(self.commodities):
+                ch = sc.chains[c]
+                net = (1 - ch.trader_margin_max) * (1 - ch.farm_cost_share)
+                value = ch.yield_kg_per_ha_year / 12 * ch.stages[ch.farm_stage].price_idr_per_kg
+                perm += a.land_ha[j] * value * net
+            a.permanent_income_idr = perm
+            a.savings_idr = perm * sc.households.buffer_target_months * float(u_savings[a.index])
+            a.consumption_idr = perm
+        for k, dname in enumerate(self.district_names):
+            members = self.by_district[k]
+            u = self.streams.stream(f"health/{dname}").random(len(members))
+            for a, ui in zip(members, u, strict=True):
+                a.has_insurance = bool(ui < sc.health.share_covered)
+
+    def _init_prices(self, commodity: str) -> _ChainPrices:
+        chain = self.scenario.chains[commodity]
+        stages = list(chain.stages)
+        p0 = np.log([chain.stages[s].price_idr_per_kg for s in stages])
+        return _ChainPrices(
+            stages=stages,
+            farm=stages.index(chain.farm_stage),
+            log_price=p0.copy(),
+            log_mean=p0.copy(),
+            kappa=np.array([chain.stages[s].mean_reversion_month for s in stages]),
+            sigma=np.array([chain.stages[s].volatility_month for s in stages]),
+            drift=np.array([chain.stages[s].drift_month for s in stages]),
+            rho=chain.price_correlation,
+        )
+
+    # ================================================================== the schedule
+    def step(self) -> None:
+        """One month (see the module docstring for the order and the model's phases)."""
+        self.month_of_year = self.calendar_month
+        weather = self.exogenous_shocks()
+        self.production(weather)
+        self.labour_market()
+        self.policies()
+        self.income_shocks()
+        self.agents.do("step")
+        self.t += 1
+
+    def run(self, months: int | None = None) -> ReferenceModel:
+        """Step until ``months`` months have been simulated (default: the scenario's)."""
+        end = self.scenario.months if months is None else months
+        while self.t < end:
+            self.step()
+        return self
+
+    # ================================================================== phases
+    def exogenous_shocks(self) -> dict[int, list[float]]:
+        """Prices move; weather per district and commodity; each agent gets its uniforms.
+
+        Draw order and sizes follow ValueChainModel.exogenous_shocks exactly; the market
+        rotation offset is drawn (and unused: traders buy everything) to keep it so.
+        """
+        for c, pr in self._prices.items():
+            for shock in self.scenario.shocks:
+                if shock.commodity == c and shock.month == self.t:
+                    idx = [pr.stages.index(s) for s in (shock.stages or pr.stages)]
+                    pr.log_price[idx] += math.log(shock.factor)
+                    if shock.persistent:
+                        pr.log_mean[idx] += math.log(shock.factor)
+            rng = self.streams.stream(f"prices/{c}")
+            z_common = float(rng.standard_normal())
+            z_stage = rng.standard_normal(len(pr.stages))
+            pr.log_mean += pr.drift
+            pr.log_price = markets.step_log_prices(
+                pr.log_price, pr.log_mean, pr.kappa, pr.sigma, pr.rho, z_common, z_stage
+            )
+        weather: dict[int, list[float]] = {}
+        for k, dname in enumerate(self.district_names):
+            members = self.by_district[k]
+            weather[k] = [
+                mean_one_lognormal(
+                    float(self.streams.stream(f"weather/{dname}/{c}").standard_normal()),
+                    self.scenario.chains[c].weather_sd,
+                )
+                for c in self.commodities
+            ]
+            u_health = self.streams.stream(f"health/{dname}").random(len(members))
+            u_labour = self.streams.stream(f"labour/{dname}").random(len(members))
+            self.streams.stream(f"market/{dname}").integers(0, len(members))
+            for a, uh, ul in zip(members, u_health, u_labour, strict=True):
+                a.health_u = float(uh)
+                a.labour_u = float(ul)
+        return weather
+
+    def production(self, weather: dict[int, list[float]]) -> None:
+        """Each agent harvests with its own yield shock (one stream per district x crop)."""
+        for k, dname in enumerate(self.district_names):
+            members = self.by_district[k]
+            z = [
+                self.streams.stream(f"harvest/{dname}/{c}").standard_normal(len(members))
+                for c in self.commodities
+            ]
+            for i, a in enumerate(members):
+                a.produce(weather[k], [float(zc[i]) for zc in z])
+
+    def labour_market(self) -> None:
+        """Trader prices; district farm-work ratio ``f = min(1, D / S)`` from sums over agents.
+
+        ``D`` = hired farm labour wanted (real worker-months), ``S`` = free adults (real);
+        ``filled = min(1, S / D)`` is the share of the demand that farmers find.
+        """
+        for k in range(len(self.district_names)):
+            for j, c in enumerate(self.commodities):
+                ch = self.scenario.chains[c]
+                margin = markets.trader_margin(
+                    ch.trader_margin_min,
+                    ch.trader_margin_max,
+                    0,
+                    self.scenario.firms.trader_competition,
+                )
+                self.trader_price[(k, j)] = self.reference_farm_price(c) * (1 - margin)
+            members = self.by_district[k]
+            demand = sum(a.weight * a.hired_labour_demand() for a in members)
+            supply = sum(a.weight * a.n_adults for a in members)
+            self.farm_work_ratio[k] = min(1.0, demand / supply) if supply > 0 else 0.0
+            self.demand_filled[k] = min(1.0, supply / demand) if demand > 0 else 1.0
+
+    def policies(self) -> None:
+        """Registry: at month 0 and every K months, enrol the lowest ``quota`` scores.
+
+        ``score = log(max(last month's consumption, 1) / size) + noise_sd x z``.
+        """
+        tr = self.scenario.transfers
+        if not tr.enabled or self.t % tr.recertify_every_months:
+            return
+        for k, dname in enumerate(self.district_names):
+            members = self.by_district[k]
+            noise = self.streams.stream(f"targeting/{dname}").standard_normal(len(members))
+            for a, z in zip(members, noise, strict=True):
+                pc = max(a.consumption_idr, 1.0) / a.size
+                a.registry_score = math.log(pc) + tr.score_noise_sd * float(z)
+                a.enrolled = False
+            n_enrol = round(tr.quota_share * len(members))
+            for a in sorted(members, key=lambda h: h.registry_score)[:n_enrol]:
+                a.enrolled = True
+
+    def income_shocks(self) -> None:
+        """Each agent gets its standard normal for this month's other-income shock."""
+        for k, dname in enumerate(self.district_names):
+            members = self.by_district[k]
+            z = self.streams.stream(f"income/{dname}").standard_normal(len(members))
+            for a, zi in zip(members, z, strict=True):
+                a.income_z = float(zi)
+
+    # ================================================================== reading
+    @property
+    def calendar_month(self) -> int:
+        """Calendar month (1-12) of the current step."""
+        y, mo = (int(x) for x in self.scenario.start.split("-"))
+        return (y * 12 + mo - 1 + self.t) % 12 + 1
+
+    def reference_farm_price(self, commodity: str) -> float:
+        """Reference price of a commodity's farm stage (IDR/kg) this month."""
+        pr = self._prices[commodity]
+        return math.exp(float(pr.log_price[pr.farm]))
+
+    def household_frame(self) -> dict[str, list]:
+        """This month's household outcomes, one list per field, in household order."""
+        names = (
+            "harvest_kg",
+            "farm_revenue_idr",
+            "income_idr",
+            "consumption_idr",
+            "savings_idr",
+            "permanent_income_idr",
+            "is_extreme_poor",
+            "ever_extreme_poor",
+            "months_out_run",
+            "enrolled",
+        )
+        return {n: [getattr(a, n) for a in self.households] for n in names}
