@@ -64,23 +64,25 @@ class Ledger:
     def mass_residual(self, model: ValueChainModel, k: int) -> float:
         """kg unaccounted in district ``k`` this month, summed over commodities.
 
-        harvest = bought by processors from farmers + bought by traders;
-        bought by traders = resold to processors + exported raw;
-        processor stock change = bought - processed (each plant).
+        harvest (household side) = bought by processors from farmers + bought by traders
+        (who take it out raw); bought from outside the district (market side) = booked by the
+        processors; processor stock change = bought - processed (each plant).
         """
         m = model._month
+        hh = model.households
+        s = hh.district_slices[k]
         firms = [p for p in model.processors if p.district == k]
         total = 0.0
         for j in range(self.n_commodities):
             mine = [p for p in firms if p.commodity == j]
             direct = sum(p.books.bought_direct_kg for p in mine)
-            resold = sum(p.books.bought_trader_kg for p in mine)
-            total += abs(m.sold_kg[(k, j)] - direct - m.trader_kg[(k, j)])
-            total += abs(m.trader_kg[(k, j)] - resold - m.exported_kg[(k, j)])
+            harvest = float(np.dot(hh.weight[s], hh.harvest_kg[s, j]))
+            total += abs(harvest - direct - m.trader_kg[(k, j)])
+            total += abs(m.imported_kg[(k, j)] - sum(p.books.bought_outside_kg for p in mine))
         for p in firms:
             b = p.books
             change = p.stock_kg - self.stock_start.get(p.index, 0.0)
-            total += abs(change - (b.bought_direct_kg + b.bought_trader_kg - b.processed_kg))
+            total += abs(change - (b.bought_direct_kg + b.bought_outside_kg - b.processed_kg))
         return total
 
     def money_residual(self, model: ValueChainModel, k: int) -> float:
@@ -132,7 +134,7 @@ class Ledger:
                 b.revenue_idr
                 + b.subsidy_idr
                 - b.paid_direct_idr
-                - b.paid_trader_idr
+                - b.paid_outside_idr
                 - b.wage_bill_idr
                 - b.variable_cost_idr
                 - b.fixed_cost_idr
@@ -141,7 +143,7 @@ class Ledger:
             r += abs(p.cash_idr - self.cash_start.get(p.index, p.spec.initial_cash_idr) - flows)
             # stock valued at cost: value bought - value processed = change of stock value
             value_change = p.stock_value_idr - self.stock_value_start.get(p.index, 0.0)
-            r += abs(value_change - (b.paid_direct_idr + b.paid_trader_idr - b.input_cost_idr))
+            r += abs(value_change - (b.paid_direct_idr + b.paid_outside_idr - b.input_cost_idr))
         return r
 
     def fiscal_cost(self, model: ValueChainModel, k: int) -> float:

@@ -25,8 +25,8 @@ class Books:
     workers: float = 0.0
     bought_direct_kg: float = 0.0
     paid_direct_idr: float = 0.0
-    bought_trader_kg: float = 0.0
-    paid_trader_idr: float = 0.0
+    bought_outside_kg: float = 0.0
+    paid_outside_idr: float = 0.0
     processed_kg: float = 0.0
     input_cost_idr: float = 0.0
     output_kg: float = 0.0
@@ -157,8 +157,8 @@ class Processor(mesa.Agent):
             self.opened = True
             if self.spec.owner != "private":
                 b.capex_public_idr = self.spec.capex_idr
-        self.stock_kg += b.bought_direct_kg + b.bought_trader_kg
-        self.stock_value_idr += b.paid_direct_idr + b.paid_trader_idr
+        self.stock_kg += b.bought_direct_kg + b.bought_outside_kg
+        self.stock_value_idr += b.paid_direct_idr + b.paid_outside_idr
         b.processed_kg = min(self.stock_kg, self.staffed_kg())
         if self.stock_kg > 0:
             b.input_cost_idr = self.stock_value_idr * (b.processed_kg / self.stock_kg)
@@ -176,7 +176,7 @@ class Processor(mesa.Agent):
         b.profit_idr = operating - b.input_cost_idr
         if self.is_cooperative and b.profit_idr > 0:
             b.dividends_idr = self.spec.dividend_share * b.profit_idr
-        b.cash_flow_idr = operating - b.paid_direct_idr - b.paid_trader_idr - b.dividends_idr
+        b.cash_flow_idr = operating - b.paid_direct_idr - b.paid_outside_idr - b.dividends_idr
         self.cash_idr += b.cash_flow_idr
         self.loss_months = self.loss_months + 1 if b.profit_idr < 0 else 0
 

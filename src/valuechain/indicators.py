@@ -80,7 +80,7 @@ def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
         "local_value_added": sum(
             p.books.revenue_idr
             - p.books.paid_direct_idr
-            - p.books.paid_trader_idr
+            - p.books.paid_outside_idr
             - p.books.variable_cost_idr
             for p in firms
         ),
@@ -89,17 +89,27 @@ def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
     }
 
 
-def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, float, float]]:
-    """Per commodity: (harvest kg, farm revenue IDR, bought by local processors kg)."""
+def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ...]]:
+    """Per commodity: harvest kg, farm revenue IDR, bought locally by processors kg,
+    trader farmgate price, raw exports kg, processor imports kg."""
     out = {}
     m = model._month
     for j, c in enumerate(model.commodities):
         harvest_kg = m.sold_kg.get((k, j), 0.0)
         firms = [p for p in model.processors if p.district == k and p.commodity == j]
         direct_idr = sum(p.books.paid_direct_idr for p in firms)
-        local_kg = sum(p.books.bought_direct_kg + p.books.bought_trader_kg for p in firms)
-        trader_idr = m.trader_kg.get((k, j), 0.0) * m.trader_price[(k, j)]
-        out[c] = (harvest_kg, direct_idr + trader_idr, local_kg, m.trader_price[(k, j)])
+        local_kg = sum(p.books.bought_direct_kg for p in firms)
+        raw_kg = m.trader_kg.get((k, j), 0.0)
+        trader_idr = raw_kg * m.trader_price[(k, j)]
+        imported = m.imported_kg.get((k, j), 0.0)
+        out[c] = (
+            harvest_kg,
+            direct_idr + trader_idr,
+            local_kg,
+            m.trader_price[(k, j)],
+            raw_kg,
+            imported,
+        )
     return out
 
 
@@ -129,13 +139,15 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "processors_active": sums["processors_active"],
         "local_value_added": sums["local_value_added"],
     }
-    for c, (kg, revenue, local_kg, trader_price) in comm.items():
+    for c, (kg, revenue, local_kg, trader_price, raw_kg, imported_kg) in comm.items():
         ref = model.reference_farm_price(c)
         price = revenue / kg if kg > 0 else trader_price
         row[f"farmgate_price_{c}"] = price
         row[f"farmgate_share_{c}"] = price / ref
         row[f"reference_price_{c}"] = ref
         row[f"harvest_{c}"] = kg
+        row[f"raw_exports_{c}"] = raw_kg
+        row[f"processor_imports_{c}"] = imported_kg
         row[f"local_processing_share_{c}"] = local_kg / kg if kg > 0 else np.nan
     row["mass_balance_residual"] = sums["mass_balance_residual"]
     row["money_balance_residual"] = sums["money_balance_residual"]
@@ -158,18 +170,20 @@ def district_rows(model: ValueChainModel) -> list[dict]:
         rows.append(_row(model, name, sums, comm, gini))
         for key in _SUMS:
             all_sums[key] += sums[key]
-        for c, (kg, rev, local, tp) in comm.items():
-            acc = all_comm.setdefault(c, [0.0, 0.0, 0.0, 0.0, 0.0])
+        for c, (kg, rev, local, tp, raw, imported) in comm.items():
+            acc = all_comm.setdefault(c, [0.0] * 7)
             acc[0] += kg
             acc[1] += rev
             acc[2] += local
-            acc[3] += tp * sums["persons"]
+            acc[3] += tp * sums["persons"]  # the total's trader price: person-weighted mean
             acc[4] += sums["persons"]
+            acc[5] += raw
+            acc[6] += imported
     if len(rows) == 1:
         total = dict(rows[0])
         total["district"] = "all"
     else:
-        comm_all = {c: (a[0], a[1], a[2], a[3] / a[4]) for c, a in all_comm.items()}
+        comm_all = {c: (a[0], a[1], a[2], a[3] / a[4], a[5], a[6]) for c, a in all_comm.items()}
         total = _row(model, "all", all_sums, comm_all, weighted_gini(pc, persons))
     rows.append(total)
     return rows

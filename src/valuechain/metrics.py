@@ -67,8 +67,12 @@ COMMODITY_INDICATORS: dict[str, Indicator] = {
     "farmgate_share_{c}": Indicator("Farmgate price / reference price", "share"),
     "reference_price_{c}": Indicator("Reference price of the farm stage", "IDR/kg"),
     "harvest_{c}": Indicator("Harvest", "kg farm stage/month"),
+    "raw_exports_{c}": Indicator("Farm stage leaving the district raw (traders)", "kg/month"),
+    "processor_imports_{c}": Indicator(
+        "Farm stage processors bought from outside the district", "kg/month"
+    ),
     "local_processing_share_{c}": Indicator(
-        "Share of the harvest bought by local processors", "share"
+        "Share of the harvest bought by local processors (from farmers)", "share"
     ),
 }
 

@@ -60,8 +60,8 @@ class _Month:
     trader_price: dict[tuple[int, int], float] = field(default_factory=dict)
     farm_worker_months: dict[int, float] = field(default_factory=dict)
     idle_worker_months: dict[int, float] = field(default_factory=dict)
-    trader_kg: dict[tuple[int, int], float] = field(default_factory=dict)
-    exported_kg: dict[tuple[int, int], float] = field(default_factory=dict)
+    trader_kg: dict[tuple[int, int], float] = field(default_factory=dict)  # leaves raw
+    imported_kg: dict[tuple[int, int], float] = field(default_factory=dict)
     sold_kg: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
@@ -342,73 +342,69 @@ class ValueChainModel(mesa.Model):
 
         Cooperative members sell to their cooperative first (up to its purchase room);
         the rest queue (in a fixed random order, rotated each month) to processors in order
-        of their offers, then to traders who buy any amount at the trader farmgate price.
-        Processors short of local supply then buy from traders at the reference price;
-        what traders keep leaves the district raw.
+        of their offers, then to traders, who buy any amount at the trader farmgate price
+        and take it out of the district raw. Processors still short of input for their
+        staffed capacity buy it from outside the district at the reference price, when the
+        margin at that price is positive.
         """
-        hh = self.households
-        led = self.ledger
-        m = self._month
         for k in range(len(self.district_names)):
-            s = hh.district_slices[k]
-            w = hh.weight[s]
             for j, c in enumerate(self.commodities):
-                lots = hh.harvest_kg[s, j] * w  # real kg
-                revenue = np.zeros(lots.size)  # real IDR
-                if not lots.any():
-                    m.trader_kg[(k, j)] = 0.0
-                    m.exported_kg[(k, j)] = 0.0
-                    m.sold_kg[(k, j)] = 0.0
-                    continue
-                pt = m.trader_price[(k, j)]
                 buyers = [
                     p
                     for p in self.processors
                     if p.district == k and p.commodity == j and p.books.planned_kg > 0
                 ]
-                for p in (b for b in buyers if b.spec.member_share > 0):
-                    members = np.flatnonzero(hh.coop[s] == p.index)
-                    if members.size == 0:
-                        continue
-                    offer = p.offer_price(pt)
-                    taken = _take_in_order(lots[members], p.purchase_room_kg())
-                    lots[members] -= taken
-                    revenue[members] += taken * offer
-                    p.books.bought_direct_kg += float(taken.sum())
-                    p.books.paid_direct_idr += float(taken.sum()) * offer
-                open_buyers = sorted(
-                    (b for b in buyers if b.purchase_room_kg() - b.books.bought_direct_kg > 0),
-                    key=lambda b: (-b.offer_price(pt), b.index),
-                )
-                order = np.roll(self._market_queue[k] - s.start, -m.market_offset[k])
-                sale = markets.sell_through_queue(
-                    lots[order],
-                    np.array(
-                        [b.purchase_room_kg() - b.books.bought_direct_kg for b in open_buyers]
-                    ),
-                    np.array([b.offer_price(pt) for b in open_buyers]),
-                    pt,
-                )
-                revenue[order] += sale.revenue_buyers_idr + sale.revenue_trader_idr
-                for b, kg in zip(open_buyers, sale.bought_kg, strict=True):
-                    b.books.bought_direct_kg += float(kg)
-                    b.books.paid_direct_idr += float(kg) * b.offer_price(pt)
-                hh.farm_revenue_idr[s] += revenue / w
-                led.farm_inputs[s] += revenue / w * self.scenario.chains[c].farm_cost_share
-                led.paid_by_traders[k] += sale.trader_kg * pt
-                remaining = sale.trader_kg
+                self._sell_harvest(k, j, buyers)
                 ref = self.reference_farm_price(c)
+                bought = 0.0
                 for b in buyers:
-                    out_price = self._prices[c].price(b.process.output_stage)
-                    if remaining <= 0 or b.unit_margin(ref, out_price) <= 0:
-                        continue
-                    kg = min(b.top_up_room_kg(), remaining)
-                    b.books.bought_trader_kg += kg
-                    b.books.paid_trader_idr += kg * ref
-                    remaining -= kg
-                m.trader_kg[(k, j)] = sale.trader_kg
-                m.exported_kg[(k, j)] = remaining
-                m.sold_kg[(k, j)] = float(hh.harvest_kg[s, j] @ w)
+                    if b.unit_margin(ref, self._prices[c].price(b.process.output_stage)) > 0:
+                        kg = b.top_up_room_kg()
+                        b.books.bought_outside_kg += kg
+                        b.books.paid_outside_idr += kg * ref
+                        bought += kg
+                self._month.imported_kg[(k, j)] = bought
+
+    def _sell_harvest(self, k: int, j: int, buyers: list[Processor]) -> None:
+        hh = self.households
+        m = self._month
+        s = hh.district_slices[k]
+        w = hh.weight[s]
+        lots = hh.harvest_kg[s, j] * w  # real kg
+        m.sold_kg[(k, j)] = float(lots.sum())
+        m.trader_kg[(k, j)] = 0.0
+        if not lots.any():
+            return
+        pt = m.trader_price[(k, j)]
+        revenue = np.zeros(lots.size)  # real IDR
+        for p in (b for b in buyers if b.spec.member_share > 0):
+            members = np.flatnonzero(hh.coop[s] == p.index)
+            offer = p.offer_price(pt)
+            taken = _take_in_order(lots[members], p.purchase_room_kg())
+            lots[members] -= taken
+            revenue[members] += taken * offer
+            p.books.bought_direct_kg += float(taken.sum())
+            p.books.paid_direct_idr += float(taken.sum()) * offer
+        open_buyers = sorted(
+            (b for b in buyers if b.purchase_room_kg() > b.books.bought_direct_kg),
+            key=lambda b: (-b.offer_price(pt), b.index),
+        )
+        order = np.roll(self._market_queue[k] - s.start, -m.market_offset[k])
+        sale = markets.sell_through_queue(
+            lots[order],
+            np.array([b.purchase_room_kg() - b.books.bought_direct_kg for b in open_buyers]),
+            np.array([b.offer_price(pt) for b in open_buyers]),
+            pt,
+        )
+        revenue[order] += sale.revenue_buyers_idr + sale.revenue_trader_idr
+        for b, kg in zip(open_buyers, sale.bought_kg, strict=True):
+            b.books.bought_direct_kg += float(kg)
+            b.books.paid_direct_idr += float(kg) * b.offer_price(pt)
+        hh.farm_revenue_idr[s] += revenue / w
+        cost_share = self.scenario.chains[self.commodities[j]].farm_cost_share
+        self.ledger.farm_inputs[s] += revenue / w * cost_share
+        self.ledger.paid_by_traders[k] += sale.trader_kg * pt
+        m.trader_kg[(k, j)] = sale.trader_kg
 
     def processing(self) -> None:
         """Phase 5 (ODD 7.5): processors process, sell output, pay wages; cooperatives pay

@@ -1,0 +1,124 @@
+"""Accounting identities and bounds hold at every step of random scenarios (hypothesis)."""
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from valuechain.model import ValueChainModel
+from valuechain.scenario import scenario_from_dict
+
+PROCESSES = {"coffee": ["hull_grade", "roast"], "rubber": ["crumb", "smoke"]}
+
+
+@st.composite
+def scenarios(draw):
+    n_districts = draw(st.integers(1, 2))
+    districts = {}
+    for k in range(n_districts):
+        crops = draw(st.sets(st.sampled_from(["coffee", "rubber"]), min_size=1))
+        wage_min = 2_500_000
+        processors = {}
+        for i in range(draw(st.integers(0, 3))):
+            c = draw(st.sampled_from(sorted(crops)))
+            owner = draw(st.sampled_from(["private", "cooperative", "public"]))
+            processors[f"p{i}"] = {
+                "commodity": c,
+                "process": draw(st.sampled_from(PROCESSES[c])),
+                "owner": owner,
+                "capacity_t_per_month": draw(st.floats(1, 400)),
+                "wage_idr_per_month": wage_min + draw(st.floats(0, 1e6)),
+                "skill_required": draw(st.integers(0, 3)),
+                "fixed_cost_idr_per_month": draw(st.floats(0, 1e8)),
+                "capex_idr": draw(st.floats(0, 1e9)),
+                "operating_subsidy_idr_per_month": draw(st.floats(0, 1e7)),
+                "open_month": draw(st.integers(0, 4)),
+                "input_stock_months": draw(st.floats(0, 4)),
+                "initial_cash_idr": draw(st.floats(0, 1e9)),
+                "member_share": draw(st.floats(0, 0.6)) if owner == "cooperative" else 0.0,
+            }
+        districts[f"d{k}"] = {
+            "type": draw(st.sampled_from(["upland", "lowland", "coastal"])),
+            "n_households": draw(st.integers(30, 300)),
+            "real_households": draw(st.floats(100, 50_000)),
+            "minimum_wage_idr_per_month": wage_min,
+            "crops": {
+                c: {
+                    "share_growing": draw(st.floats(0, 1)),
+                    "land_ha_median": draw(st.floats(0.2, 4)),
+                }
+                for c in crops
+            },
+            "processors": processors,
+        }
+    months = draw(st.integers(2, 14))
+    shocks = []
+    if draw(st.booleans()):
+        shocks.append(
+            {
+                "month": draw(st.integers(0, months - 1)),
+                "commodity": "coffee",
+                "factor": draw(st.floats(0.3, 2.0)),
+            }
+        )
+    doc = {
+        "name": "random",
+        "start": f"2024-{draw(st.integers(1, 12)):02d}",
+        "months": months,
+        "transfers": {
+            "quota_share": draw(st.floats(0, 1)),
+            "recertify_every_months": draw(st.integers(1, 6)),
+        },
+        "health": {"p_shock_month": draw(st.floats(0, 0.2))},
+        "chains": {"coffee": {"trader_margin_max": draw(st.floats(0.04, 0.5))}},
+        "districts": districts,
+        "shocks": shocks,
+    }
+    return scenario_from_dict(doc), draw(st.integers(0, 2**32))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_every_kilogram_and_rupiah_is_booked(case):
+    scenario, seed = case
+    model = ValueChainModel(scenario, seed=seed)
+    for _ in range(scenario.months):
+        model.step()
+        row = model.indicators().iloc[-1]
+        hh = model.households
+        harvest = float((hh.harvest_kg * hh.weight[:, None]).sum())
+        money_scale = float(np.abs(hh.income_idr * hh.weight).sum()) + sum(
+            abs(p.books.revenue_idr) + abs(p.books.paid_direct_idr) for p in model.processors
+        )
+        assert row["mass_balance_residual"] <= 1e-9 * harvest + 1e-6
+        assert row["money_balance_residual"] <= 1e-9 * money_scale + 1e-3
+    model.release()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_indicators_stay_in_bounds(case):
+    scenario, seed = case
+    model = ValueChainModel(scenario, seed=seed)
+    model.run()
+    ts = model.indicators()
+    for col in [
+        "extreme_poverty_rate",
+        "extreme_poverty_rate_215",
+        "poverty_rate",
+        "poverty_gap",
+        "poverty_severity",
+        "unemployment_rate",
+    ]:
+        assert ts[col].between(0, 1).all(), col
+    assert (ts["extreme_poverty_rate"] <= ts["extreme_poverty_rate_215"] + 1e-12).all()
+    assert (ts["extreme_poverty_rate_215"] <= ts["poverty_rate"] + 1e-12).all()
+    assert (ts["poverty_severity"] <= ts["poverty_gap"] + 1e-12).all()
+    assert (ts["processing_jobs_poor"] <= ts["processing_jobs"] + 1e-9).all()
+    assert ts["gini"].dropna().between(0, 1).all()
+    hh = model.households
+    assert (hh.consumption_idr >= 0).all()
+    # processing jobs never exceed what the plants asked for (plus half a household)
+    for p in model.processors:
+        assert p.books.workers <= p.books.vacancies + hh.weight.max() / 2 + 1e-9
+        assert p.stock_kg >= -1e-9
+    model.release()

@@ -1,0 +1,260 @@
+"""Each mechanism against numbers computed by hand (docs/ODD.md, section 7)."""
+
+import math
+
+import mesa
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from valuechain import markets
+from valuechain.firms import Processor
+from valuechain.households import consume, farm_and_informal_work, harvest, update_spells
+from valuechain.metrics import fgt, weighted_gini
+from valuechain.params import Process, ProcessorSpec
+
+# ------------------------------------------------------------------ poverty and inequality
+
+
+def test_fgt_measures_by_hand():
+    pc = np.array([100.0, 200.0, 300.0, 400.0])
+    persons = np.ones(4)
+    h, g1, g2 = fgt(pc, persons, 250.0)
+    assert h == pytest.approx(0.5)
+    assert g1 == pytest.approx((0.6 + 0.2) / 4)
+    assert g2 == pytest.approx((0.36 + 0.04) / 4)
+
+
+def test_fgt_weights_are_persons():
+    # two households: 1 poor person, 3 non-poor persons -> headcount 1/4
+    h, _, _ = fgt(np.array([100.0, 500.0]), np.array([1.0, 3.0]), 250.0)
+    assert h == pytest.approx(0.25)
+
+
+def test_gini_by_hand():
+    assert weighted_gini(np.array([5.0, 5.0, 5.0]), np.ones(3)) == pytest.approx(0.0)
+    assert weighted_gini(np.array([0.0, 0.0, 0.0, 1.0]), np.ones(4)) == pytest.approx(0.75)
+    # mean absolute difference / (2 mean): {1, 2} -> (2 * 1 / 4) / (2 * 1.5) = 1/6
+    assert weighted_gini(np.array([1.0, 2.0]), np.ones(2)) == pytest.approx(1 / 6)
+
+
+def test_gini_weight_equals_duplication():
+    rng = np.random.default_rng(3)
+    x = rng.lognormal(size=50)
+    w = rng.integers(1, 4, size=50).astype(float)
+    assert weighted_gini(x, w) == pytest.approx(
+        weighted_gini(np.repeat(x, w.astype(int)), np.ones(int(w.sum())))
+    )
+
+
+# ------------------------------------------------------------------ markets
+
+
+def test_trader_margin_falls_with_local_buyers():
+    assert markets.trader_margin(0.04, 0.10, 0, 1.0) == pytest.approx(0.10)
+    assert markets.trader_margin(0.04, 0.10, 1, 1.0) == pytest.approx(0.07)
+    assert markets.trader_margin(0.04, 0.10, 3, 1.0) == pytest.approx(0.055)
+
+
+def test_selling_queue_by_hand():
+    # lots 100, 50, 200 kg; buyer A 120 kg at 10, buyer B 100 kg at 8, trader at 5
+    sale = markets.sell_through_queue(
+        np.array([100.0, 50.0, 200.0]), np.array([120.0, 100.0]), np.array([10.0, 8.0]), 5.0
+    )
+    assert_allclose(sale.revenue_buyers_idr, [1000.0, 20 * 10 + 30 * 8, 70 * 8])
+    assert_allclose(sale.revenue_trader_idr, [0.0, 0.0, 130 * 5])
+    assert_allclose(sale.bought_kg, [120.0, 100.0])
+    assert sale.trader_kg == pytest.approx(130.0)
+
+
+def test_selling_queue_without_buyers_sells_all_to_trader():
+    sale = markets.sell_through_queue(np.array([3.0, 4.0]), np.zeros(0), np.zeros(0), 2.0)
+    assert_allclose(sale.revenue_trader_idr, [6.0, 8.0])
+    assert sale.trader_kg == pytest.approx(7.0)
+
+
+def test_fill_in_order_rounds_to_nearest_household():
+    w = np.array([2.0, 2.0, 2.0])
+    assert markets.fill_in_order(w, 0.0) == 0
+    assert markets.fill_in_order(w, 3.0) == 1  # 2 workers is as close as 4: take fewer
+    assert markets.fill_in_order(w, 3.1) == 2
+    assert markets.fill_in_order(w, 100.0) == 3
+
+
+def test_log_prices_mean_revert_and_correlate():
+    lp = np.log([100.0, 200.0])
+    mean = np.log([110.0, 200.0])
+    out = markets.step_log_prices(
+        lp, mean, np.array([0.5, 0.5]), np.zeros(2), 0.5, 0.0, np.zeros(2)
+    )
+    assert_allclose(out, [math.log(100.0) + 0.5 * math.log(1.1), math.log(200.0)])
+    # perfectly correlated stages move together
+    out = markets.step_log_prices(
+        lp, lp, np.zeros(2), np.full(2, 0.1), 1.0, 1.0, np.array([3.0, -3.0])
+    )
+    assert_allclose(out - lp, [0.1, 0.1])
+
+
+# ------------------------------------------------------------------ households
+
+
+def test_harvest_by_hand():
+    out = harvest(np.array([2.0, 2.0]), 813.0, 0.25, 1.1, np.array([1.0, 0.5]))
+    assert_allclose(out, [2 * 813 * 0.25 * 1.1, 2 * 813 * 0.25 * 1.1 * 0.5])
+
+
+def test_farm_and_informal_work_by_hand():
+    work = farm_and_informal_work(
+        np.array([2.0, 1.0, 0.0]),
+        np.ones(3),
+        1.5,
+        farm_wage=1000.0,
+        informal_income=600.0,
+        p_informal=0.5,
+        u=np.array([0.2, 0.6, 0.9]),
+    )
+    # supply 3, demand 1.5 -> each free worker works half a month on farms
+    assert_allclose(work.farm_earnings_idr, [1000.0, 500.0, 0.0])
+    # k = floor(free * 0.5 + u) = [1, 1, 0] workers find informal work for the other half
+    assert_allclose(work.informal_earnings_idr, [300.0, 300.0, 0.0])
+    assert_allclose(work.idle_worker_months, [0.5, 0.0, 0.0])
+    assert work.share_demand_filled == pytest.approx(1.0)
+    assert work.farm_worker_months == pytest.approx(1.5)
+
+
+def test_farm_work_when_labour_is_short():
+    work = farm_and_informal_work(
+        np.array([1.0]),
+        np.array([2.0]),
+        8.0,
+        farm_wage=1000.0,
+        informal_income=600.0,
+        p_informal=1.0,
+        u=np.zeros(1),
+    )
+    assert work.share_demand_filled == pytest.approx(0.25)  # 2 of 8 worker-months found
+    assert_allclose(work.farm_earnings_idr, [1000.0])
+    assert_allclose(work.informal_earnings_idr, [0.0])
+
+
+RULE = dict(mpc=0.1, buffer_months=3.0, borrowing_months=0.5, debt_interest=0.02, income_weight=0.1)
+
+
+def test_consumption_at_the_target_buffer_is_permanent_income():
+    r = consume(np.array([1000.0]), np.zeros(1), np.array([3000.0]), np.array([1000.0]), **RULE)
+    assert_allclose(r.consumption_idr, [1000.0])
+    assert_allclose(r.savings_idr, [3000.0])
+
+
+def test_consumption_with_debt_by_hand():
+    r = consume(np.array([500.0]), np.zeros(1), np.array([-200.0]), np.array([1000.0]), **RULE)
+    perm = 0.9 * 1000 + 0.1 * 500  # 950
+    cash = -200 + 500 - 0.02 * 200  # 296
+    c = perm + 0.1 * (cash - perm * 4)  # 599.6 (below the ceiling 296 + 475)
+    assert_allclose(r.permanent_income_idr, [perm])
+    assert_allclose(r.interest_idr, [4.0])
+    assert_allclose(r.consumption_idr, [c])
+    assert_allclose(r.savings_idr, [cash - c])
+
+
+def test_borrowing_limit_binds_and_consumption_is_never_negative():
+    r = consume(np.array([0.0]), np.array([900.0]), np.array([-500.0]), np.array([1000.0]), **RULE)
+    # cash = -500 + 0 - 900 - 10 = -1410; limit 0.5 * 900 = 450 -> nothing left to consume
+    assert_allclose(r.consumption_idr, [0.0])
+    assert_allclose(r.savings_idr, [-1410.0])
+
+
+def test_spells_by_hand():
+    run, ever = update_spells(
+        np.array([True, False, False]), np.array([0, 5, 11]), np.array([False, True, False])
+    )
+    assert run.tolist() == [0, 6, 12]
+    assert ever.tolist() == [True, True, False]
+
+
+# ------------------------------------------------------------------ processors
+
+
+def _processor(owner="private", dividend_share=0.5, **spec_kw):
+    spec = ProcessorSpec(
+        commodity="coffee",
+        process="roast",
+        owner=owner,
+        capacity_t_per_month=10,
+        wage_idr_per_month=3_000_000,
+        fixed_cost_idr_per_month=5_000_000,
+        target_utilisation=1.0,
+        input_stock_months=0.0,
+        dividend_share=dividend_share,
+        **spec_kw,
+    )
+    process = Process(
+        input_stage="green",
+        output_stage="roasted",
+        conversion_kg_per_kg=0.8,
+        labour_worker_months_per_t=1.0,
+        variable_cost_idr_per_kg_output=1000,
+    )
+    return Processor(
+        mesa.Model(seed=1), name="p", index=0, district=0, commodity=0, spec=spec, process=process
+    )
+
+
+def test_processor_accounts_by_hand():
+    p = _processor()
+    # margin per kg input: 0.8 (60000 - 1000) - 40000 - 3000 * 1/1000 = 4200
+    assert p.unit_margin(40_000, 60_000) == pytest.approx(4200.0)
+    assert p.plan(0, 40_000, 60_000, patience=3) == pytest.approx(10_000.0)
+    assert p.books.vacancies == pytest.approx(10.0)
+    p.books.workers = 10.0
+    p.books.bought_direct_kg = 10_000.0
+    p.books.paid_direct_idr = 400e6
+    p.process_and_sell(0, 60_000)
+    b = p.books
+    assert b.output_kg == pytest.approx(8_000.0)
+    assert b.revenue_idr == pytest.approx(480e6)
+    assert b.wage_bill_idr == pytest.approx(30e6)
+    assert b.variable_cost_idr == pytest.approx(8e6)
+    assert b.profit_idr == pytest.approx(480e6 - 400e6 - 30e6 - 8e6 - 5e6)  # 37 M
+    assert p.cash_idr == pytest.approx(37e6)
+    assert p.stock_kg == pytest.approx(0.0)
+
+
+def test_cooperative_pays_dividends_from_profit():
+    p = _processor(owner="cooperative", dividend_share=0.5)
+    p.plan(0, 40_000, 60_000, patience=3)
+    p.books.workers = 10.0
+    p.books.bought_direct_kg = 10_000.0
+    p.books.paid_direct_idr = 400e6
+    p.process_and_sell(0, 60_000)
+    assert p.books.dividends_idr == pytest.approx(18.5e6)
+    assert p.cash_idr == pytest.approx(18.5e6)
+
+
+def test_processor_short_of_workers_processes_less_and_stocks_the_rest():
+    p = _processor()
+    p.plan(0, 40_000, 60_000, patience=3)
+    p.books.workers = 5.0  # half the vacancies filled
+    p.books.bought_direct_kg = 10_000.0
+    p.books.paid_direct_idr = 400e6
+    p.process_and_sell(0, 60_000)
+    assert p.books.processed_kg == pytest.approx(5_000.0)
+    assert p.stock_kg == pytest.approx(5_000.0)
+    assert p.stock_value_idr == pytest.approx(200e6)  # held at cost
+    assert p.books.input_cost_idr == pytest.approx(200e6)
+
+
+def test_processor_idles_after_patience_months_of_negative_margin():
+    p = _processor()
+    plans = [p.plan(t, 60_000, 60_000, patience=3) for t in range(4)]
+    assert plans == [10_000.0, 10_000.0, 0.0, 0.0]
+    assert p.plan(4, 40_000, 60_000, patience=3) == pytest.approx(10_000.0)
+
+
+def test_private_processor_exits_after_sustained_losses_public_stays():
+    p = _processor()
+    p.loss_months = 12
+    assert p.maybe_exit(12) and p.exited and not p.operating(99)
+    q = _processor(owner="public")
+    q.loss_months = 50
+    assert not q.maybe_exit(12)
