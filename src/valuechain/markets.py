@@ -40,13 +40,18 @@ def step_log_prices(
     return log_price + kappa * (log_mean - log_price) + sigma * eps
 
 
-def trader_margin(m_min: float, m_max: float, n_local_buyers: int, competition: float) -> float:
+def trader_margin(
+    m_min: float, m_max: float, local_capacity_share: float, competition: float
+) -> float:
     """Trader margin as a share of the reference price; falls as local buyers compete.
 
-    ``m = m_min + (m_max - m_min) / (1 + competition * n_local_buyers)``: with no local buyer
-    traders take ``m_max``; every buyer that enters pushes the margin towards ``m_min``.
+    ``m = m_max - (m_max - m_min) x min(1, competition x s)`` where ``s`` is the local
+    processors' input capacity as a share of the district's mean monthly harvest. With no
+    local buyer traders take ``m_max``; once local buyers could take the whole harvest
+    (with ``competition = 1``) the margin is down to ``m_min``.
     """
-    return m_min + (m_max - m_min) / (1.0 + competition * n_local_buyers)
+    pressure = min(1.0, competition * max(local_capacity_share, 0.0))
+    return m_max - (m_max - m_min) * pressure
 
 
 @dataclass(frozen=True)

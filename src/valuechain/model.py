@@ -94,6 +94,18 @@ class ValueChainModel(mesa.Model):
             for s in self.households.district_slices
         ]
         self._init_households()
+        hh = self.households
+        self._mean_monthly_harvest_kg = np.array(
+            [
+                [
+                    float(np.dot(hh.weight[s], hh.land_ha[s, j]))
+                    * scenario.chains[c].yield_kg_per_ha_year
+                    / 12
+                    for j, c in enumerate(self.commodities)
+                ]
+                for s in hh.district_slices
+            ]
+        )
         self.ledger = Ledger(len(self.district_names), len(self.commodities))
         self._month = _Month()
         self._records: list[dict] = []
@@ -245,7 +257,8 @@ class ValueChainModel(mesa.Model):
     def labour_market(self) -> None:
         """Phase 3 (ODD 7.3): processors plan and hire; others do farm or informal work.
 
-        Trader margin ``m = m_min + (m_max - m_min) / (1 + competition x local buyers)``;
+        Trader margin ``m = m_max - (m_max - m_min) x min(1, competition x s)`` with ``s`` the
+        operating local processors' capacity over the district's mean monthly harvest;
         a processor plans ``capacity x utilisation`` unless its unit margin at its offer has
         been negative for ``idle_after_negative_margin_months`` months in a row. Vacancies =
         planned t x labour per t. Incumbents keep their jobs; excess workers are let go
@@ -259,12 +272,15 @@ class ValueChainModel(mesa.Model):
         for k in range(len(self.district_names)):
             for j, c in enumerate(self.commodities):
                 ch = self.scenario.chains[c]
-                n_buyers = sum(
-                    p.operating(self.t) and p.district == k and p.commodity == j
+                capacity = sum(
+                    p.capacity_kg
                     for p in self.processors
+                    if p.operating(self.t) and p.district == k and p.commodity == j
                 )
+                expected = self._mean_monthly_harvest_kg[k, j]
+                share = capacity / expected if expected > 0 else 0.0
                 margin = markets.trader_margin(
-                    ch.trader_margin_min, ch.trader_margin_max, n_buyers, comp
+                    ch.trader_margin_min, ch.trader_margin_max, share, comp
                 )
                 m.trader_price[(k, j)] = self.reference_farm_price(c) * (1 - margin)
         for p in self.processors:

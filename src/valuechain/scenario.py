@@ -34,6 +34,7 @@ __all__ = [
     "apply_overrides",
     "load_scenario",
     "parse_override",
+    "resolution_warnings",
     "scenario_from_dict",
 ]
 
@@ -304,6 +305,34 @@ def scenario_from_dict(
         return Scenario.model_validate(merged)
     except ValidationError as exc:
         raise ScenarioError(_problems_from(exc, merged, origin or {}, source)) from None
+
+
+def resolution_warnings(scenario: Scenario) -> list[str]:
+    """Settings that are valid but will give coarse answers, as advice for the user.
+
+    A simulated household stands for ``real_households / n_households`` real ones; jobs are
+    filled in whole simulated households, so a plant needing fewer workers than that is
+    rounded to zero or one household.
+    """
+    out = []
+    for dname, d in scenario.districts.items():
+        weight = d.real_households / d.n_households
+        for pname, p in d.processors.items():
+            chain = scenario.chains[p.commodity]
+            workers = (
+                p.capacity_t_per_month
+                * p.target_utilisation
+                * chain.processes[p.process].labour_worker_months_per_t
+            )
+            if workers < 2 * weight:
+                need = int(2 * d.real_households / max(workers, 1e-9)) + 1
+                out.append(
+                    f"districts.{dname}.processors.{pname}: needs about {workers:.0f} workers "
+                    f"but each simulated household stands for {weight:.0f} real households, so "
+                    f"its jobs will be coarse; set districts.{dname}.n_households to at least "
+                    f"{min(need, 5_000_000):,}"
+                )
+    return out
 
 
 def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> LoadedScenario:

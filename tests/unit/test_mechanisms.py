@@ -50,10 +50,12 @@ def test_gini_weight_equals_duplication():
 # ------------------------------------------------------------------ markets
 
 
-def test_trader_margin_falls_with_local_buyers():
-    assert markets.trader_margin(0.04, 0.10, 0, 1.0) == pytest.approx(0.10)
-    assert markets.trader_margin(0.04, 0.10, 1, 1.0) == pytest.approx(0.07)
-    assert markets.trader_margin(0.04, 0.10, 3, 1.0) == pytest.approx(0.055)
+def test_trader_margin_falls_with_local_capacity():
+    assert markets.trader_margin(0.04, 0.10, 0.0, 1.0) == pytest.approx(0.10)
+    # local buyers could take a quarter of the harvest: a quarter of the way to the minimum
+    assert markets.trader_margin(0.04, 0.10, 0.25, 1.0) == pytest.approx(0.085)
+    assert markets.trader_margin(0.04, 0.10, 0.25, 2.0) == pytest.approx(0.07)
+    assert markets.trader_margin(0.04, 0.10, 3.0, 1.0) == pytest.approx(0.04)
 
 
 def test_selling_queue_by_hand():

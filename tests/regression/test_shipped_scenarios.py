@@ -1,0 +1,57 @@
+"""Regression: the shipped scenarios still give their stored summaries.
+
+Runs are deterministic, so the tolerance only absorbs floating-point differences between
+platforms (relative 1e-6; absolute 1e-6 for the accounting residuals, which are ~0 but not
+exactly 0). A failure means behaviour changed: if intended, run
+``python tests/regression/update_expected.py`` and commit the reviewed diff.
+"""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from regression_cases import EXPECTED, SCENARIOS, summaries
+
+RTOL = 1e-6
+RESIDUALS = {"max_abs_mass_balance_residual": 1e-3, "max_abs_money_balance_residual": 1.0}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_shipped_scenario_summaries(name):
+    expected = json.loads(EXPECTED.read_text())[name]
+    got = summaries(name)
+    assert len(got) == len(expected)
+    for rep, (g, e) in enumerate(zip(got, expected, strict=True)):
+        assert set(g) == set(e), f"{name} rep {rep}: indicator set changed"
+        for key, want in e.items():
+            have = g[key]
+            if key in RESIDUALS:
+                assert abs(have) <= RESIDUALS[key], f"{name} rep {rep} {key}={have}"
+            elif want is None or (isinstance(want, float) and math.isnan(want)):
+                assert have is None or math.isnan(have), f"{name} rep {rep} {key}"
+            else:
+                assert have == pytest.approx(want, rel=RTOL, abs=1e-9), (
+                    f"{name} rep {rep} {key}: {have} != stored {want}"
+                )
+
+
+def test_stylised_facts_of_the_baselines():
+    """Calibration targets the baselines meet (docs/ODD.md, 'Calibration')."""
+    data = json.loads(EXPECTED.read_text())
+    for name in ("baseline_coffee", "baseline_rubber"):
+        for s in data[name]:
+            # extreme poverty in a commodity hotspot: above the 2024 national 0.83% (BPS via
+            # Kemenko PMK), well below the 2021 4%; national-line poverty 10-30%
+            assert 0.01 < s["extreme_poverty_rate_last12"] < 0.08
+            assert 0.10 < s["poverty_rate_final"] < 0.30
+            assert s["max_abs_mass_balance_residual"] < 1e-3
+    for s in data["baseline_coffee"]:
+        # farmgate asalan = 0.90 of the warehouse price with no local buyer (facts, 2024-09)
+        assert s["farmgate_share_coffee_last12"] == pytest.approx(0.90)
+    for s in data["hilirisasi_coffee"] + data["hilirisasi_rubber"]:
+        assert s["processing_jobs_last12"] > 0
