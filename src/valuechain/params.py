@@ -612,7 +612,7 @@ class HouseholdBehaviour(Strict):
 class Transfers(Strict):
     """A basic food transfer (BPNT-like) targeted through a proxy-means registry."""
 
-    enabled: bool = True
+    enabled: bool = Field(True, description="pay the basic transfer at all")
     amount_idr_per_month: float = param(
         200_000,
         ge=0,
@@ -644,7 +644,9 @@ class Transfers(Strict):
         source="assumption (6-36)",
         description="registry re-certification interval",
     )
-    funding: Literal["central", "district"] = "central"
+    funding: Literal["central", "district"] = Field(
+        "central", description="budget that pays (booked for monitoring in issue 3)"
+    )
 
 
 class Health(Strict):
@@ -728,8 +730,13 @@ _YM = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 class Scenario(Strict):
     """A complete scenario: what a scenario TOML file holds once resolved."""
 
-    name: str = Field(..., min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
-    description: str = ""
+    name: str = Field(
+        ...,
+        min_length=1,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="scenario name (letters, digits, _ . -): names the results folder",
+    )
+    description: str = Field("", description="one line on what the scenario is")
     start: str = Field(..., description="first simulated month, YYYY-MM")
     months: int = param(
         60, ge=1, le=600, unit="months", source="scenario", description="simulated months"
