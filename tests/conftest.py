@@ -62,3 +62,15 @@ def write_tiny(folder: Path) -> TinyFiles:
 def tiny(tmp_path: Path) -> TinyFiles:
     """A tiny scenario with a baseline, in a fresh folder."""
     return write_tiny(tmp_path / "scenarios")
+
+
+@pytest.fixture(scope="session")
+def tiny_factory():
+    """``write_tiny(folder)`` for module-scoped fixtures."""
+    return write_tiny
+
+
+@pytest.fixture(scope="session")
+def shipped_baseline() -> Path:
+    """The shipped ``scenarios/baseline_coffee.toml``."""
+    return SHIPPED_BASELINE

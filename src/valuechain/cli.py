@@ -34,16 +34,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except ScenarioError as exc:
-        return _fail(
-            str(exc),
-            "fix the key in the file named (or the --set value); "
-            "`valuechain validate FILE` checks a file without running it",
-        )
+        return _fail(str(exc), _scenario_hint(str(exc)))
     except UserError as exc:
         return _fail(str(exc), exc.hint)
     except KeyboardInterrupt:
         print("\ninterrupted: no complete result was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _scenario_hint(message: str) -> str:
+    if "no such scenario file" in message:
+        return "check the path (a relative `extends` is read from the extending file's folder)"
+    if "malformed TOML" in message:
+        return "fix the TOML syntax at the line and column shown"
+    if "--set" in message and "KEY=VALUE" in message:
+        return "write overrides as --set key.path=value, e.g. --set months=24"
+    return (
+        "fix the key in the file named (or the --set value); "
+        "`valuechain validate FILE` checks a file without running it"
+    )
 
 
 def _fail(message: str, hint: str) -> int:

@@ -134,8 +134,11 @@ def trajectory_figure(
         series = [(timeseries, name, SCENARIO_COLOUR)]
         if baseline is not None:
             series.append((baseline, f"baseline {_name(baseline, 'baseline')}", BASELINE_COLOUR))
+        lowest, highest = 0.0, 0.0
         for ts, who, colour in series:
             b = _bands(ts, indicator, district, scale)
+            lowest = min(lowest, float(b["q05"].min()))
+            highest = max(highest, float(b["q95"].max()))
             ax.fill_between(
                 b["when"],
                 b["q05"],
@@ -145,13 +148,22 @@ def trajectory_figure(
                 linewidth=0,
                 label=f"{who}, 5–95% of runs",
             )
-            ax.plot(b["when"], b["median"], color=colour, linewidth=2, label=f"{who}, median")
+            ax.plot(
+                b["when"],
+                b["median"],
+                color=colour,
+                linewidth=2,
+                label=f"{who}, median",
+                clip_on=False,
+                zorder=3,
+            )
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.set_xlabel("month")
         ax.set_ylabel(ylabel)
-        ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]))
+        if lowest >= 0:  # counts, rates and prices: start the axis at zero
+            ax.set_ylim(0.0, ax.get_ylim()[1] if highest > 0 else 1.0)
         where = "all districts" if district == "all" else f"district {district}"
         reps = f"{n} replication{'s' if n != 1 else ''}"
         ax.set_title(f"{title or label}\n{name}, {where}, {reps}", loc="left")

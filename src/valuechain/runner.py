@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from valuechain.params import Scenario
 from valuechain.results import (
@@ -363,11 +362,12 @@ def load_with_baseline(
             hint="fix the 'baseline' key; a relative path is read from the scenario's folder",
         )
     try:
-        base = load_scenario(base_path, [*extra, f"seed={loaded.scenario.seed}"])
+        base = load_scenario(base_path, [*loaded.overrides, f"seed={loaded.scenario.seed}"])
     except ScenarioError as exc:
         raise UserError(
             f"the baseline {base_path} named by {where} is not usable "
-            f"(with the overrides {extra or 'none'}):\n{str(exc).split(chr(10), 1)[-1]}",
+            f"(with the overrides {list(loaded.overrides) or 'none'}):\n"
+            f"{str(exc).split(chr(10), 1)[-1]}",
             hint="the same --set overrides are applied to the scenario and to its baseline; "
             "fix the baseline file or the override",
         ) from None
@@ -487,6 +487,8 @@ def _t_interval(values: np.ndarray, confidence: float) -> tuple[int, float, floa
     mean = float(values.mean())
     if n < 2:
         return n, mean, math.nan, math.nan, math.nan
+    from scipy import stats  # deferred: scipy.stats takes a second to import
+
     se = float(values.std(ddof=1) / math.sqrt(n))
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
     return n, mean, se, mean - half, mean + half

@@ -115,6 +115,14 @@ def test_baseline_gets_the_scenario_seed_and_the_same_overrides(tiny):
     assert base.path == tiny.baseline.resolve()
 
 
+def test_overrides_of_an_already_loaded_scenario_reach_the_baseline(tiny):
+    from valuechain.scenario import load_scenario
+
+    loaded, base = load_with_baseline(load_scenario(tiny.scenario, ["months=4"]), seed=5)
+    assert loaded.overrides == ("months=4", "seed=5")
+    assert (base.scenario.months, base.scenario.seed) == (4, 5)
+
+
 def test_override_unknown_to_the_baseline_is_reported(tiny):
     key = "districts.lampung_barat.processors.huller.capacity_t_per_month"
     load_with_baseline(tiny.scenario, [])  # valid without the override
@@ -142,10 +150,8 @@ def test_baseline_with_another_calendar_is_refused(tiny):
 
 
 @pytest.fixture(scope="module")
-def in_process(tmp_path_factory):
-    from conftest import write_tiny
-
-    files = write_tiny(tmp_path_factory.mktemp("runner"))
+def in_process(tmp_path_factory, tiny_factory):
+    files = tiny_factory(tmp_path_factory.mktemp("runner"))
     return files, run_scenario(files.scenario, workers=1)
 
 
@@ -193,3 +199,26 @@ def test_bad_arguments_are_user_errors(tiny):
         run_scenario(tiny.baseline, workers=0)
     with pytest.raises(UserError, match="replications"):
         run_scenario(tiny.baseline, replications=0)
+
+
+def test_git_revision_of_the_working_directory(tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    from valuechain.runner import git_revision
+
+    monkeypatch.chdir(tmp_path)
+    assert git_revision() == {"git_revision": None, "git_dirty": None}
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    (tmp_path / "f.txt").write_text("x")
+    for cmd in (["init", "-q"], ["add", "f.txt"], ["commit", "-q", "-m", "x"]):
+        subprocess.run(["git", *cmd], check=True, capture_output=True)
+    rev = git_revision()
+    assert len(rev["git_revision"]) == 40 and rev["git_dirty"] is False
+    (tmp_path / "f.txt").write_text("y")
+    assert git_revision()["git_dirty"] is True
