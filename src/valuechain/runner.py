@@ -164,11 +164,25 @@ def _execute(
                     key = pending.pop(fut)
                     out[key] = fut.result()  # re-raises a worker's exception here
                     bar.update()
+        except BaseException:  # a failed run or Ctrl-C: do not finish the other runs
+            _terminate_workers(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return out
     finally:
         bar.close()
+
+
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's processes now (a worker ignores Ctrl-C until its run ends)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
 
 
 # --------------------------------------------------------------------------- replications
