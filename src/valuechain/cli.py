@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         help="run replications of a scenario (and of its baseline)",
         description="Run replications of a scenario; when it names a baseline, run the "
-        "baseline with the same seeds and compare them (paired differences, 95%% intervals).",
+        "baseline with the same seeds and compare them (paired differences, 95% intervals).",
     )
     run.add_argument("scenario", metavar="SCENARIO", help="scenario file (TOML)")
     run.add_argument(
