@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -80,17 +81,32 @@ def measure(
     }
 
 
-def _in_child(engine: str, scenario: str, n: int, months: int, repeats: int, warmup: int) -> dict:
-    """Run one measurement in a fresh interpreter and return its JSON record."""
+#: environment variables that cap the threads of numpy's BLAS (np.dot) and OpenMP
+_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _in_child(
+    engine: str, scenario: str, n: int, months: int, repeats: int, warmup: int, blas_threads: int
+) -> dict:
+    """Run one measurement in a fresh interpreter and return its JSON record.
+
+    BLAS threads are capped (default one: the targets are per core; on a busy two-core
+    machine a multithreaded ``np.dot`` over 1M households is ~15x slower than one thread).
+    """
     district = SCENARIOS[engine][1]
+    env = dict(os.environ)
+    if blas_threads > 0:
+        env.update(dict.fromkeys(_THREAD_VARS, str(blas_threads)))
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
         "--child",
         json.dumps([engine, scenario, district, n, months, repeats, warmup]),
     ]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO, env=env)
+    record = json.loads(out.stdout.strip().splitlines()[-1])
+    record["blas_threads"] = blas_threads if blas_threads > 0 else "default"
+    return record
 
 
 def _ints(text: str) -> list[int]:
@@ -109,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-baseline",
         action="store_true",
         help="skip the vectorised model on the reference's scenario (no processors)",
+    )
+    p.add_argument(
+        "--blas-threads",
+        type=int,
+        default=1,
+        help="BLAS/OpenMP threads in each measurement (1; 0 leaves the environment as is)",
     )
     p.add_argument("--quick", action="store_true", help="small sizes and months: a smoke test")
     p.add_argument("--child", help=argparse.SUPPRESS)
@@ -135,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     plan += [("mesa_reference", ref_scenario, n, ref_months) for n in ref_sizes]
     records = []
     for engine, scenario, n, m in plan:
-        rec = _in_child(engine, scenario, n, m, repeats, warmup)
+        rec = _in_child(engine, scenario, n, m, repeats, warmup, args.blas_threads)
         records.append(rec)
         print(json.dumps(rec), flush=True)
 
