@@ -176,11 +176,19 @@ def _describe(loaded: LoadedScenario) -> str:
     )
 
 
+def _warn_resolution(loaded: LoadedScenario) -> None:
+    from valuechain.scenario import resolution_warnings
+
+    for text in resolution_warnings(loaded.scenario):
+        print(f"warning: {text}", file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from valuechain.runner import load_with_baseline
 
     loaded, base = load_with_baseline(args.scenario, args.overrides)
     print(f"OK: {_describe(loaded)}")
+    _warn_resolution(loaded)
     if base is not None:
         print(f"OK: baseline {_describe(base)}")
     return 0
@@ -193,6 +201,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     loaded, base = runner.load_with_baseline(
         args.scenario, args.overrides, seed=args.seed, months=args.months
     )
+    _warn_resolution(loaded)
     out: Path = args.out or Path("results") / loaded.scenario.name
     check_writable(out)  # fail now, not after the simulation
     reps = args.replications or loaded.scenario.replications

@@ -744,7 +744,7 @@ class Scenario(Strict):
     seed: int = param(
         0,
         ge=0,
-        le=2**63 - 1,
+        le=2**62,
         unit="integer",
         source="scenario",
         description="seed of replication 0; replication r uses seed + r",

@@ -115,10 +115,10 @@ def _shipped_chains() -> dict[str, Any]:
     return tomllib.loads(data)
 
 
-def _read_toml(path: Path, requested_by: str) -> dict[str, Any]:
+def _read_toml(path: Path, requested_by: str, key: str = "") -> dict[str, Any]:
     if not path.is_file():
         raise ScenarioError(
-            [Problem(requested_by, "", str(path), "no such scenario file (check the path)")]
+            [Problem(requested_by, key, str(path), "no such scenario file (check the path)")]
         )
     try:
         return tomllib.loads(path.read_text("utf-8"))
@@ -139,7 +139,9 @@ def _merge(base: dict, top: Mapping, source: str, origin: dict, prefix: str = ""
             origin[path] = source
 
 
-def _resolve_file(path: Path, origin: dict, chain: tuple[Path, ...], requested_by: str) -> dict:
+def _resolve_file(
+    path: Path, origin: dict, chain: tuple[Path, ...], requested_by: str, key: str = ""
+) -> dict:
     path = path.resolve()
     if path in chain:
         cycle = " -> ".join(str(p) for p in (*chain, path))
@@ -148,7 +150,7 @@ def _resolve_file(path: Path, origin: dict, chain: tuple[Path, ...], requested_b
         raise ScenarioError(
             [Problem(str(path), "extends", _MISSING, f"more than {_MAX_EXTENDS_DEPTH} levels")]
         )
-    doc = _read_toml(path, requested_by)
+    doc = _read_toml(path, requested_by, key)
     parent = doc.pop("extends", None)
     merged: dict[str, Any] = {}
     if parent is not None:
@@ -156,7 +158,7 @@ def _resolve_file(path: Path, origin: dict, chain: tuple[Path, ...], requested_b
             raise ScenarioError(
                 [Problem(str(path), "extends", parent, "a file name such as 'baseline.toml'")]
             )
-        merged = _resolve_file(path.parent / parent, origin, (*chain, path), str(path))
+        merged = _resolve_file(path.parent / parent, origin, (*chain, path), str(path), "extends")
     _merge(merged, doc, str(path), origin)
     return merged
 
@@ -171,7 +173,15 @@ def parse_override(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key or any(not part for part in key.split(".")):
         raise ScenarioError(
-            [Problem("--set", key, text, "KEY=VALUE with a dotted key such as months=24")]
+            [
+                Problem(
+                    "--set",
+                    repr(text),
+                    _MISSING,
+                    "expected KEY=VALUE with a dotted key, such as months=24 or "
+                    "districts.lampung_barat.n_households=5000",
+                )
+            ]
         )
     raw = raw.strip()
     try:
