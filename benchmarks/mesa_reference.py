@@ -89,7 +89,7 @@ class HouseholdAgent(mesa.Agent):
         self.enrolled = False
         self.registry_score = 0.0
         self.is_extreme_poor = False
-        self.ever_extreme_poor = False
+        self.extreme_poor_at_start = False
         self.months_out_run = 0
         self.poor_at_start = False
         # this month's own draws, handed over by the model
@@ -187,9 +187,9 @@ class HouseholdAgent(mesa.Agent):
         pc = self.consumption_idr / self.size
         self.is_extreme_poor = pc < sc.poverty.extreme_190_idr_per_person_month
         self.months_out_run = 0 if self.is_extreme_poor else self.months_out_run + 1
-        self.ever_extreme_poor = self.ever_extreme_poor or self.is_extreme_poor
         if m.t == 0:
             self.poor_at_start = pc < sc.poverty.national_idr_per_person_month
+            self.extreme_poor_at_start = self.is_extreme_poor
 
     def consume(self, income: float, spending: float) -> None:
         """Buffer-stock rule: ``c = clip(P' + mpc (x - P'(1 + b)), 0, max(x + L P', 0))``.
@@ -442,7 +442,7 @@ class ReferenceModel(mesa.Model):
             "savings_idr",
             "permanent_income_idr",
             "is_extreme_poor",
-            "ever_extreme_poor",
+            "extreme_poor_at_start",
             "months_out_run",
             "enrolled",
         )

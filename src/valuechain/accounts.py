@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from valuechain.metrics import wsum
+
 if TYPE_CHECKING:
     from valuechain.model import ValueChainModel
 
@@ -54,7 +56,7 @@ class Ledger:
                 getattr(self, name).fill(0.0)
         self.paid_by_traders[:] = 0.0
         self.savings_start = np.array(
-            [float(np.dot(hh.weight[s], hh.savings_idr[s])) for s in hh.district_slices]
+            [wsum(hh.weight[s], hh.savings_idr[s]) for s in hh.district_slices]
         )
         self.cash_start = {p.index: p.cash_idr for p in model.processors}
         self.stock_start = {p.index: p.stock_kg for p in model.processors}
@@ -76,7 +78,7 @@ class Ledger:
         for j in range(self.n_commodities):
             mine = [p for p in firms if p.commodity == j]
             direct = sum(p.books.bought_direct_kg for p in mine)
-            harvest = float(np.dot(hh.weight[s], hh.harvest_kg[s, j]))
+            harvest = wsum(hh.weight[s], hh.harvest_kg[s, j])
             total += abs(harvest - direct - m.trader_kg[(k, j)])
             total += abs(m.imported_kg[(k, j)] - sum(p.books.bought_outside_kg for p in mine))
         for p in firms:
@@ -99,7 +101,7 @@ class Ledger:
         books = [p.books for p in firms]
 
         def hh_sum(a: np.ndarray) -> float:
-            return float(np.dot(w, a[s]))
+            return wsum(w, a[s])
 
         paid_for_farm = sum(b.paid_direct_idr for b in books) + self.paid_by_traders[k]
         r = abs(hh_sum(hh.farm_revenue_idr) - paid_for_farm)
@@ -107,7 +109,7 @@ class Ledger:
         r += abs(hh_sum(self.dividends) - sum(b.dividends_idr for b in books))
         r += abs(hh_sum(self.farm_wage_paid) - hh_sum(self.farm_wage_earned))
         tr = model.scenario.transfers
-        granted = float(np.dot(w, hh.enrolled[s])) * (tr.amount_idr_per_month if tr.enabled else 0)
+        granted = wsum(w, hh.enrolled[s]) * (tr.amount_idr_per_month if tr.enabled else 0)
         r += abs(hh_sum(self.transfers) - granted)
         net = (
             hh_sum(hh.income_idr)
@@ -127,7 +129,7 @@ class Ledger:
             + hh_sum(self.dividends)
         )
         r += abs(hh_sum(hh.income_idr) - income)
-        r += abs(float(np.dot(w, hh.savings_idr[s])) - self.savings_start[k] - net)
+        r += abs(wsum(w, hh.savings_idr[s]) - self.savings_start[k] - net)
         for p in firms:
             b = p.books
             flows = (
@@ -151,7 +153,7 @@ class Ledger:
         and the capital cost of public and cooperative plants in their opening month."""
         hh = model.households
         s = hh.district_slices[k]
-        spend = float(np.dot(hh.weight[s], self.transfers[s]))
+        spend = wsum(hh.weight[s], self.transfers[s])
         for p in model.processors:
             if p.district == k:
                 spend += p.books.subsidy_idr + p.books.capex_public_idr

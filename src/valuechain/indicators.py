@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from valuechain.metrics import COMMODITY_SUMMARY, SUMMARY, fgt, weighted_gini
+from valuechain.metrics import COMMODITY_SUMMARY, SUMMARY, fgt, weighted_gini, wsum
 
 if TYPE_CHECKING:
     from valuechain.model import ValueChainModel
@@ -53,7 +53,7 @@ def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
     h190, g190, s190 = fgt(pc, persons, pov.extreme_190_idr_per_person_month)
     now = hh.is_extreme_poor[s]
     was = led.was_extreme_poor[s]
-    sustained = hh.ever_extreme_poor[s] & (hh.months_out_run[s] >= pov.sustained_exit_months)
+    sustained = hh.extreme_poor_at_start[s] & (hh.months_out_run[s] >= pov.sustained_exit_months)
     has_job = hh.job_firm[s] >= 0
     firms = [p for p in model.processors if p.district == k]
     m = model._month
@@ -62,18 +62,18 @@ def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
         "poor190": h190 * total,
         "gap190": g190 * total,
         "sev190": s190 * total,
-        "poor215": float(persons[pc < pov.extreme_215_idr_per_person_month].sum()),
-        "poor_nat": float(persons[pc < pov.national_idr_per_person_month].sum()),
-        "consumption": float(np.dot(persons, pc)),
-        "exits": float(persons[was & ~now].sum()),
-        "entries": float(persons[~was & now].sum()),
-        "sustained_exits": float(persons[sustained].sum()),
-        "processing_jobs": float(w[has_job].sum()),
-        "processing_jobs_poor": float(w[has_job & hh.poor_at_start[s]].sum()),
+        "poor215": wsum(persons, pc < pov.extreme_215_idr_per_person_month),
+        "poor_nat": wsum(persons, pc < pov.national_idr_per_person_month),
+        "consumption": wsum(persons, pc),
+        "exits": wsum(persons, was & ~now),
+        "entries": wsum(persons, ~was & now),
+        "sustained_exits": wsum(persons, sustained),
+        "processing_jobs": wsum(w, has_job),
+        "processing_jobs_poor": wsum(w, has_job & hh.poor_at_start[s]),
         "farm_labour": m.farm_worker_months.get(k, 0.0),
         "idle": m.idle_worker_months.get(k, 0.0),
-        "labour_force": float(np.dot(w, hh.n_adults[s])),
-        "transfer_recipients": float(w[hh.enrolled[s]].sum()),
+        "labour_force": wsum(w, hh.n_adults[s]),
+        "transfer_recipients": wsum(w, hh.enrolled[s]),
         "fiscal_cost": led.fiscal_cost(model, k),
         "processor_profit": sum(p.books.profit_idr for p in firms),
         "processors_active": float(sum(p.operating(model.t) for p in firms)),

@@ -88,7 +88,7 @@ def sell_through_queue(
     else:
         rev_b = np.zeros_like(lots)
     end = bounds[-1]
-    beyond = np.maximum(cum - end, 0.0) - np.maximum(prev - end, 0.0)
+    beyond = np.clip(cum - end, 0.0, lots)  # exact where no buyer has room
     bought = np.clip(total - bounds[:-1], 0.0, cap)
     return QueueSale(
         revenue_buyers_idr=rev_b,

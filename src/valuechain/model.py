@@ -26,6 +26,7 @@ from valuechain.households import (
     mean_one_lognormal,
     update_spells,
 )
+from valuechain.metrics import wsum
 from valuechain.params import Chain, ProcessorSpec, Scenario
 from valuechain.rng import Streams
 
@@ -98,7 +99,7 @@ class ValueChainModel(mesa.Model):
         self._mean_monthly_harvest_kg = np.array(
             [
                 [
-                    float(np.dot(hh.weight[s], hh.land_ha[s, j]))
+                    wsum(hh.weight[s], hh.land_ha[s, j])
                     * scenario.chains[c].yield_kg_per_ha_year
                     / 12
                     for j, c in enumerate(self.commodities)
@@ -299,7 +300,7 @@ class ValueChainModel(mesa.Model):
             demand = 0.0
             for j, c in enumerate(self.commodities):
                 per_t = self.scenario.chains[c].hired_labour_worker_months_per_t
-                demand += per_t * float(np.dot(hh.weight[s], hh.harvest_kg[s, j])) / 1000.0
+                demand += per_t * wsum(hh.weight[s], hh.harvest_kg[s, j]) / 1000.0
             work = farm_and_informal_work(
                 free.astype(np.float64),
                 hh.weight[s],
@@ -312,13 +313,14 @@ class ValueChainModel(mesa.Model):
             led = self.ledger
             led.farm_wage_earned[s] = work.farm_earnings_idr
             led.informal[s] = work.informal_earnings_idr
-            cost_per_kg = np.zeros(len(self.commodities))
             for j, c in enumerate(self.commodities):
                 per_t = self.scenario.chains[c].hired_labour_worker_months_per_t
-                cost_per_kg[j] = per_t / 1000.0 * d.labour.farm_wage_idr_per_month
-            led.farm_wage_paid[s] = (hh.harvest_kg[s] @ cost_per_kg) * work.share_demand_filled
+                cost_per_kg = per_t / 1000.0 * d.labour.farm_wage_idr_per_month
+                led.farm_wage_paid[s] += hh.harvest_kg[s, j] * (
+                    cost_per_kg * work.share_demand_filled
+                )
             m.farm_worker_months[k] = work.farm_worker_months
-            m.idle_worker_months[k] = float(np.dot(hh.weight[s], work.idle_worker_months))
+            m.idle_worker_months[k] = wsum(hh.weight[s], work.idle_worker_months)
 
     def _match_jobs(self, k: int) -> None:
         hh = self.households
@@ -522,11 +524,10 @@ class ValueChainModel(mesa.Model):
         now = pc < sc.poverty.extreme_190_idr_per_person_month
         led.was_extreme_poor[:] = hh.is_extreme_poor if self.t > 0 else now
         hh.is_extreme_poor[:] = now
-        hh.months_out_run[:], hh.ever_extreme_poor[:] = update_spells(
-            now, hh.months_out_run, hh.ever_extreme_poor
-        )
+        hh.months_out_run[:] = update_spells(now, hh.months_out_run)
         if self.t == 0:
             hh.poor_at_start[:] = pc < sc.poverty.national_idr_per_person_month
+            hh.extreme_poor_at_start[:] = now
 
     def firm_dynamics(self) -> None:
         """Phase 8 (ODD 7.8): exits after sustained losses; entry when margins clear a hurdle.

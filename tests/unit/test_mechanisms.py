@@ -167,11 +167,8 @@ def test_borrowing_limit_binds_and_consumption_is_never_negative():
 
 
 def test_spells_by_hand():
-    run, ever = update_spells(
-        np.array([True, False, False]), np.array([0, 5, 11]), np.array([False, True, False])
-    )
+    run = update_spells(np.array([True, False, False]), np.array([0, 5, 11]))
     assert run.tolist() == [0, 6, 12]
-    assert ever.tolist() == [True, True, False]
 
 
 # ------------------------------------------------------------------ processors

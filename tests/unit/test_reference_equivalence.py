@@ -29,7 +29,7 @@ CASES = {
 }
 SEEDS = (3, 20240805)
 MONEY = ("farm_revenue_idr", "income_idr", "consumption_idr", "savings_idr")
-EXACT = ("is_extreme_poor", "ever_extreme_poor", "months_out_run", "enrolled")
+EXACT = ("is_extreme_poor", "extreme_poor_at_start", "months_out_run", "enrolled")
 #: rupiah: below this, two amounts are the same (savings can come close to zero)
 ATOL_IDR = 1e-6
 

@@ -55,14 +55,6 @@ def consume(
     )
 
 
-def update_spells(
-    is_poor: np.ndarray,
-    months_out_run: np.ndarray,
-    ever_poor: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Poverty spells: months out of extreme poverty in a row, and ever-poor flags.
-
-    ``run' = 0 if poor else run + 1``; ``ever' = ever or poor``.
-    """
-    run = np.where(is_poor, 0, months_out_run + 1).astype(months_out_run.dtype)
-    return run, ever_poor | is_poor
+def update_spells(is_poor: np.ndarray, months_out_run: np.ndarray) -> np.ndarray:
+    """Months out of extreme poverty in a row: ``run' = 0 if poor else run + 1``."""
+    return np.where(is_poor, 0, months_out_run + 1).astype(months_out_run.dtype)

@@ -39,7 +39,7 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "enrolled": ("bool", "flag", "receives the basic transfer"),
     "registry_score": ("float64", "log IDR", "proxy-means score at last certification"),
     "is_extreme_poor": ("bool", "flag", "per-capita consumption below the USD 1.90 line"),
-    "ever_extreme_poor": ("bool", "flag", "extreme poor at some step of this run"),
+    "extreme_poor_at_start": ("bool", "flag", "extreme poor in the first month"),
     "months_out_run": ("int32", "months", "consecutive months out of extreme poverty"),
     "poor_at_start": ("bool", "flag", "below the national line in the first month"),
     "market_rank": ("float64", "rank", "position in the queue to local buyers (fixed)"),
@@ -75,7 +75,7 @@ class Households:
     enrolled: np.ndarray
     registry_score: np.ndarray
     is_extreme_poor: np.ndarray
-    ever_extreme_poor: np.ndarray
+    extreme_poor_at_start: np.ndarray
     months_out_run: np.ndarray
     poor_at_start: np.ndarray
     market_rank: np.ndarray
@@ -204,7 +204,7 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         enrolled=np.zeros(n, dtype=bool),
         registry_score=np.zeros(n),
         is_extreme_poor=np.zeros(n, dtype=bool),
-        ever_extreme_poor=np.zeros(n, dtype=bool),
+        extreme_poor_at_start=np.zeros(n, dtype=bool),
         months_out_run=np.zeros(n, dtype=np.int32),
         poor_at_start=np.zeros(n, dtype=bool),
         market_rank=cat["market_u"],
