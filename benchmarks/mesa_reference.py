@@ -242,6 +242,14 @@ class ReferenceModel(mesa.Model):
         self.trader_price: dict[tuple[int, int], float] = {}
         self.farm_work_ratio = [0.0] * len(dists)
         self.demand_filled = [1.0] * len(dists)
+        self._spin_up()
+
+    def _spin_up(self) -> None:
+        """The months before ``start``, as in ValueChainModel: step, then reset prices."""
+        self.t = -self.scenario.spinup_months
+        while self.t < 0:
+            self.step()
+        self._prices = {c: self._init_prices(c) for c in self.commodities}
 
     # ================================================================== setup
     def _create_households(self) -> None:

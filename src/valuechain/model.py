@@ -80,7 +80,8 @@ class ValueChainModel(mesa.Model):
         self.scenario = scenario
         self.seed = seed
         self.streams = Streams(seed)
-        self.t = 0
+        self.t = -scenario.spinup_months  # months before the start are the spin-up
+        self._first_step = self.t
         self.district_names = list(scenario.districts)
         self.commodities = tuple(scenario.commodities)
         self.households = generate_population(scenario, self.streams.stream("population"))
@@ -110,6 +111,7 @@ class ValueChainModel(mesa.Model):
         self.ledger = Ledger(len(self.district_names), len(self.commodities))
         self._month = _Month()
         self._records: list[dict] = []
+        self._spin_up()
 
     # ================================================================== the schedule
     def step(self) -> None:
@@ -126,6 +128,20 @@ class ValueChainModel(mesa.Model):
         self.firm_dynamics()  # 8 exits and entries
         self.record_metrics()  # 9 indicators and accounting residuals
         self.t += 1
+
+    def _spin_up(self) -> None:
+        """The months before ``start`` (ODD 5): the district as it was before the scenario.
+
+        Plants open at month 0 or later, so none operates; scheduled shocks start at month
+        0 or later; nothing is recorded. Households settle into their own distribution of
+        savings and permanent income. Reference prices are then reset to their start values,
+        so the first month starts from the prices the scenario states.
+        """
+        while self.t < 0:
+            self.step()
+        for c, pr in self._prices.items():
+            start = self._init_prices(self.scenario.chains[c])
+            pr.log_price, pr.log_mean = start.log_price, start.log_mean
 
     def run(self, months: int | None = None) -> ValueChainModel:
         """Step until ``months`` months have been simulated (default: the scenario's)."""
@@ -522,7 +538,7 @@ class ValueChainModel(mesa.Model):
         hh.permanent_income_idr[:] = res.permanent_income_idr
         pc = res.consumption_idr / hh.size
         now = pc < sc.poverty.extreme_190_idr_per_person_month
-        led.was_extreme_poor[:] = hh.is_extreme_poor if self.t > 0 else now
+        led.was_extreme_poor[:] = hh.is_extreme_poor if self.t > self._first_step else now
         hh.is_extreme_poor[:] = now
         hh.months_out_run[:] = update_spells(now, hh.months_out_run)
         if self.t == 0:
@@ -539,7 +555,7 @@ class ValueChainModel(mesa.Model):
         fm = self.scenario.firms
         for p in self.processors:
             p.maybe_exit(fm.exit_after_loss_months)
-        if self.t == 0 or self.t % fm.entry_interval_months:
+        if self.t <= 0 or self.t % fm.entry_interval_months:
             return
         for k, (dname, d) in enumerate(self.scenario.districts.items()):
             e = d.entry
@@ -573,7 +589,8 @@ class ValueChainModel(mesa.Model):
         """Phase 9 (ODD 7.9): indicators for each district and the total, with residuals."""
         from valuechain.indicators import district_rows
 
-        self._records.extend(district_rows(self))
+        if self.t >= 0:  # the spin-up is not recorded
+            self._records.extend(district_rows(self))
 
     # ================================================================== reading
     @property

@@ -749,6 +749,15 @@ class Scenario(Strict):
         source="scenario",
         description="seed of replication 0; replication r uses seed + r",
     )
+    spinup_months: int = param(
+        24,
+        ge=0,
+        le=240,
+        unit="months",
+        source="assumption (12-36): long enough for savings to settle (mpc 0.08/month)",
+        description="months simulated before start, with no plant open and nothing recorded; "
+        "prices are then reset to their start values",
+    )
     replications: int = param(
         10,
         ge=1,
