@@ -48,12 +48,13 @@ class Ledger:
         hh = model.households
         if self._n != hh.n:
             self._n = hh.n
-            for name in _HOUSEHOLD_FLOWS:
-                setattr(self, name, np.zeros(hh.n))
+            # one (flow x household) array; each flow is a row view, summed in one pass
+            self.flows = np.zeros((len(_HOUSEHOLD_FLOWS), hh.n))
+            for i, name in enumerate(_HOUSEHOLD_FLOWS):
+                setattr(self, name, self.flows[i])
             self.was_extreme_poor = np.zeros(hh.n, dtype=bool)
         else:
-            for name in _HOUSEHOLD_FLOWS:
-                getattr(self, name).fill(0.0)
+            self.flows.fill(0.0)
         self.paid_by_traders[:] = 0.0
         self.savings_start = np.array(
             [wsum(hh.weight[s], hh.savings_idr[s]) for s in hh.district_slices]
@@ -100,35 +101,30 @@ class Ledger:
         firms = [p for p in model.processors if p.district == k]
         books = [p.books for p in firms]
 
-        def hh_sum(a: np.ndarray) -> float:
-            return wsum(w, a[s])
-
+        f = dict(zip(_HOUSEHOLD_FLOWS, self.flows[:, s] @ w, strict=True))
+        farm_revenue = wsum(w, hh.farm_revenue_idr[s])
+        income = wsum(w, hh.income_idr[s])
         paid_for_farm = sum(b.paid_direct_idr for b in books) + self.paid_by_traders[k]
-        r = abs(hh_sum(hh.farm_revenue_idr) - paid_for_farm)
-        r += abs(hh_sum(self.wages) - sum(b.wage_bill_idr for b in books))
-        r += abs(hh_sum(self.dividends) - sum(b.dividends_idr for b in books))
-        r += abs(hh_sum(self.farm_wage_paid) - hh_sum(self.farm_wage_earned))
+        r = abs(farm_revenue - paid_for_farm)
+        r += abs(f["wages"] - sum(b.wage_bill_idr for b in books))
+        r += abs(f["dividends"] - sum(b.dividends_idr for b in books))
+        r += abs(f["farm_wage_paid"] - f["farm_wage_earned"])
         tr = model.scenario.transfers
         granted = wsum(w, hh.enrolled[s]) * (tr.amount_idr_per_month if tr.enabled else 0)
-        r += abs(hh_sum(self.transfers) - granted)
-        net = (
-            hh_sum(hh.income_idr)
-            - hh_sum(self.health_cost)
-            - hh_sum(self.interest)
-            - hh_sum(hh.consumption_idr)
+        r += abs(f["transfers"] - granted)
+        components = (
+            farm_revenue
+            - f["farm_inputs"]
+            - f["farm_wage_paid"]
+            + f["farm_wage_earned"]
+            + f["wages"]
+            + f["informal"]
+            + f["other"]
+            + f["transfers"]
+            + f["dividends"]
         )
-        income = (
-            hh_sum(hh.farm_revenue_idr)
-            - hh_sum(self.farm_inputs)
-            - hh_sum(self.farm_wage_paid)
-            + hh_sum(self.farm_wage_earned)
-            + hh_sum(self.wages)
-            + hh_sum(self.informal)
-            + hh_sum(self.other)
-            + hh_sum(self.transfers)
-            + hh_sum(self.dividends)
-        )
-        r += abs(hh_sum(hh.income_idr) - income)
+        r += abs(income - components)
+        net = income - f["health_cost"] - f["interest"] - wsum(w, hh.consumption_idr[s])
         r += abs(wsum(w, hh.savings_idr[s]) - self.savings_start[k] - net)
         for p in firms:
             b = p.books

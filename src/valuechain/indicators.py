@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from valuechain.metrics import COMMODITY_SUMMARY, SUMMARY, fgt, weighted_gini, wsum
+from valuechain.metrics import COMMODITY_SUMMARY, SUMMARY, Distribution, wsum
 
 if TYPE_CHECKING:
     from valuechain.model import ValueChainModel
@@ -41,16 +41,15 @@ _SUMS = (
 )
 
 
-def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
+def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[str, float]:
     hh = model.households
     led = model.ledger
     pov = model.scenario.poverty
     s = hh.district_slices[k]
     w = hh.weight[s]
-    persons = w * hh.size[s]
-    pc = hh.consumption_idr[s] / hh.size[s]
-    total = float(persons.sum())
-    h190, g190, s190 = fgt(pc, persons, pov.extreme_190_idr_per_person_month)
+    persons = hh.persons[s]
+    total = dist.total
+    h190, g190, s190 = dist.fgt(pov.extreme_190_idr_per_person_month)
     now = hh.is_extreme_poor[s]
     was = led.was_extreme_poor[s]
     sustained = hh.extreme_poor_at_start[s] & (hh.months_out_run[s] >= pov.sustained_exit_months)
@@ -62,9 +61,9 @@ def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
         "poor190": h190 * total,
         "gap190": g190 * total,
         "sev190": s190 * total,
-        "poor215": wsum(persons, pc < pov.extreme_215_idr_per_person_month),
-        "poor_nat": wsum(persons, pc < pov.national_idr_per_person_month),
-        "consumption": wsum(persons, pc),
+        "poor215": dist.fgt(pov.extreme_215_idr_per_person_month)[0] * total,
+        "poor_nat": dist.fgt(pov.national_idr_per_person_month)[0] * total,
+        "consumption": dist.mean() * total,
         "exits": wsum(persons, was & ~now),
         "entries": wsum(persons, ~was & now),
         "sustained_exits": wsum(persons, sustained),
@@ -158,16 +157,15 @@ def district_rows(model: ValueChainModel) -> list[dict]:
     """Indicator rows for every district and for ``all`` (totals) at the current step."""
     hh = model.households
     pc = hh.consumption_idr / hh.size
-    persons = hh.weight * hh.size
     rows = []
     all_sums = dict.fromkeys(_SUMS, 0.0)
     all_comm: dict[str, list[float]] = {}
     for k, name in enumerate(model.district_names):
         s = hh.district_slices[k]
-        sums = _district_sums(model, k)
+        dist = Distribution.of(pc[s], hh.persons[s])
+        sums = _district_sums(model, k, dist)
         comm = _commodity_sums(model, k)
-        gini = weighted_gini(pc[s], persons[s])
-        rows.append(_row(model, name, sums, comm, gini))
+        rows.append(_row(model, name, sums, comm, dist.gini()))
         for key in _SUMS:
             all_sums[key] += sums[key]
         for c, (kg, rev, local, tp, raw, imported) in comm.items():
@@ -184,7 +182,7 @@ def district_rows(model: ValueChainModel) -> list[dict]:
         total["district"] = "all"
     else:
         comm_all = {c: (a[0], a[1], a[2], a[3] / a[4], a[5], a[6]) for c, a in all_comm.items()}
-        total = _row(model, "all", all_sums, comm_all, weighted_gini(pc, persons))
+        total = _row(model, "all", all_sums, comm_all, Distribution.of(pc, hh.persons).gini())
     rows.append(total)
     return rows
 

@@ -125,6 +125,17 @@ def _run_one(
     return RunResult(replication, seed, summary, ts, time.perf_counter() - t0)
 
 
+def _one_blas_thread() -> None:
+    """Worker initialiser: runs are the parallel unit, so each gets one BLAS thread.
+
+    Several OpenBLAS threads per worker fight over the same cores as the other workers and
+    make district-sized dot products ten times slower, not faster.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
 def _execute(
     tasks: Sequence[tuple[Any, Scenario, int, int]],
     *,
@@ -147,12 +158,17 @@ def _execute(
     out: dict[Any, RunResult] = {}
     try:
         if workers <= 1 or len(tasks) <= 1:
-            for key, scenario, rep, seed in tasks:
-                out[key] = _run_one(scenario, rep, seed, model_class)
-                bar.update()
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(1):
+                for key, scenario, rep, seed in tasks:
+                    out[key] = _run_one(scenario, rep, seed, model_class)
+                    bar.update()
             return out
         ctx = multiprocessing.get_context("spawn")  # Mesa 3.3 requires spawn; say so
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx)
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_one_blas_thread
+        )
         try:
             pending = {
                 pool.submit(_run_one, scenario, rep, seed, model_class): key

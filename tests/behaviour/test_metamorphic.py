@@ -6,6 +6,9 @@ import pytest
 from valuechain.model import ValueChainModel
 from valuechain.scenario import load_scenario
 
+#: rates are sums of person weights in sorted order: equal sets may differ in the last bits
+EPS = 1e-12
+
 COFFEE = "scenarios/baseline_coffee.toml"
 HILIR = "scenarios/hilirisasi_coffee.toml"
 SMALL = ["districts.lampung_barat.n_households=600", "months=18"]
@@ -30,7 +33,7 @@ def all_rows(model):
 def test_raising_the_poverty_line_never_lowers_the_headcount(seed):
     low = all_rows(run(COFFEE, seed=seed))
     high = all_rows(run(COFFEE, "poverty.extreme_190_idr_per_person_month=450000", seed=seed))
-    assert (high["extreme_poverty_rate"] >= low["extreme_poverty_rate"]).all()
+    assert (high["extreme_poverty_rate"] >= low["extreme_poverty_rate"] - EPS).all()
     assert (high["extreme_poverty_rate"] > low["extreme_poverty_rate"]).any()
 
 
@@ -55,7 +58,7 @@ def test_a_higher_farmgate_price_never_lowers_any_households_consumption():
     )
     assert (high.households.consumption_idr >= base.households.consumption_idr - 1e-6).all()
     b, h = all_rows(base), all_rows(high)
-    assert (h["extreme_poverty_rate"] <= b["extreme_poverty_rate"]).all()
+    assert (h["extreme_poverty_rate"] <= b["extreme_poverty_rate"] + EPS).all()
     assert (h["farmgate_price_coffee"] > b["farmgate_price_coffee"]).all()
 
 
@@ -88,5 +91,8 @@ def test_a_price_crash_lowers_farm_incomes_and_raises_poverty():
         run(COFFEE, *FIXED_PRICES, 'shocks=[{month=2, commodity="coffee", factor=0.6}]')
     )
     assert np.allclose(crash["reference_price_coffee"].iloc[2:], 0.6 * 50_000)
-    assert (crash["extreme_poverty_rate"].iloc[6:] >= base["extreme_poverty_rate"].iloc[6:]).all()
+    late = slice(6, None)
+    assert (
+        crash["extreme_poverty_rate"].iloc[late] >= base["extreme_poverty_rate"].iloc[late] - EPS
+    ).all()
     assert crash["mean_consumption_pc"].iloc[-1] < base["mean_consumption_pc"].iloc[-1]

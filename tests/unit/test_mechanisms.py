@@ -5,12 +5,14 @@ import math
 import mesa
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valuechain import markets
 from valuechain.firms import Processor
 from valuechain.households import consume, farm_and_informal_work, harvest, update_spells
-from valuechain.metrics import fgt, weighted_gini
+from valuechain.metrics import Distribution, fgt, weighted_gini
 from valuechain.params import Process, ProcessorSpec
 
 # ------------------------------------------------------------------ poverty and inequality
@@ -257,3 +259,17 @@ def test_private_processor_exits_after_sustained_losses_public_stays():
     q = _processor(owner="public")
     q.loss_months = 50
     assert not q.maybe_exit(12)
+
+
+@given(
+    st.lists(st.floats(1.0, 1e8), min_size=1, max_size=60),
+    st.lists(st.integers(1, 12), min_size=60, max_size=60),
+    st.floats(1.0, 2e8),
+)
+def test_sorted_distribution_equals_the_direct_measures(values, sizes, line):
+    x = np.array(values)
+    w = np.array(sizes[: x.size], dtype=float) * 2.5
+    dist = Distribution.of(x, w)
+    assert_allclose(dist.fgt(line), fgt(x, w, line), rtol=1e-9, atol=1e-12)
+    assert dist.gini() == pytest.approx(weighted_gini(x, w), abs=1e-12)
+    assert dist.mean() == pytest.approx(np.average(x, weights=w))

@@ -54,7 +54,7 @@ def farm_and_informal_work(
     (stochastic rounding with one uniform ``u`` per household keeps draws aligned across
     scenarios); the rest is idle.
     """
-    supply = float(np.einsum("i,i->", weight, free_workers))  # no BLAS threads
+    supply = float(np.dot(weight, free_workers))
     f = min(1.0, demand_worker_months / supply) if supply > 0 else 0.0
     filled = min(1.0, supply / demand_worker_months) if demand_worker_months > 0 else 1.0
     k = np.floor(free_workers * p_informal + u)

@@ -24,6 +24,7 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "n_elderly": ("int16", "persons", "members aged 60 or more (do not work)"),
     "n_disabled": ("int16", "persons", "members with a severe disability (do not work)"),
     "size": ("float64", "persons", "household size"),
+    "persons": ("float64", "persons", "real persons this household stands for: weight x size"),
     "skill": ("int16", "level", "skill of the household's workers (0 = none)"),
     "land_ha": ("float64", "ha", "land in each commodity (column per commodity)"),
     "other_income_idr": ("float64", "IDR/month", "median non-farm, non-wage income"),
@@ -60,6 +61,7 @@ class Households:
     n_elderly: np.ndarray
     n_disabled: np.ndarray
     size: np.ndarray
+    persons: np.ndarray
     skill: np.ndarray
     land_ha: np.ndarray
     other_income_idr: np.ndarray
@@ -86,11 +88,6 @@ class Households:
     def n(self) -> int:
         """Number of simulated households."""
         return int(self.weight.shape[0])
-
-    @property
-    def persons(self) -> np.ndarray:
-        """Real persons each simulated household stands for (weight x size)."""
-        return self.weight * self.size
 
     def refresh_labour_queue(self) -> None:
         """Order each district's households by hiring priority (call after skills change)."""
@@ -189,6 +186,7 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         n_elderly=cat["n_elderly"].astype(np.int16),
         n_disabled=cat["n_disabled"].astype(np.int16),
         size=size,
+        persons=cat["weight"] * size,
         skill=cat["skill"].astype(np.int16),
         land_ha=cat["land_ha"],
         other_income_idr=cat["other_income_idr"],
