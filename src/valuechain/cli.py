@@ -148,7 +148,59 @@ def _parser() -> argparse.ArgumentParser:
         "--out", "-o", type=Path, metavar="FIGDIR", help="where to write (default: DIR/figures)"
     )
     fig.set_defaults(func=_cmd_figures)
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="run every design point x replication of an experiment (resumable)",
+        description="Run an experiment file: every design point x replication, common random "
+        "numbers across points, each run written to DIR/parts/ as it finishes, then "
+        "consolidated into runs.parquet and timeseries.parquet. Run it again after an "
+        "interruption: finished runs are skipped.",
+    )
+    _add_sweep_options(sweep)
+    sweep.set_defaults(func=_cmd_sweep)
+
+    sens = sub.add_parser(
+        "sensitivity",
+        help="Morris or Sobol sensitivity indices of an experiment (runs or resumes its sweep)",
+        description="Run (or resume) the sweep of a morris or sobol experiment, then compute "
+        "Morris elementary effects or Sobol indices for each output with SALib (replications "
+        "averaged per design point first); writes sensitivity.csv and figures.",
+    )
+    _add_sweep_options(sens)
+    sens.add_argument(
+        "--conf-level", type=float, default=0.95, metavar="C", help="confidence level (0.95)"
+    )
+    sens.add_argument(
+        "--resamples", type=_int_at_least(10), default=1000, metavar="B", help="bootstrap (1000)"
+    )
+    sens.set_defaults(func=_cmd_sensitivity)
     return p
+
+
+def _add_sweep_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("experiment", metavar="EXPERIMENT", help="experiment file (TOML)")
+    parser.add_argument(
+        "--workers",
+        "-j",
+        type=_int_at_least(1),
+        metavar="N",
+        help="local worker processes (default: all CPUs); results do not depend on it",
+    )
+    parser.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="send runs to a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786 "
+        '(pip install "valuechain[cluster]")',
+    )
+    parser.add_argument(
+        "--out", "-o", type=Path, metavar="DIR", help="results (default: results/<experiment>/)"
+    )
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="discard the runs already in DIR (also those of a changed experiment file)",
+    )
 
 
 def _add_set(parser: argparse.ArgumentParser) -> None:
@@ -237,6 +289,92 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     print(f"figures written to {out}/:")
     for p in written:
         print(f"  {p}")
+    return 0
+
+
+def _sweep(args: argparse.Namespace):
+    from concurrent.futures.process import BrokenProcessPool
+
+    from valuechain.experiments import load_experiment
+    from valuechain.sweep import run_experiment
+
+    loaded = load_experiment(args.experiment)
+    out = args.out or Path("results") / loaded.name
+    print(
+        f"{loaded.name}: {loaded.spec.design.kind} design, {len(loaded.design)} points x "
+        f"{loaded.spec.replications} replications = {loaded.n_runs} runs of "
+        f"{loaded.base.scenario.name} (seeds {loaded.seeds[0]}..{loaded.seeds[-1]})",
+        file=sys.stderr,
+    )
+    try:
+        return run_experiment(
+            loaded,
+            workers=args.workers,
+            cluster=args.cluster,
+            out=out,
+            restart=args.restart,
+            progress=True,
+            command=["valuechain", *args.argv],
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are kept in {out}/parts/; run the same command "
+            "again to finish the others",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except BrokenProcessPool:
+        raise UserError(
+            "a worker process died (killed, or out of memory); the finished runs are kept",
+            hint="run the same command again to finish the others (fewer --workers if memory "
+            "is short)",
+        ) from None
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    res = _sweep(args)
+    m = res.manifest
+    wall = m["wall_time_s"]
+    print(
+        f"{m['experiment']}: {m['runs']} runs ({m['runs_resumed']} done before), "
+        f"{wall['this_session']:.1f} s on {m['backend']} with {m['workers']} worker(s)\n"
+        f"results written to {res.path}/ (manifest.json, runs.parquet, timeseries.parquet, "
+        "design.parquet, parts/)"
+    )
+    if res.outputs:
+        table = res.runs.groupby("point")[[*res.factors, *res.outputs]].mean()
+        print("\nOutputs by design point (mean over replications):")
+        print(table.head(20).to_string(float_format=lambda x: f"{x:.4g}"))
+        if len(table) > 20:
+            print(f"... {len(table) - 20} more points (read {res.path / 'runs.parquet'})")
+    return 0
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from valuechain.sensitivity import write_sensitivity
+
+    res = _sweep(args)
+    written = write_sensitivity(res, conf_level=args.conf_level, num_resamples=args.resamples)
+    table = pd.read_csv(written[0])
+    kind = res.manifest["design"]["kind"]
+    print(
+        f"{res.manifest['experiment']}: {kind} indices over {res.manifest['design']['points']} "
+        f"design points (the {res.manifest['replications']} replications of each point "
+        f"averaged first; {args.conf_level:.0%} bootstrap intervals)"
+    )
+    cols = (
+        ["mu_star", "mu_star_conf", "sigma"]
+        if kind == "morris"
+        else ["S1", "S1_conf", "ST", "ST_conf"]
+    )
+    for name, part in table.groupby("output", sort=False):
+        part = part.sort_values(cols[0] if kind == "morris" else "ST", ascending=False)
+        print(f"\n{name}: {part['label'].iloc[0]} [{part['unit'].iloc[0]}]")
+        print(part[["factor", *cols]].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print(f"\nwritten: {written[0]}")
+    for p in written[1:]:
+        if p.suffix != ".svg":
+            print(f"  {p}")
     return 0
 
 
