@@ -86,7 +86,8 @@ class HouseholdAgent(mesa.Agent):
         self.income_idr = 0.0
         self.harvest_kg = [0.0] * len(self.land_ha)
         self.farm_revenue_idr = 0.0
-        self.enrolled = False
+        self.registered = False
+        self.registry_rank = 1.0
         self.registry_score = 0.0
         self.is_extreme_poor = False
         self.extreme_poor_at_start = False
@@ -168,9 +169,11 @@ class HouseholdAgent(mesa.Agent):
         if sick:
             informal *= 1.0 - sc.health.lost_work_share
             other *= 1.0 - sc.health.lost_work_share
-        transfer = (
-            sc.transfers.amount_idr_per_month if sc.transfers.enabled and self.enrolled else 0.0
-        )
+        transfer = 0.0
+        for bpnt in m.bpnt:
+            active = bpnt.start_month <= m.t and (bpnt.end_month is None or m.t <= bpnt.end_month)
+            if active and self.registered and self.registry_rank < bpnt.quota_share:
+                transfer += bpnt.amount_idr_per_month
         wages = dividends = 0.0  # no processors
         income = (
             self.farm_revenue_idr
@@ -225,6 +228,10 @@ class ReferenceModel(mesa.Model):
         for dname, d in scenario.districts.items():
             if d.processors or d.entry is not None:
                 raise ValueError(f"district {dname} has processors: not a reference scenario")
+        for name, pol in scenario.policies.items():
+            if pol.kind != "bpnt" or pol.budget_idr is not None or pol.districts is not None:
+                raise ValueError(f"policy {name}: the reference has BPNT only, unbudgeted")
+        self.bpnt = [pol for _, pol in sorted(scenario.policies.items())]
         self.scenario = scenario
         self.streams = Streams(seed)
         self.t = 0
@@ -402,23 +409,24 @@ class ReferenceModel(mesa.Model):
             self.demand_filled[k] = min(1.0, supply / demand) if demand > 0 else 1.0
 
     def policies(self) -> None:
-        """Registry: at month 0 and every K months, enrol the lowest ``quota`` scores.
+        """Registry: at month 0 and every K months, rank households by score; the lowest
+        ``coverage_share`` register. BPNT pays registered households ranked below its quota.
 
-        ``score = log(max(last month's consumption, 1) / size) + noise_sd x z``.
+        ``score = log(max(consumption / size, 1)) + noise_sd x z``; rank = position / n.
         """
-        tr = self.scenario.transfers
-        if not tr.enabled or self.t % tr.recertify_every_months:
+        reg = self.scenario.registry
+        if self.t % reg.recertify_every_months:
             return
         for k, dname in enumerate(self.district_names):
             members = self.by_district[k]
             noise = self.streams.stream(f"targeting/{dname}").standard_normal(len(members))
             for a, z in zip(members, noise, strict=True):
-                pc = max(a.consumption_idr, 1.0) / a.size
-                a.registry_score = math.log(pc) + tr.score_noise_sd * float(z)
-                a.enrolled = False
-            n_enrol = round(tr.quota_share * len(members))
-            for a in sorted(members, key=lambda h: h.registry_score)[:n_enrol]:
-                a.enrolled = True
+                pc = max(a.consumption_idr / a.size, 1.0)
+                a.registry_score = math.log(pc) + reg.score_noise_sd * float(z)
+            ranked = sorted(members, key=lambda h: h.registry_score)
+            for i, a in enumerate(ranked):
+                a.registry_rank = i / len(members)
+                a.registered = a.registry_rank < reg.coverage_share
 
     def income_shocks(self) -> None:
         """Each agent gets its standard normal for this month's other-income shock."""
@@ -452,6 +460,6 @@ class ReferenceModel(mesa.Model):
             "is_extreme_poor",
             "extreme_poor_at_start",
             "months_out_run",
-            "enrolled",
+            "registered",
         )
         return {n: [getattr(a, n) for a in self.households] for n in names}

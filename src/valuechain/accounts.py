@@ -42,6 +42,7 @@ class Ledger:
         self.n_commodities = n_commodities
         self._n = 0
         self.paid_by_traders = np.zeros(n_districts)
+        self.fiscal_cum = np.zeros(n_districts)  # since the first recorded month
 
     def start_month(self, model: ValueChainModel) -> None:
         """Snapshot stocks and zero the month's flows."""
@@ -109,8 +110,7 @@ class Ledger:
         r += abs(f["wages"] - sum(b.wage_bill_idr for b in books))
         r += abs(f["dividends"] - sum(b.dividends_idr for b in books))
         r += abs(f["farm_wage_paid"] - f["farm_wage_earned"])
-        tr = model.scenario.transfers
-        granted = wsum(w, hh.enrolled[s]) * (tr.amount_idr_per_month if tr.enabled else 0)
+        granted = sum(float(p.month_cost[k]) for p in model.programmes if p.transfers)
         r += abs(f["transfers"] - granted)
         components = (
             farm_revenue
@@ -144,13 +144,31 @@ class Ledger:
             r += abs(value_change - (b.paid_direct_idr + b.paid_outside_idr - b.input_cost_idr))
         return r
 
+    def spending(self, model: ValueChainModel, k: int) -> dict[str, float]:
+        """This month's public spending in district ``k``: by programme, on processing
+        (capital cost of public and cooperative plants in their opening month, operating
+        subsidies), and by funding source (central, district)."""
+        out = {f"spending_{p.name}": float(p.month_cost[k]) for p in model.programmes}
+        by_source = {"central": 0.0, "district": 0.0}
+        for p in model.programmes:
+            by_source[p.spec.funding] += float(p.month_cost[k])
+        processing = 0.0
+        for p in model.processors:
+            if p.district == k:
+                cost = p.books.subsidy_idr + p.books.capex_public_idr
+                processing += cost
+                by_source[p.spec.funding] += cost
+        out["spending_processing"] = processing
+        out["spending_central"] = by_source["central"]
+        out["spending_district"] = by_source["district"]
+        return out
+
     def fiscal_cost(self, model: ValueChainModel, k: int) -> float:
-        """Government spending in district ``k`` this month: transfers, operating subsidies,
-        and the capital cost of public and cooperative plants in their opening month."""
-        hh = model.households
-        s = hh.district_slices[k]
-        spend = wsum(hh.weight[s], self.transfers[s])
+        """Government spending in district ``k`` this month (all programmes and processing);
+        adds it to the running total ``fiscal_cum[k]``. Called once per recorded month."""
+        spend = sum(float(p.month_cost[k]) for p in model.programmes)
         for p in model.processors:
             if p.district == k:
                 spend += p.books.subsidy_idr + p.books.capex_public_idr
+        self.fiscal_cum[k] += spend
         return spend

@@ -14,32 +14,6 @@ if TYPE_CHECKING:
 
 __all__ = ["district_rows", "summarise"]
 
-# sums that add up across districts; rates are formed from them afterwards
-_SUMS = (
-    "persons",
-    "poor190",
-    "gap190",
-    "sev190",
-    "poor215",
-    "poor_nat",
-    "consumption",
-    "exits",
-    "entries",
-    "sustained_exits",
-    "processing_jobs",
-    "processing_jobs_poor",
-    "farm_labour",
-    "idle",
-    "labour_force",
-    "transfer_recipients",
-    "fiscal_cost",
-    "processor_profit",
-    "processors_active",
-    "local_value_added",
-    "mass_balance_residual",
-    "money_balance_residual",
-)
-
 
 def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[str, float]:
     hh = model.households
@@ -56,7 +30,10 @@ def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[s
     has_job = hh.job_firm[s] >= 0
     firms = [p for p in model.processors if p.district == k]
     m = model._month
-    return {
+    has_ed = (hh.n_elderly[s] + hh.n_disabled[s]) > 0
+    households = float(w.sum())
+    exclusion, inclusion = m.targeting_errors.get(k, (0.0, 0.0))
+    out = {
         "persons": total,
         "poor190": h190 * total,
         "gap190": g190 * total,
@@ -72,8 +49,20 @@ def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[s
         "farm_labour": m.farm_worker_months.get(k, 0.0),
         "idle": m.idle_worker_months.get(k, 0.0),
         "labour_force": wsum(w, hh.n_adults[s]),
-        "transfer_recipients": wsum(w, hh.enrolled[s]),
+        "transfer_recipients": wsum(w, led.transfers[s] > 0),
+        "registered_households": wsum(w, hh.registered[s]),
+        "households": households,
+        "exclusion_error_x": exclusion * households,
+        "inclusion_error_x": inclusion * households,
+        "persons_elderly_disabled": wsum(persons, has_ed),
+        "poor190_elderly_disabled": wsum(persons, has_ed & now),
+        "cooperative_members": wsum(w, hh.coop[s] >= 0),
+        "trainees": sum(p.trainees(model, k) for p in model.programmes if hasattr(p, "trainees")),
+        "training_completions": sum(
+            p.completions[k] for p in model.programmes if hasattr(p, "completions")
+        ),
         "fiscal_cost": led.fiscal_cost(model, k),
+        "fiscal_cost_cum": led.fiscal_cum[k],
         "processor_profit": sum(p.books.profit_idr for p in firms),
         "processors_active": float(sum(p.operating(model.t) for p in firms)),
         "local_value_added": sum(
@@ -86,6 +75,10 @@ def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[s
         "mass_balance_residual": led.mass_residual(model, k),
         "money_balance_residual": led.money_residual(model, k),
     }
+    out.update(led.spending(model, k))
+    for p in model.programmes:
+        out[f"budget_exhausted_{p.name}"] = float(p.exhausted_month is not None)
+    return out
 
 
 def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ...]]:
@@ -133,7 +126,24 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "mean_consumption_pc": sums["consumption"] / persons,
         "gini": gini,
         "transfer_recipients": sums["transfer_recipients"],
+        "registered_households": sums["registered_households"],
+        "exclusion_error": sums["exclusion_error_x"] / sums["households"],
+        "inclusion_error": sums["inclusion_error_x"] / sums["households"],
+        "extreme_poverty_rate_elderly_disabled": (
+            sums["poor190_elderly_disabled"] / sums["persons_elderly_disabled"]
+            if sums["persons_elderly_disabled"] > 0
+            else np.nan
+        ),
+        "cooperative_members": sums["cooperative_members"],
+        "trainees": sums["trainees"],
+        "training_completions": sums["training_completions"],
         "fiscal_cost": sums["fiscal_cost"],
+        "fiscal_cost_cum": sums["fiscal_cost_cum"],
+        "cost_per_sustained_exit": (
+            sums["fiscal_cost_cum"] / sums["sustained_exits"]
+            if sums["sustained_exits"] > 0
+            else np.nan
+        ),
         "processor_profit": sums["processor_profit"],
         "processors_active": sums["processors_active"],
         "local_value_added": sums["local_value_added"],
@@ -148,6 +158,9 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         row[f"raw_exports_{c}"] = raw_kg
         row[f"processor_imports_{c}"] = imported_kg
         row[f"local_processing_share_{c}"] = local_kg / kg if kg > 0 else np.nan
+    for key, value in sums.items():
+        if key.startswith(("spending_", "budget_exhausted_")):
+            row[key] = value
     row["mass_balance_residual"] = sums["mass_balance_residual"]
     row["money_balance_residual"] = sums["money_balance_residual"]
     return row
@@ -158,7 +171,7 @@ def district_rows(model: ValueChainModel) -> list[dict]:
     hh = model.households
     pc = hh.consumption_idr / hh.size
     rows = []
-    all_sums = dict.fromkeys(_SUMS, 0.0)
+    all_sums: dict[str, float] = {}
     all_comm: dict[str, list[float]] = {}
     for k, name in enumerate(model.district_names):
         s = hh.district_slices[k]
@@ -166,8 +179,11 @@ def district_rows(model: ValueChainModel) -> list[dict]:
         sums = _district_sums(model, k, dist)
         comm = _commodity_sums(model, k)
         rows.append(_row(model, name, sums, comm, dist.gini()))
-        for key in _SUMS:
-            all_sums[key] += sums[key]
+        for key, value in sums.items():
+            if key.startswith("budget_exhausted_"):
+                all_sums[key] = max(all_sums.get(key, 0.0), value)
+            else:
+                all_sums[key] = all_sums.get(key, 0.0) + value
         for c, (kg, rev, local, tp, raw, imported) in comm.items():
             acc = all_comm.setdefault(c, [0.0] * 7)
             acc[0] += kg

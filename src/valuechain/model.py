@@ -28,6 +28,8 @@ from valuechain.households import (
 )
 from valuechain.metrics import wsum
 from valuechain.params import Chain, ProcessorSpec, Scenario
+from valuechain.policies.programmes import make_programme
+from valuechain.policies.registry import certify, targeting_errors
 from valuechain.rng import Streams
 
 __all__ = ["ValueChainModel"]
@@ -64,6 +66,7 @@ class _Month:
     trader_kg: dict[tuple[int, int], float] = field(default_factory=dict)  # leaves raw
     imported_kg: dict[tuple[int, int], float] = field(default_factory=dict)
     sold_kg: dict[tuple[int, int], float] = field(default_factory=dict)
+    targeting_errors: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
 class ValueChainModel(mesa.Model):
@@ -87,6 +90,9 @@ class ValueChainModel(mesa.Model):
         self.households = generate_population(scenario, self.streams.stream("population"))
         self._prices = {c: self._init_prices(scenario.chains[c]) for c in self.commodities}
         self.processors: list[Processor] = []
+        self.programmes = [
+            make_programme(name, spec, self) for name, spec in sorted(scenario.policies.items())
+        ]
         for k, (dname, d) in enumerate(scenario.districts.items()):
             for pname, spec in d.processors.items():
                 self._add_processor(f"{dname}/{pname}", k, spec)
@@ -123,7 +129,7 @@ class ValueChainModel(mesa.Model):
         self.labour_market()  # 3 plans, vacancies, hiring; farm and informal work
         self.selling()  # 4 farmers to cooperatives, processors, traders
         self.processing()  # 5 process, sell output, wages, profit, dividends
-        self.policies()  # 6 registry and transfers
+        self.policies()  # 6 registry certification; programmes enrol, pay, train, cover
         self.household_budgets()  # 7 income, consumption, savings, poverty spells
         self.firm_dynamics()  # 8 exits and entries
         self.record_metrics()  # 9 indicators and accounting residuals
@@ -463,28 +469,33 @@ class ValueChainModel(mesa.Model):
         self.ledger.dividends[:] = dividend[hh.coop]
 
     def policies(self) -> None:
-        """Phase 6 (ODD 7.6): registry certification and the basic transfer.
+        """Phase 6 (ODD 7.6): the registry is certified; every programme acts.
 
-        At month 0 and every K months, score = log(consumption per person) + noise; in each
-        district the lowest ``quota x households`` scores are enrolled. Enrolled households
-        receive the transfer every month.
+        At month 0 and every ``recertify_every_months``, in each district, score =
+        log(consumption per person) + noise; the lowest ``coverage_share`` register, and
+        every household gets its rank. Targeting errors are measured against the poorest
+        ``coverage_share`` by consumption now. Then each programme carries on (trainees
+        progress) and, when active and within budget, enrols from the registry and delivers.
         """
-        tr = self.scenario.transfers
+        reg = self.scenario.registry
         hh = self.households
-        if tr.enabled and self.t % tr.recertify_every_months == 0:
-            for k, dname in enumerate(self.district_names):
-                s = hh.district_slices[k]
-                noise = self.streams.stream(f"targeting/{dname}").standard_normal(s.stop - s.start)
-                pc = np.maximum(hh.consumption_idr[s], 1.0) / hh.size[s]
-                score = np.log(pc) + tr.score_noise_sd * noise
-                hh.registry_score[s] = score
-                n_enrol = round(tr.quota_share * score.size)
-                enrol = np.zeros(score.size, dtype=bool)
-                if n_enrol > 0:
-                    enrol[np.argpartition(score, n_enrol - 1)[:n_enrol]] = True
-                hh.enrolled[s] = enrol
-        amount = tr.amount_idr_per_month if tr.enabled else 0.0
-        self.ledger.transfers[:] = hh.enrolled * amount
+        m = self._month
+        for k, dname in enumerate(self.district_names):
+            s = hh.district_slices[k]
+            pc = hh.consumption_idr[s] / hh.size[s]
+            if self.t % reg.recertify_every_months == 0:
+                noise = self.streams.stream(f"targeting/{dname}").standard_normal(pc.size)
+                cert = certify(pc, noise, reg.score_noise_sd, reg.coverage_share)
+                hh.registry_score[s] = cert.score
+                hh.registry_rank[s] = cert.rank
+                hh.registered[s] = cert.registered
+            m.targeting_errors[k] = targeting_errors(
+                pc, hh.registered[s], hh.weight[s], reg.coverage_share
+            )
+        hh.subsidised_cover[:] = False
+        for p in self.programmes:
+            p.advance(self)
+            p.act(self)
 
     def household_budgets(self) -> None:
         """Phase 7 (ODD 7.7): income, health costs, consumption and poverty spells.
@@ -504,7 +515,8 @@ class ValueChainModel(mesa.Model):
                 z, d.population.other_income_monthly_sd
             )
             sick = self._month.health_u[k] < sc.health.p_shock_month
-            led.health_cost[s] = np.where(sick & ~hh.has_insurance[s], sc.health.cost_idr, 0.0)
+            covered = hh.has_insurance[s] | hh.subsidised_cover[s]
+            led.health_cost[s] = np.where(sick & ~covered, sc.health.cost_idr, 0.0)
             keep = np.where(sick, 1.0 - sc.health.lost_work_share, 1.0)
             led.informal[s] *= keep
             led.other[s] *= keep

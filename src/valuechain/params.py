@@ -11,9 +11,12 @@ Unknown keys are errors (``extra="forbid"``), so a misspelt key never passes sil
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from valuechain.policies.params import Policy, Registry
+from valuechain.schema import FACTS, Strict, param
 
 __all__ = [
     "Chain",
@@ -31,41 +34,8 @@ __all__ = [
     "ProcessorSpec",
     "Scenario",
     "Stage",
-    "Transfers",
     "param",
 ]
-
-FACTS = "shared/data/indonesia_facts.csv"
-
-
-def param(
-    default: Any,
-    *,
-    unit: str,
-    source: str,
-    description: str,
-    ge: float | None = None,
-    gt: float | None = None,
-    le: float | None = None,
-    lt: float | None = None,
-) -> Any:
-    """Declare a parameter with unit, source and bounds (a pydantic ``Field``)."""
-    return Field(
-        default,
-        ge=ge,
-        gt=gt,
-        le=le,
-        lt=lt,
-        description=description,
-        json_schema_extra={"unit": unit, "source": source},
-    )
-
-
-class Strict(BaseModel):
-    """Base of every schema section: unknown keys are errors, values are validated on set."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
 
 # --------------------------------------------------------------------------- chains
 
@@ -424,6 +394,9 @@ class ProcessorSpec(Strict):
     initial_cash_idr: float = param(
         0.0, ge=0, unit="IDR", source="scenario", description="working capital at opening"
     )
+    funding: Literal["central", "district"] = Field(
+        "district", description="budget that pays capital cost and operating subsidy"
+    )
     input_stock_months: float = param(
         1.0,
         ge=0,
@@ -609,46 +582,6 @@ class HouseholdBehaviour(Strict):
     )
 
 
-class Transfers(Strict):
-    """A basic food transfer (BPNT-like) targeted through a proxy-means registry."""
-
-    enabled: bool = Field(True, description="pay the basic transfer at all")
-    amount_idr_per_month: float = param(
-        200_000,
-        ge=0,
-        unit="IDR/household/month",
-        source=f"{FACTS}: BPNT (unverified)",
-        description="transfer per enrolled household",
-    )
-    quota_share: float = param(
-        0.2,
-        ge=0,
-        le=1,
-        unit="share of households",
-        source="assumption (0.1-0.4)",
-        description="households enrolled: the lowest registry scores in each district",
-    )
-    score_noise_sd: float = param(
-        0.4,
-        ge=0,
-        le=5,
-        unit="log IDR",
-        source="assumption (0.2-0.6)",
-        description="noise of the proxy-means score around log per-capita consumption",
-    )
-    recertify_every_months: int = param(
-        12,
-        ge=1,
-        le=120,
-        unit="months",
-        source="assumption (6-36)",
-        description="registry re-certification interval",
-    )
-    funding: Literal["central", "district"] = Field(
-        "central", description="budget that pays (booked for monitoring in issue 3)"
-    )
-
-
 class Health(Strict):
     """Health shocks: out-of-pocket cost and lost work."""
 
@@ -769,7 +702,10 @@ class Scenario(Strict):
     baseline: str | None = Field(None, description="scenario file this one is compared to")
     poverty: PovertyLines = Field(default_factory=PovertyLines)
     households: HouseholdBehaviour = Field(default_factory=HouseholdBehaviour)
-    transfers: Transfers = Field(default_factory=Transfers)
+    registry: Registry = Field(default_factory=Registry)
+    policies: dict[str, Policy] = Field(
+        default_factory=dict, description="programmes by name; see the [policies.*] sections"
+    )
     health: Health = Field(default_factory=Health)
     firms: Firms = Field(default_factory=Firms)
     chains: dict[str, Chain]
@@ -809,6 +745,18 @@ class Scenario(Strict):
                     )
                 if p.commodity not in d.crops:
                     raise ValueError(f"districts.{dname}.{where}: district grows no {p.commodity}")
+        for name, pol in self.policies.items():
+            for d in pol.districts or []:
+                if d not in self.districts:
+                    raise ValueError(
+                        f"policies.{name}.districts: no district {d!r} "
+                        f"(districts: {sorted(self.districts)})"
+                    )
+            if pol.start_month >= self.months:
+                raise ValueError(
+                    f"policies.{name}.start_month {pol.start_month} is not before "
+                    f"months={self.months}"
+                )
         for i, s in enumerate(self.shocks):
             chain = self.chains.get(s.commodity)
             if chain is None:

@@ -27,6 +27,7 @@ STREAMS: dict[str, str] = {
     "health": "health shocks and insurance coverage",
     "targeting": "proxy-means score noise of the registry",
     "membership": "which growers are members of a cooperative",
+    "training": "course intake and completion, per programme and district",
 }
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -211,7 +211,25 @@ def _known_path(schema: type[BaseModel], parts: list[str], doc: Any) -> str | No
             return f"{'.'.join(parts[:i])!r} is a value, not a table"
         node_doc = node_doc.get(part) if isinstance(node_doc, dict) else None
         node_schema = _unwrap_optional(node_schema)
+        members = _union_models(node_schema)
+        if members:  # a tagged section such as [policies.<name>]: its `kind` says which
+            kind = node_doc.get("kind") if isinstance(node_doc, dict) else None
+            chosen = [m for m in members if kind in get_args(m.model_fields["kind"].annotation)]
+            if not chosen:
+                return f"{here!r} needs a valid `kind` before its keys can be set"
+            node_schema = chosen[0]
     return None
+
+
+def _union_models(tp: Any) -> list[type[BaseModel]]:
+    """The models of a discriminated union (``Annotated[A | B, Field(discriminator=...)]``)."""
+    if get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    args = get_args(tp)
+    models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+    if models and len(models) == len(args) and all("kind" in m.model_fields for m in models):
+        return models
+    return []
 
 
 def _unwrap_optional(tp: Any) -> Any:
@@ -280,6 +298,19 @@ def _lookup(doc: Any, loc: tuple) -> Any:
     return node
 
 
+def _drop_union_tags(doc: Any, loc: tuple) -> tuple:
+    """Pydantic puts a tagged union's tag in the error location (``policies.x.bpnt.key``);
+    users wrote ``policies.x.key``: drop the tag where it is the section's ``kind``."""
+    out = []
+    node = doc
+    for part in loc:
+        if isinstance(node, dict) and part not in node and node.get("kind") == part:
+            continue
+        out.append(part)
+        node = node.get(part) if isinstance(node, dict) else None
+    return tuple(out)
+
+
 def _problems_from(exc: ValidationError, doc: dict, origin: Mapping[str, str], default: str):
     problems = []
     for err in exc.errors(include_url=False):
@@ -293,6 +324,7 @@ def _problems_from(exc: ValidationError, doc: dict, origin: Mapping[str, str], d
             value, msg = err["input"], "unknown key (misspelt? see docs/ODD.md for the schema)"
         else:
             value = _lookup(doc, loc)
+        loc = _drop_union_tags(doc, loc)
         path = ".".join(str(p) for p in loc)
         # model-level validators report their own key path inside the message
         problems.append(Problem(_source_of(path, origin, default), path, value, msg))

@@ -42,7 +42,12 @@ def test_a_transfer_above_every_gap_empties_extreme_poverty():
     sizes = run(COFFEE).households.size
     amount = 10 * 358_234 * sizes.max()
     rich = all_rows(
-        run(COFFEE, "transfers.quota_share=1.0", f"transfers.amount_idr_per_month={amount}")
+        run(
+            COFFEE,
+            "registry.coverage_share=1.0",
+            "policies.bpnt.quota_share=1.0",
+            f"policies.bpnt.amount_idr_per_month={amount}",
+        )
     )
     assert (rich["extreme_poverty_rate"] == 0).all()
     assert (rich["extreme_poverty_rate_215"] == 0).all()
@@ -50,10 +55,10 @@ def test_a_transfer_above_every_gap_empties_extreme_poverty():
 
 def test_a_higher_farmgate_price_never_lowers_any_households_consumption():
     # no transfers (their re-ranking could move a household either way), no processors
-    base = run(COFFEE, "transfers.enabled=false")
+    base = run(COFFEE, "policies.bpnt.quota_share=0")
     high = run(
         COFFEE,
-        "transfers.enabled=false",
+        "policies.bpnt.quota_share=0",
         "chains.coffee.stages.green_asalan.price_idr_per_kg=60000",
     )
     assert (high.households.consumption_idr >= base.households.consumption_idr - 1e-6).all()

@@ -133,14 +133,15 @@ def test_options_are_overrides_and_one_replication_explains_its_nan(tiny):
     out = tiny.folder / "one"
     proc = cli(
         "run", tiny.baseline, "--replications", "1", "--seed", "7", "--months", "3",
-        "--set", "transfers.amount_idr_per_month=250000", "--out", out, "--no-figures",
+        "--set", "policies.bpnt.amount_idr_per_month=250000", "--out", out, "--no-figures",
         "--workers", "1",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     m = json.loads((out / "manifest.json").read_text())
     assert m["seeds"] == [7]
-    assert m["overrides"] == ["transfers.amount_idr_per_month=250000", "seed=7", "months=3"]
-    assert json.loads(m["scenario_text"])["transfers"]["amount_idr_per_month"] == 250000
+    assert m["overrides"] == ["policies.bpnt.amount_idr_per_month=250000", "seed=7", "months=3"]
+    text = json.loads(m["scenario_text"])
+    assert text["policies"]["bpnt"]["amount_idr_per_month"] == 250000
     assert len(pd.read_parquet(out / "timeseries.parquet")) == 3 * (DISTRICTS + 1)
     assert not (out / "figures").exists() and not (out / "comparison.csv").exists()
     assert "1 replication" in proc.stdout and "at least 2 replications" in proc.stdout

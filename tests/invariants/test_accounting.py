@@ -11,6 +11,33 @@ PROCESSES = {"coffee": ["hull_grade", "roast"], "rubber": ["crumb", "smoke"]}
 
 
 @st.composite
+def programmes(draw, months, district_names):
+    """Any mix of programmes, with windows, budgets (some too small) and district lists."""
+    out = {}
+    kinds = draw(st.lists(st.sampled_from(KINDS), max_size=5))
+    for i, kind in enumerate(kinds):
+        start = draw(st.integers(0, months - 1))
+        spec = {
+            "kind": kind,
+            "start_month": start,
+            "end_month": draw(st.none() | st.integers(start, months + 3)),
+            "budget_idr": draw(st.none() | st.floats(0, 5e9)),
+            "funding": draw(st.sampled_from(["central", "district"])),
+            "districts": draw(st.none() | st.lists(st.sampled_from(district_names), min_size=1)),
+        }
+        if kind in ("bpnt", "pkh", "health_insurance"):
+            spec["quota_share"] = draw(st.floats(0, 1))
+        if kind == "training":
+            spec["seats_per_month"] = draw(st.floats(0, 2000))
+            spec["duration_months"] = draw(st.integers(1, 4))
+        out[f"{kind}_{i}"] = spec
+    return out
+
+
+KINDS = ["bpnt", "pkh", "elderly_disability", "training", "health_insurance"]
+
+
+@st.composite
 def scenarios(draw):
     n_districts = draw(st.integers(1, 2))
     districts = {}
@@ -64,10 +91,12 @@ def scenarios(draw):
         "name": "random",
         "start": f"2024-{draw(st.integers(1, 12)):02d}",
         "months": months,
-        "transfers": {
-            "quota_share": draw(st.floats(0, 1)),
+        "registry": {
+            "coverage_share": draw(st.floats(0, 1)),
+            "score_noise_sd": draw(st.floats(0, 1)),
             "recertify_every_months": draw(st.integers(1, 6)),
         },
+        "policies": draw(programmes(months, sorted(districts))),
         "health": {"p_shock_month": draw(st.floats(0, 0.2))},
         "chains": {"coffee": {"trader_margin_max": draw(st.floats(0.04, 0.5))}},
         "districts": districts,

@@ -21,6 +21,10 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "weight": ("float64", "households", "real households this simulated household stands for"),
     "n_adults": ("int16", "persons", "working-age adults able to work"),
     "n_children": ("int16", "persons", "children under working age"),
+    "n_young": ("int16", "persons", "children aged 0-6 (of n_children)"),
+    "n_primary": ("int16", "persons", "children of primary-school age (of n_children)"),
+    "n_junior": ("int16", "persons", "children of junior-secondary age (of n_children)"),
+    "n_senior": ("int16", "persons", "children of senior-secondary age (of n_children)"),
     "n_elderly": ("int16", "persons", "members aged 60 or more (do not work)"),
     "n_disabled": ("int16", "persons", "members with a severe disability (do not work)"),
     "size": ("float64", "persons", "household size"),
@@ -28,7 +32,8 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "skill": ("int16", "level", "skill of the household's workers (0 = none)"),
     "land_ha": ("float64", "ha", "land in each commodity (column per commodity)"),
     "other_income_idr": ("float64", "IDR/month", "median non-farm, non-wage income"),
-    "has_insurance": ("bool", "flag", "health costs covered (JKN)"),
+    "has_insurance": ("bool", "flag", "health costs covered by insurance of its own (JKN)"),
+    "subsidised_cover": ("bool", "flag", "health costs covered by a subsidised programme now"),
     "savings_idr": ("float64", "IDR", "savings (negative: debt)"),
     "permanent_income_idr": ("float64", "IDR/month", "smoothed income the household expects"),
     "income_idr": ("float64", "IDR/month", "net income this month"),
@@ -37,8 +42,10 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "farm_revenue_idr": ("float64", "IDR/month", "sales of the harvest this month"),
     "job_firm": ("int32", "index", "processor employing one member (-1: none)"),
     "coop": ("int32", "index", "cooperative processor the household is a member of (-1: none)"),
-    "enrolled": ("bool", "flag", "receives the basic transfer"),
+    "registered": ("bool", "flag", "in the targeting registry (P3KE-like)"),
     "registry_score": ("float64", "log IDR", "proxy-means score at last certification"),
+    "registry_rank": ("float64", "share", "rank by score in the district (0 = poorest)"),
+    "in_training": ("bool", "flag", "a member is on a training course"),
     "is_extreme_poor": ("bool", "flag", "per-capita consumption below the USD 1.90 line"),
     "extreme_poor_at_start": ("bool", "flag", "extreme poor in the first month"),
     "months_out_run": ("int32", "months", "consecutive months out of extreme poverty"),
@@ -58,6 +65,10 @@ class Households:
     weight: np.ndarray
     n_adults: np.ndarray
     n_children: np.ndarray
+    n_young: np.ndarray
+    n_primary: np.ndarray
+    n_junior: np.ndarray
+    n_senior: np.ndarray
     n_elderly: np.ndarray
     n_disabled: np.ndarray
     size: np.ndarray
@@ -66,6 +77,7 @@ class Households:
     land_ha: np.ndarray
     other_income_idr: np.ndarray
     has_insurance: np.ndarray
+    subsidised_cover: np.ndarray
     savings_idr: np.ndarray
     permanent_income_idr: np.ndarray
     income_idr: np.ndarray
@@ -74,8 +86,10 @@ class Households:
     farm_revenue_idr: np.ndarray
     job_firm: np.ndarray
     coop: np.ndarray
-    enrolled: np.ndarray
+    registered: np.ndarray
     registry_score: np.ndarray
+    registry_rank: np.ndarray
+    in_training: np.ndarray
     is_extreme_poor: np.ndarray
     extreme_poor_at_start: np.ndarray
     months_out_run: np.ndarray
@@ -150,7 +164,18 @@ def _district_population(
         "other_income_idr": other,
         "market_u": rng.random(n),
         "labour_u": rng.random(n),
+        **_school_ages(n_children, rng),
     }
+
+
+def _school_ages(n_children: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Split children by age group in proportion to the years each group spans:
+    0-6 (7 years), primary 7-12 (6), junior 13-15 (3), senior 16-18 (3)."""
+    young = rng.binomial(n_children, 7 / 19)
+    primary = rng.binomial(n_children - young, 6 / 12)
+    junior = rng.binomial(n_children - young - primary, 3 / 6)
+    senior = n_children - young - primary - junior
+    return {"n_young": young, "n_primary": primary, "n_junior": junior, "n_senior": senior}
 
 
 def generate_population(scenario: Scenario, rng: np.random.Generator) -> Households:
@@ -183,6 +208,10 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         weight=cat["weight"].astype(np.float64),
         n_adults=cat["n_adults"].astype(np.int16),
         n_children=cat["n_children"].astype(np.int16),
+        n_young=cat["n_young"].astype(np.int16),
+        n_primary=cat["n_primary"].astype(np.int16),
+        n_junior=cat["n_junior"].astype(np.int16),
+        n_senior=cat["n_senior"].astype(np.int16),
         n_elderly=cat["n_elderly"].astype(np.int16),
         n_disabled=cat["n_disabled"].astype(np.int16),
         size=size,
@@ -191,6 +220,7 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         land_ha=cat["land_ha"],
         other_income_idr=cat["other_income_idr"],
         has_insurance=np.zeros(n, dtype=bool),
+        subsidised_cover=np.zeros(n, dtype=bool),
         savings_idr=np.zeros(n),
         permanent_income_idr=np.zeros(n),
         income_idr=np.zeros(n),
@@ -199,8 +229,10 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         farm_revenue_idr=np.zeros(n),
         job_firm=np.full(n, -1, dtype=np.int32),
         coop=np.full(n, -1, dtype=np.int32),
-        enrolled=np.zeros(n, dtype=bool),
+        registered=np.zeros(n, dtype=bool),
         registry_score=np.zeros(n),
+        registry_rank=np.ones(n),
+        in_training=np.zeros(n, dtype=bool),
         is_extreme_poor=np.zeros(n, dtype=bool),
         extreme_poor_at_start=np.zeros(n, dtype=bool),
         months_out_run=np.zeros(n, dtype=np.int32),

@@ -1,0 +1,268 @@
+"""Programmes at run time: who is enrolled, what they get, what it costs, and budgets.
+
+Every programme has the same small lifecycle, called in phase 6 of the schedule:
+
+- ``advance(model)``: carry on what it started earlier (trainees progress), every month;
+- ``act(model)``: when active, work out this month's entitlements and their cost by
+  district (``plan``), stop for good if that would exceed the budget (the month it stops is
+  reported), otherwise deliver them (``deliver``) and book the cost.
+
+Programmes act on households only through the ledger (transfers), the health-cover flag
+and skills; they never touch prices or firms.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from valuechain.metrics import wsum
+from valuechain.policies.params import (
+    BPNT,
+    PKH,
+    ElderlyDisability,
+    HealthInsurance,
+    Programme,
+    Training,
+)
+
+if TYPE_CHECKING:
+    from valuechain.model import ValueChainModel
+
+__all__ = ["ProgrammeRun", "make_programme"]
+
+
+class ProgrammeRun:
+    """A programme in one run: schedule, budget and the month's cost by district."""
+
+    transfers = False  # pays households through the ledger
+
+    def __init__(self, name: str, spec: Programme, model: ValueChainModel):
+        self.name = name
+        self.spec = spec
+        chosen = spec.districts
+        self.districts = [
+            k for k, d in enumerate(model.district_names) if chosen is None or d in chosen
+        ]
+        self.spent_idr = 0.0
+        self.exhausted_month: int | None = None
+        self.month_cost = np.zeros(len(model.district_names))
+
+    def active(self, t: int) -> bool:
+        """Within its months and not stopped by its budget."""
+        s = self.spec
+        in_window = s.start_month <= t and (s.end_month is None or t <= s.end_month)
+        return in_window and self.exhausted_month is None
+
+    def advance(self, model: ValueChainModel) -> None:
+        """Carry on earlier commitments (default: none)."""
+
+    def act(self, model: ValueChainModel) -> None:
+        """Plan, check the budget, deliver, book."""
+        self.month_cost[:] = 0.0
+        if not self.active(model.t):
+            return
+        cost = self.plan(model)
+        budget = self.spec.budget_idr
+        if budget is not None and self.spent_idr + cost.sum() > budget * (1 + 1e-12):
+            self.exhausted_month = model.t
+            return
+        self.deliver(model)
+        self.spent_idr += float(cost.sum())
+        self.month_cost[:] = cost
+
+    def plan(self, model: ValueChainModel) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def deliver(self, model: ValueChainModel) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def enrolled(self, model: ValueChainModel, quota: float, k: int) -> np.ndarray:
+        """Registered households of district ``k`` whose registry rank is below ``quota``."""
+        hh = model.households
+        s = hh.district_slices[k]
+        return hh.registered[s] & (hh.registry_rank[s] < quota)
+
+
+class _Transfer(ProgrammeRun):
+    """A programme that pays households: ``entitlement`` per household, IDR/month."""
+
+    transfers = True
+
+    def entitlement(self, model: ValueChainModel, k: int) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def plan(self, model: ValueChainModel) -> np.ndarray:
+        hh = model.households
+        self._pay = {k: self.entitlement(model, k) for k in self.districts}
+        cost = np.zeros(len(model.district_names))
+        for k, pay in self._pay.items():
+            cost[k] = wsum(hh.weight[hh.district_slices[k]], pay)
+        return cost
+
+    def deliver(self, model: ValueChainModel) -> None:
+        hh = model.households
+        for k, pay in self._pay.items():
+            model.ledger.transfers[hh.district_slices[k]] += pay
+
+
+class BpntRun(_Transfer):
+    """BPNT: ``amount`` to each enrolled household."""
+
+    spec: BPNT
+
+    def entitlement(self, model: ValueChainModel, k: int) -> np.ndarray:
+        return self.enrolled(model, self.spec.quota_share, k) * self.spec.amount_idr_per_month
+
+
+class PkhRun(_Transfer):
+    """PKH: per component a year / 12, up to ``max_components``, times compliance."""
+
+    spec: PKH
+
+    def entitlement(self, model: ValueChainModel, k: int) -> np.ndarray:
+        hh = model.households
+        s = hh.district_slices[k]
+        p = self.spec
+        left = np.full(s.stop - s.start, p.max_components, dtype=np.int64)
+        pay = np.zeros(left.size)
+        for count, per_year in (
+            (hh.n_young[s], p.young_child_idr_per_year),
+            (hh.n_elderly[s] + hh.n_disabled[s], p.elderly_disabled_idr_per_year),
+            (hh.n_senior[s], p.senior_idr_per_year),
+            (hh.n_junior[s], p.junior_idr_per_year),
+            (hh.n_primary[s], p.primary_idr_per_year),
+        ):
+            counted = np.minimum(count, left)
+            left -= counted
+            pay += counted * (per_year / 12.0)
+        return self.enrolled(model, p.quota_share, k) * pay * p.compliance_share
+
+
+class ElderlyDisabilityRun(_Transfer):
+    """Assistance per elderly or disabled member of a registered household."""
+
+    spec: ElderlyDisability
+
+    def entitlement(self, model: ValueChainModel, k: int) -> np.ndarray:
+        hh = model.households
+        s = hh.district_slices[k]
+        members = (hh.n_elderly[s] + hh.n_disabled[s]).astype(np.float64)
+        eligible = hh.registered[s] & (members > 0)
+        if self.spec.only_without_workers:
+            eligible &= hh.n_adults[s] == 0
+        return eligible * members * self.spec.amount_idr_per_person_month
+
+
+class HealthInsuranceRun(ProgrammeRun):
+    """PBI-JKN: premiums for enrolled households' members; their health costs are covered."""
+
+    spec: HealthInsurance
+
+    def plan(self, model: ValueChainModel) -> np.ndarray:
+        hh = model.households
+        self._covered = {k: self.enrolled(model, self.spec.quota_share, k) for k in self.districts}
+        cost = np.zeros(len(model.district_names))
+        for k, covered in self._covered.items():
+            persons = hh.persons[hh.district_slices[k]]
+            cost[k] = wsum(persons, covered) * self.spec.premium_idr_per_person_month
+        return cost
+
+    def deliver(self, model: ValueChainModel) -> None:
+        hh = model.households
+        for k, covered in self._covered.items():
+            hh.subsidised_cover[hh.district_slices[k]] |= covered
+
+
+class TrainingRun(ProgrammeRun):
+    """Skills training: a monthly intake, courses of fixed length, completion, skill gain.
+
+    Intake per district: ``floor(seats / weight + u)`` households (one trainee each), drawn
+    at random among eligible households (a working-age adult, no processing job, not in
+    training, skill below the maximum; registered if ``registered_only``). A trainee
+    completes with ``p_complete`` when the course ends and the household's skill rises by
+    ``skill_gain`` (capped), which moves it up the hiring queue for processing jobs.
+    """
+
+    spec: Training
+
+    def __init__(self, name: str, spec: Training, model: ValueChainModel):
+        super().__init__(name, spec, model)
+        self.months_left = np.zeros(model.households.n, dtype=np.int16)
+        self.completions = np.zeros(len(model.district_names))
+
+    def _stream(self, model: ValueChainModel, k: int) -> np.random.Generator:
+        return model.streams.stream(f"training/{self.name}/{model.district_names[k]}")
+
+    def advance(self, model: ValueChainModel) -> None:
+        hh = model.households
+        self.completions[:] = 0.0
+        ongoing = self.months_left > 0
+        if not ongoing.any():
+            return
+        self.months_left[ongoing] -= 1
+        changed = False
+        for k, s in enumerate(hh.district_slices):
+            ends = ongoing[s] & (self.months_left[s] == 0)
+            u = self._stream(model, k).random(s.stop - s.start)
+            done = ends & (u < self.spec.p_complete)
+            hh.in_training[s] &= ~ends
+            if done.any():
+                gained = np.minimum(hh.skill[s] + self.spec.skill_gain, self.spec.max_skill)
+                gain = np.where(done, gained - hh.skill[s], 0)
+                hh.skill[s] += gain.astype(hh.skill.dtype)
+                hh.labour_priority[s] += gain
+                self.completions[k] = wsum(hh.weight[s], done)
+                changed = True
+        if changed:
+            hh.refresh_labour_queue()
+
+    def plan(self, model: ValueChainModel) -> np.ndarray:
+        hh = model.households
+        self._intake: dict[int, np.ndarray] = {}
+        cost = np.zeros(len(model.district_names))
+        for k in self.districts:
+            s = hh.district_slices[k]
+            rng = self._stream(model, k)
+            u0 = float(rng.random())
+            u = rng.random(s.stop - s.start)
+            eligible = (hh.n_adults[s] > 0) & (hh.job_firm[s] < 0) & ~hh.in_training[s]
+            eligible &= hh.skill[s] < self.spec.max_skill
+            if self.spec.registered_only:
+                eligible &= hh.registered[s]
+            w = float(hh.weight[s.start])
+            n_take = min(int(np.floor(self.spec.seats_per_month / w + u0)), int(eligible.sum()))
+            if n_take <= 0:
+                continue
+            candidates = np.flatnonzero(eligible)
+            chosen = candidates[np.argsort(u[candidates], kind="stable")[:n_take]]
+            self._intake[k] = s.start + chosen
+            cost[k] = wsum(hh.weight[s.start + chosen], np.ones(n_take))
+            cost[k] *= self.spec.cost_per_trainee_idr
+        return cost
+
+    def deliver(self, model: ValueChainModel) -> None:
+        hh = model.households
+        for idx in self._intake.values():
+            self.months_left[idx] = self.spec.duration_months
+            hh.in_training[idx] = True
+
+    def trainees(self, model: ValueChainModel, k: int) -> float:
+        """Persons in this programme's courses in district ``k`` (real)."""
+        s = model.households.district_slices[k]
+        return wsum(model.households.weight[s], self.months_left[s] > 0)
+
+
+_RUNS: dict[type, type[ProgrammeRun]] = {
+    BPNT: BpntRun,
+    PKH: PkhRun,
+    ElderlyDisability: ElderlyDisabilityRun,
+    HealthInsurance: HealthInsuranceRun,
+    Training: TrainingRun,
+}
+
+
+def make_programme(name: str, spec: Programme, model: ValueChainModel) -> ProgrammeRun:
+    """The run-time object for a programme section."""
+    return _RUNS[type(spec)](name, spec, model)
