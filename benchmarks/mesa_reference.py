@@ -415,7 +415,8 @@ class ReferenceModel(mesa.Model):
         ``score = log(max(consumption / size, 1)) + noise_sd x z``; rank = position / n.
         """
         reg = self.scenario.registry
-        if self.t % reg.recertify_every_months:
+        first = self.t == -self.scenario.spinup_months
+        if not first and self.t % reg.recertify_every_months:
             return
         for k, dname in enumerate(self.district_names):
             members = self.by_district[k]

@@ -224,6 +224,11 @@ def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[st
     """Summary indicators of one run from its ``district == "all"`` rows."""
     tot = timeseries[timeseries["district"] == "all"].sort_values("step")
     out = {name: _aggregate(tot[col], how) for name, (col, how, _) in SUMMARY.items()}
+    for col in tot.columns:  # per programme: total spending and whether the budget ran out
+        if col.startswith("spending_"):
+            out[f"{col}_total"] = float(tot[col].sum())
+        elif col.startswith("budget_exhausted_"):
+            out[col] = float(tot[col].max())
     for c in commodities:
         for name, (col, how, _) in COMMODITY_SUMMARY.items():
             out[name.format(c=c)] = _aggregate(tot[col.format(c=c)], how, tot.get(f"harvest_{c}"))

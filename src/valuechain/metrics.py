@@ -13,6 +13,7 @@ import numpy as np
 __all__ = [
     "COMMODITY_INDICATORS",
     "INDICATORS",
+    "PROGRAMME_INDICATORS",
     "SUMMARY",
     "Distribution",
     "Indicator",
@@ -52,9 +53,35 @@ INDICATORS: dict[str, Indicator] = {
     "unemployment_rate": Indicator("Working-age labour time without work", "share"),
     "mean_consumption_pc": Indicator("Mean consumption per person", "IDR/person/month"),
     "gini": Indicator("Gini of consumption per person", "index"),
-    "transfer_recipients": Indicator("Households receiving the basic transfer", "households"),
+    "transfer_recipients": Indicator("Households receiving any transfer", "households"),
+    "registered_households": Indicator("Households in the targeting registry", "households"),
+    "exclusion_error": Indicator(
+        "Registry exclusion error: share of its target (poorest by consumption) not registered",
+        "share of households",
+    ),
+    "inclusion_error": Indicator(
+        "Registry inclusion error: share of the registered outside its target",
+        "share of households",
+    ),
+    "extreme_poverty_rate_elderly_disabled": Indicator(
+        "Extreme poverty among persons in households with elderly or disabled members",
+        "share of persons",
+    ),
+    "cooperative_members": Indicator("Households in a cooperative", "households"),
+    "trainees": Indicator("Persons on training courses", "persons"),
+    "training_completions": Indicator("Trainees completing a course this month", "persons"),
     "fiscal_cost": Indicator("Government spending this month", "IDR/month"),
     "fiscal_cost_cum": Indicator("Government spending since the start", "IDR"),
+    "cost_per_sustained_exit": Indicator(
+        "Government spending since the start per sustained exit (gross; the paired "
+        "comparison gives the cost per additional exit)",
+        "IDR/person",
+    ),
+    "spending_processing": Indicator(
+        "Spending on processing: plants' capital cost and operating subsidies", "IDR/month"
+    ),
+    "spending_central": Indicator("Spending paid by the central budget", "IDR/month"),
+    "spending_district": Indicator("Spending paid by district budgets", "IDR/month"),
     "processor_profit": Indicator("Processor profits", "IDR/month"),
     "processors_active": Indicator("Processors operating", "plants"),
     "local_value_added": Indicator(
@@ -79,6 +106,12 @@ COMMODITY_INDICATORS: dict[str, Indicator] = {
     ),
 }
 
+#: Per-programme columns; ``{p}`` is replaced by the programme's name.
+PROGRAMME_INDICATORS: dict[str, Indicator] = {
+    "spending_{p}": Indicator("Spending of the programme this month", "IDR/month"),
+    "budget_exhausted_{p}": Indicator("The programme's budget has run out (1) or not (0)", "flag"),
+}
+
 #: Run summary (one row of runs.parquet per run): name -> (indicator, how, label).
 SUMMARY: dict[str, tuple[str, str, str]] = {
     "extreme_poverty_rate_first": ("extreme_poverty_rate", "first", "at the first month"),
@@ -95,6 +128,16 @@ SUMMARY: dict[str, tuple[str, str, str]] = {
     "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12", "mean, last 12 mo."),
     "gini_final": ("gini", "last", "at the final month"),
     "fiscal_cost_cum": ("fiscal_cost", "sum", "over the run"),
+    "cost_per_sustained_exit_final": ("cost_per_sustained_exit", "last", "at the final month"),
+    "exclusion_error_last12": ("exclusion_error", "mean_last12", "mean, last 12 mo."),
+    "inclusion_error_last12": ("inclusion_error", "mean_last12", "mean, last 12 mo."),
+    "trainees_last12": ("trainees", "mean_last12", "mean, last 12 mo."),
+    "training_completions_total": ("training_completions", "sum", "over the run"),
+    "extreme_poverty_rate_elderly_disabled_last12": (
+        "extreme_poverty_rate_elderly_disabled",
+        "mean_last12",
+        "mean, last 12 mo.",
+    ),
     "processor_profit_total": ("processor_profit", "sum", "over the run"),
     "local_value_added_total": ("local_value_added", "sum", "over the run"),
     "max_abs_mass_balance_residual": ("mass_balance_residual", "max_abs", "largest"),

@@ -471,7 +471,7 @@ class ValueChainModel(mesa.Model):
     def policies(self) -> None:
         """Phase 6 (ODD 7.6): the registry is certified; every programme acts.
 
-        At month 0 and every ``recertify_every_months``, in each district, score =
+        In the first month simulated and every ``recertify_every_months``, in each district, score =
         log(consumption per person) + noise; the lowest ``coverage_share`` register, and
         every household gets its rank. Targeting errors are measured against the poorest
         ``coverage_share`` by consumption now. Then each programme carries on (trainees
@@ -483,7 +483,7 @@ class ValueChainModel(mesa.Model):
         for k, dname in enumerate(self.district_names):
             s = hh.district_slices[k]
             pc = hh.consumption_idr[s] / hh.size[s]
-            if self.t % reg.recertify_every_months == 0:
+            if self.t == self._first_step or self.t % reg.recertify_every_months == 0:
                 noise = self.streams.stream(f"targeting/{dname}").standard_normal(pc.size)
                 cert = certify(pc, noise, reg.score_noise_sd, reg.coverage_share)
                 hh.registry_score[s] = cert.score

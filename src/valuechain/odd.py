@@ -24,7 +24,13 @@ from pydantic import BaseModel
 
 from valuechain import params
 from valuechain.households.state import FIELDS
-from valuechain.metrics import COMMODITY_INDICATORS, COMMODITY_SUMMARY, INDICATORS, SUMMARY
+from valuechain.metrics import (
+    COMMODITY_INDICATORS,
+    COMMODITY_SUMMARY,
+    INDICATORS,
+    PROGRAMME_INDICATORS,
+    SUMMARY,
+)
 from valuechain.rng import STREAMS
 
 __all__ = ["generate", "render_blocks", "update_file"]
@@ -166,6 +172,7 @@ def _streams() -> str:
 def _indicators() -> str:
     rows = [[f"`{k}`", v.label, v.unit] for k, v in INDICATORS.items()]
     rows += [[f"`{k}`", v.label, v.unit] for k, v in COMMODITY_INDICATORS.items()]
+    rows += [[f"`{k}`", v.label, v.unit] for k, v in PROGRAMME_INDICATORS.items()]
     out = _table(["column", "meaning", "unit"], rows)
     srows = [[f"`{k}`", f"`{c}`", how, label] for k, (c, how, label) in SUMMARY.items()]
     srows += [[f"`{k}`", f"`{c}`", how, label] for k, (c, how, label) in COMMODITY_SUMMARY.items()]

@@ -1,0 +1,180 @@
+"""Each policy lever against numbers computed by hand, and its budget rules."""
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from valuechain.model import ValueChainModel
+from valuechain.params import Scenario
+from valuechain.policies.registry import certify, targeting_errors
+from valuechain.scenario import load_scenario
+
+BASE = load_scenario(
+    "scenarios/baseline_coffee.toml",
+    ["districts.lampung_barat.n_households=500", "months=14", "spinup_months=6"],
+)
+
+
+def scenario_with(**policies) -> Scenario:
+    """The small coffee baseline plus the given programmes (dicts)."""
+    doc = copy.deepcopy(BASE.scenario.model_dump())
+    doc["policies"].update(policies)
+    return Scenario.model_validate(doc)
+
+
+def run(scenario: Scenario, seed: int = 4) -> ValueChainModel:
+    model = ValueChainModel(scenario, seed=seed).run()
+    model.release()
+    return model
+
+
+# ------------------------------------------------------------------ registry
+
+
+def test_certification_by_hand():
+    pc = np.array([400.0, 100.0, 300.0, 200.0])
+    cert = certify(pc, np.zeros(4), 0.0, coverage_share=0.5)
+    assert_allclose(cert.rank, [0.75, 0.0, 0.5, 0.25])
+    assert cert.registered.tolist() == [False, True, False, True]
+    assert_allclose(cert.score, np.log(pc))
+
+
+def test_targeting_errors_by_hand():
+    pc = np.array([100.0, 200.0, 300.0, 400.0])
+    w = np.ones(4)
+    # target: the two poorest; registered: the poorest and the richest
+    exclusion, inclusion = targeting_errors(pc, np.array([True, False, False, True]), w, 0.5)
+    assert exclusion == pytest.approx(0.5)
+    assert inclusion == pytest.approx(0.5)
+    assert targeting_errors(pc, np.array([True, True, False, False]), w, 0.5) == (0.0, 0.0)
+
+
+def test_a_perfect_registry_has_no_targeting_errors():
+    perfect = BASE.scenario.model_copy(deep=True)
+    perfect.registry.score_noise_sd = 0.0
+    perfect.registry.recertify_every_months = 1
+    ts = run(perfect).indicators()
+    assert (ts["exclusion_error"] == 0).all() and (ts["inclusion_error"] == 0).all()
+    noisy = run(BASE.scenario).indicators()
+    assert (noisy["exclusion_error"] > 0).all() and (noisy["inclusion_error"] > 0).all()
+
+
+# ------------------------------------------------------------------ transfers
+
+
+def test_pkh_components_by_hand():
+    sc = scenario_with(pkh={"kind": "pkh", "quota_share": 1.0, "max_components": 4})
+    sc.registry.coverage_share = 1.0
+    model = ValueChainModel(sc, seed=1)
+    hh = model.households
+    i = 0  # give household 0 a known composition
+    hh.n_young[i], hh.n_elderly[i], hh.n_disabled[i] = 2, 1, 0
+    hh.n_senior[i], hh.n_junior[i], hh.n_primary[i] = 1, 0, 2
+    pkh = next(p for p in model.programmes if p.name == "pkh")
+    pay = pkh.entitlement(model, 0)
+    # four components: two young children, the elderly member, the senior-school child
+    assert pay[i] == pytest.approx((2 * 3_000_000 + 2_400_000 + 2_000_000) / 12 * 0.9)
+
+
+def test_elderly_and_disabled_assistance_per_member():
+    sc = scenario_with(ed={"kind": "elderly_disability", "amount_idr_per_person_month": 150_000})
+    model = ValueChainModel(sc, seed=2)
+    hh = model.households
+    ed = next(p for p in model.programmes if p.name == "ed")
+    pay = ed.entitlement(model, 0)
+    members = (hh.n_elderly + hh.n_disabled).astype(float)
+    expected = np.where(hh.registered & (members > 0), members * 150_000, 0.0)
+    assert_allclose(pay, expected)
+    assert (pay > 0).any()
+
+
+def test_budget_exhaustion_stops_the_programme_and_says_so():
+    probe = run(scenario_with(extra={"kind": "bpnt", "amount_idr_per_month": 100_000}))
+    month_cost = probe.indicators().query("district == 'all'")["spending_extra"].iloc[0]
+    budget = 2.5 * month_cost
+    capped = run(
+        scenario_with(extra={"kind": "bpnt", "amount_idr_per_month": 100_000, "budget_idr": budget})
+    )
+    ts = capped.indicators().query("district == 'all'").reset_index(drop=True)
+    spent = ts["spending_extra"]
+    assert spent.iloc[0] > 0 and spent.iloc[1] > 0
+    assert (spent.iloc[3:] == 0).all()
+    assert spent.sum() <= budget
+    assert ts["budget_exhausted_extra"].iloc[-1] == 1.0
+    assert capped.summary()["budget_exhausted_extra"] == 1.0
+
+
+def test_a_zero_budget_programme_changes_nothing_and_costs_nothing():
+    base = run(BASE.scenario).indicators()
+    zero = run(scenario_with(extra={"kind": "pkh", "budget_idr": 0.0})).indicators()
+    assert (zero["spending_extra"] == 0).all()
+    same = zero.drop(columns=["spending_extra", "budget_exhausted_extra"])
+    pd.testing.assert_frame_equal(same, base)
+
+
+def test_a_programme_outside_its_window_pays_nothing():
+    ts = run(scenario_with(extra={"kind": "bpnt", "start_month": 4, "end_month": 6})).indicators()
+    spent = ts.query("district == 'all'")["spending_extra"].to_numpy()
+    assert (spent[:4] == 0).all() and (spent[4:7] > 0).all() and (spent[7:] == 0).all()
+
+
+def test_spending_is_split_by_funding_source():
+    ts = (
+        run(scenario_with(extra={"kind": "bpnt", "funding": "district"}))
+        .indicators()
+        .query("district == 'all'")
+    )
+    assert_allclose(ts["spending_district"], ts["spending_extra"])
+    assert_allclose(ts["spending_central"], ts["spending_bpnt"])
+    assert_allclose(ts["fiscal_cost"], ts["spending_central"] + ts["spending_district"])
+
+
+# ------------------------------------------------------------------ health
+
+
+def test_subsidised_insurance_covers_health_costs():
+    sick = BASE.scenario.model_copy(deep=True)
+    sick.health.p_shock_month = 1.0
+    sick.health.share_covered = 0.0
+    sc = scenario_with(pbi={"kind": "health_insurance", "quota_share": 1.0})
+    sc.health = sick.health
+    sc.registry.coverage_share = 1.0
+    model = ValueChainModel(sc, seed=3)
+    model.step()
+    assert (model.ledger.health_cost == 0).all()
+    ts = model.indicators()
+    persons = model.households.persons.sum()
+    assert ts["spending_pbi"].iloc[-1] == pytest.approx(persons * 42_000)
+
+
+# ------------------------------------------------------------------ training
+
+
+TRAINING = {"kind": "training", "seats_per_month": 400, "duration_months": 3, "p_complete": 1.0}
+
+
+def test_training_intake_completion_and_skill_gain():
+    model = ValueChainModel(scenario_with(training=TRAINING), seed=5)
+    hh = model.households
+    skill_before = hh.skill.copy()
+    model.run()
+    ts = model.indicators().query("district == 'all'").reset_index(drop=True)
+    w = hh.weight[0]
+    intake = np.floor(400 / w)  # households per month (u decides the last one)
+    assert ts["trainees"].iloc[0] == pytest.approx(w * intake, abs=w)
+    # with p_complete = 1 everyone who started three months ago completes
+    assert ts["training_completions"].iloc[:3].sum() == 0
+    assert ts["training_completions"].iloc[3] == pytest.approx(ts["trainees"].iloc[0])
+    assert (hh.skill >= skill_before).all() and (hh.skill > skill_before).any()
+    cost = ts["spending_training"].iloc[0]
+    assert cost == pytest.approx(ts["trainees"].iloc[0] * 3_000_000)
+
+
+def test_doubling_training_seats_never_lowers_trainees():
+    one = run(scenario_with(training=TRAINING)).indicators()
+    two = run(scenario_with(training={**TRAINING, "seats_per_month": 800})).indicators()
+    assert (two["trainees"] >= one["trainees"]).all()
+    assert (two["trainees"] > one["trainees"]).any()
