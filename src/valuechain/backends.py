@@ -77,7 +77,7 @@ def run_dask(tasks: Iterator[Any], call: Callable[[Any], Any], address: str, han
             hint='pip install "valuechain[cluster]"',
         ) from None
     try:
-        client = Client(address, timeout="15s", set_as_default=False)
+        client = Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise UserError(
             f"cannot reach the Dask scheduler at {address}: {exc}",
@@ -94,7 +94,7 @@ def run_dask(tasks: Iterator[Any], call: Callable[[Any], Any], address: str, han
             return client.submit(call, t, key=key, pure=False)
 
         _fill(pending, tasks, 2 * threads, submit)
-        finished = as_completed(list(pending))
+        finished = as_completed(list(pending), loop=client.loop)
         for fut in finished:
             pending.pop(fut)
             handle(fut.result())  # re-raises a worker's exception here

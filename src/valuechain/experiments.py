@@ -260,7 +260,7 @@ class LoadedExperiment:
         """SHA-256 of the file's text."""
         return hashlib.sha256(self.text.encode()).hexdigest()
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
         """SHA-256 of what is run: the validated spec and the resolved base scenario."""
         blob = json.dumps(

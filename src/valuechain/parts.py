@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,20 @@ def _with_meta(table: pa.Table, meta: dict[str, Any]) -> pa.Table:
 
 
 def _write(table: pa.Table, path: Path) -> None:
-    atomic_write_bytes(path, lambda fh: pq.write_table(table, fh))
+    """Write to a temporary name, then rename: a reader never sees half a part.
+
+    Unlike :func:`atomic_write_bytes` there is no fsync (it cost more than a small run): a
+    part torn by a power cut is caught by :func:`part_is_complete`, which reads its footer
+    and metadata, and the run is simply done again.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
 
 
 def write_part(
@@ -132,19 +146,12 @@ def _tables(paths: Iterable[Path]) -> Iterator[pa.Table]:
 
 
 def _stream(tables: Iterator[pa.Table], fh: Any, row_group_rows: int) -> int:
-    """Append tables to one Parquet file, a row group per ``row_group_rows`` rows."""
+    """Append tables to one Parquet file in row groups of ``row_group_rows`` rows (the last
+    one shorter); at most one row group and one part are held in memory."""
     writer: pq.ParquetWriter | None = None
+    schema: pa.Schema | None = None
     buffer: list[pa.Table] = []
     buffered = total = 0
-    schema: pa.Schema | None = None
-
-    def flush() -> None:
-        nonlocal buffered, buffer
-        if buffer:
-            assert writer is not None
-            writer.write_table(pa.concat_tables(buffer), row_group_size=row_group_rows)
-            buffer, buffered = [], 0
-
     try:
         for table in tables:
             if schema is None:
@@ -156,8 +163,13 @@ def _stream(tables: Iterator[pa.Table], fh: Any, row_group_rows: int) -> int:
             buffered += table.num_rows
             total += table.num_rows
             if buffered >= row_group_rows:
-                flush()
-        flush()
+                merged = pa.concat_tables(buffer)
+                full = buffered - buffered % row_group_rows
+                writer.write_table(merged.slice(0, full), row_group_size=row_group_rows)
+                rest = merged.slice(full)
+                buffer, buffered = [rest], rest.num_rows
+        if writer is not None and buffered:
+            writer.write_table(pa.concat_tables(buffer), row_group_size=row_group_rows)
     finally:
         if writer is not None:
             writer.close()

@@ -77,6 +77,14 @@ def aggregate(timeseries: pd.DataFrame, output: OutputSpec) -> float:
     return float(getattr(np, how)(x))  # sum, mean, max, min
 
 
+@functools.cache
+def _blas_controller():
+    """This process's BLAS libraries, found once (finding them costs milliseconds)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 @dataclass(frozen=True)
 class RunTask:
     """One run of a sweep (what a worker needs)."""
@@ -103,11 +111,9 @@ def run_task(
     task: RunTask, outputs: dict[str, OutputSpec], model_class: type | None = None
 ) -> RunOutput:
     """Run one (point, replication) with one BLAS thread; outputs first, then the summary."""
-    from threadpoolctl import threadpool_limits
-
     from valuechain.runner import _run_one  # builds, runs and releases the model
 
-    with threadpool_limits(1):
+    with _blas_controller().limit(limits=1):
         r = _run_one(task.scenario, task.replication, task.seed, model_class)
     values = {name: aggregate(r.timeseries, o) for name, o in outputs.items()}
     values.update(r.summary)
