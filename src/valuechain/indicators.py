@@ -56,7 +56,8 @@ def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[s
         "inclusion_error_x": inclusion * households,
         "persons_elderly_disabled": wsum(persons, has_ed),
         "poor190_elderly_disabled": wsum(persons, has_ed & now),
-        "cooperative_members": wsum(w, hh.coop[s] >= 0),
+        "cooperative_members": wsum(w, _members(model, s)),
+        "tax_revenue": m.tax_revenue.get(k, 0.0),
         "trainees": sum(p.trainees(model, k) for p in model.programmes if hasattr(p, "trainees")),
         "training_completions": sum(
             p.completions[k] for p in model.programmes if hasattr(p, "completions")
@@ -79,6 +80,16 @@ def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[s
     for p in model.programmes:
         out[f"budget_exhausted_{p.name}"] = float(p.exhausted_month is not None)
     return out
+
+
+def _members(model: ValueChainModel, s: slice) -> np.ndarray:
+    """Households in any cooperative: a processing cooperative or a selling group."""
+    member = model.households.coop[s] >= 0
+    for p in model.programmes:
+        group = getattr(p, "members", None)
+        if group is not None:
+            member = member | group[s]
+    return member
 
 
 def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ...]]:
@@ -135,6 +146,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
             else np.nan
         ),
         "cooperative_members": sums["cooperative_members"],
+        "tax_revenue": sums["tax_revenue"],
         "trainees": sums["trainees"],
         "training_completions": sums["training_completions"],
         "fiscal_cost": sums["fiscal_cost"],

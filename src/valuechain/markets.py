@@ -60,6 +60,7 @@ class QueueSale:
 
     revenue_buyers_idr: np.ndarray  # per lot, paid by the capacity-limited buyers
     revenue_trader_idr: np.ndarray  # per lot, paid by the trader
+    trader_lot_kg: np.ndarray  # per lot, kg sold to the trader
     bought_kg: np.ndarray  # per capacity-limited buyer
     trader_kg: float  # what the trader bought
 
@@ -93,6 +94,7 @@ def sell_through_queue(
     return QueueSale(
         revenue_buyers_idr=rev_b,
         revenue_trader_idr=trader_price * beyond,
+        trader_lot_kg=beyond,
         bought_kg=bought,
         trader_kg=max(total - end, 0.0),
     )

@@ -67,7 +67,10 @@ INDICATORS: dict[str, Indicator] = {
         "Extreme poverty among persons in households with elderly or disabled members",
         "share of persons",
     ),
-    "cooperative_members": Indicator("Households in a cooperative", "households"),
+    "cooperative_members": Indicator(
+        "Households in a cooperative (processing or collective selling)", "households"
+    ),
+    "tax_revenue": Indicator("Export tax collected on raw exports", "IDR/month"),
     "trainees": Indicator("Persons on training courses", "persons"),
     "training_completions": Indicator("Trainees completing a course this month", "persons"),
     "fiscal_cost": Indicator("Government spending this month", "IDR/month"),
@@ -128,6 +131,7 @@ SUMMARY: dict[str, tuple[str, str, str]] = {
     "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12", "mean, last 12 mo."),
     "gini_final": ("gini", "last", "at the final month"),
     "fiscal_cost_cum": ("fiscal_cost", "sum", "over the run"),
+    "tax_revenue_total": ("tax_revenue", "sum", "over the run"),
     "cost_per_sustained_exit_final": ("cost_per_sustained_exit", "last", "at the final month"),
     "exclusion_error_last12": ("exclusion_error", "mean_last12", "mean, last 12 mo."),
     "inclusion_error_last12": ("inclusion_error", "mean_last12", "mean, last 12 mo."),

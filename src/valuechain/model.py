@@ -67,6 +67,8 @@ class _Month:
     imported_kg: dict[tuple[int, int], float] = field(default_factory=dict)
     sold_kg: dict[tuple[int, int], float] = field(default_factory=dict)
     targeting_errors: dict[int, tuple[float, float]] = field(default_factory=dict)
+    export_tax_rate: dict[tuple[int, int], float] = field(default_factory=dict)
+    tax_revenue: dict[int, float] = field(default_factory=dict)
 
 
 class ValueChainModel(mesa.Model):
@@ -305,7 +307,10 @@ class ValueChainModel(mesa.Model):
                 margin = markets.trader_margin(
                     ch.trader_margin_min, ch.trader_margin_max, share, comp
                 )
-                m.trader_price[(k, j)] = self.reference_farm_price(c) * (1 - margin)
+                rate = sum(p.export_tax_rate(self, k, j) for p in self.programmes)
+                m.export_tax_rate[(k, j)] = rate
+                ref = self.reference_farm_price(c)
+                m.trader_price[(k, j)] = ref * max(0.0, 1 - margin - rate)
         for p in self.processors:
             c = self.commodities[p.commodity]
             offer = p.offer_price(m.trader_price[(p.district, p.commodity)])
@@ -440,11 +445,24 @@ class ValueChainModel(mesa.Model):
         for b, kg in zip(open_buyers, sale.bought_kg, strict=True):
             b.books.bought_direct_kg += float(kg)
             b.books.paid_direct_idr += float(kg) * b.offer_price(pt)
+        ref = self.reference_farm_price(self.commodities[j])
+        rate = m.export_tax_rate[(k, j)]
+        collective = 0.0  # what groups selling collectively get above the trader price
+        for p in self.programmes:
+            group = p.collective_margin(self, k, j)
+            if group is None:
+                continue
+            members, margin = group
+            gain = max(0.0, ref * max(0.0, 1 - margin - rate) - pt)
+            extra = np.where(members[order], sale.trader_lot_kg, 0.0) * gain
+            revenue[order] += extra
+            collective += float(extra.sum())
         hh.farm_revenue_idr[s] += revenue / w
         cost_share = self.scenario.chains[self.commodities[j]].farm_cost_share
         self.ledger.farm_inputs[s] += revenue / w * cost_share
-        self.ledger.paid_by_traders[k] += sale.trader_kg * pt
+        self.ledger.paid_by_traders[k] += sale.trader_kg * pt + collective
         m.trader_kg[(k, j)] = sale.trader_kg
+        m.tax_revenue[k] = m.tax_revenue.get(k, 0.0) + sale.trader_kg * ref * rate
 
     def processing(self) -> None:
         """Phase 5 (ODD 7.5): processors process, sell output, pay wages; cooperatives pay

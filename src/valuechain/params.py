@@ -746,6 +746,12 @@ class Scenario(Strict):
                 if p.commodity not in d.crops:
                     raise ValueError(f"districts.{dname}.{where}: district grows no {p.commodity}")
         for name, pol in self.policies.items():
+            commodity = getattr(pol, "commodity", None)
+            if commodity is not None and commodity not in self.commodities:
+                raise ValueError(
+                    f"policies.{name}.commodity: {commodity!r} is grown in no district "
+                    f"(grown: {self.commodities})"
+                )
             for d in pol.districts or []:
                 if d not in self.districts:
                     raise ValueError(

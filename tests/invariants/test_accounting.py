@@ -11,7 +11,7 @@ PROCESSES = {"coffee": ["hull_grade", "roast"], "rubber": ["crumb", "smoke"]}
 
 
 @st.composite
-def programmes(draw, months, district_names):
+def programmes(draw, months, district_names, grown):
     """Any mix of programmes, with windows, budgets (some too small) and district lists."""
     out = {}
     kinds = draw(st.lists(st.sampled_from(KINDS), max_size=5))
@@ -27,6 +27,13 @@ def programmes(draw, months, district_names):
         }
         if kind in ("bpnt", "pkh", "health_insurance"):
             spec["quota_share"] = draw(st.floats(0, 1))
+        if kind in ("export_tax", "marketing_cooperative"):
+            spec["commodity"] = draw(st.sampled_from(grown))
+        if kind == "export_tax":
+            spec["rate"] = draw(st.floats(0, 1))
+        if kind == "marketing_cooperative":
+            spec["member_share"] = draw(st.floats(0, 1))
+            spec["margin"] = draw(st.floats(0, 0.5))
         if kind == "training":
             spec["seats_per_month"] = draw(st.floats(0, 2000))
             spec["duration_months"] = draw(st.integers(1, 4))
@@ -34,7 +41,15 @@ def programmes(draw, months, district_names):
     return out
 
 
-KINDS = ["bpnt", "pkh", "elderly_disability", "training", "health_insurance"]
+KINDS = [
+    "bpnt",
+    "pkh",
+    "elderly_disability",
+    "training",
+    "health_insurance",
+    "export_tax",
+    "marketing_cooperative",
+]
 
 
 @st.composite
@@ -96,7 +111,13 @@ def scenarios(draw):
             "score_noise_sd": draw(st.floats(0, 1)),
             "recertify_every_months": draw(st.integers(1, 6)),
         },
-        "policies": draw(programmes(months, sorted(districts))),
+        "policies": draw(
+            programmes(
+                months,
+                sorted(districts),
+                sorted({c for d in districts.values() for c in d["crops"]}),
+            )
+        ),
         "health": {"p_shock_month": draw(st.floats(0, 0.2))},
         "chains": {"coffee": {"trader_margin_max": draw(st.floats(0.04, 0.5))}},
         "districts": districts,

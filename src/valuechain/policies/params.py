@@ -25,7 +25,9 @@ __all__ = [
     "BPNT",
     "PKH",
     "ElderlyDisability",
+    "ExportTax",
     "HealthInsurance",
+    "MarketingCooperative",
     "Policy",
     "Programme",
     "Registry",
@@ -269,6 +271,58 @@ class HealthInsurance(Programme):
     )
 
 
+class ExportTax(Programme):
+    """A tax on the raw farm stage leaving the district (``rate = 1`` is a ban in effect).
+
+    Traders pass the tax on: their farmgate price becomes ``reference x (1 - margin - rate)``
+    (not below zero), and local processors, who bid against traders, offer less too. The
+    tax on what traders take out is public revenue (``tax_revenue``).
+    """
+
+    kind: Literal["export_tax"]
+    commodity: str
+    rate: float = param(
+        0.05,
+        ge=0,
+        le=1,
+        unit="share of the reference price",
+        source="scenario",
+        description="tax per kg of raw farm stage leaving the district",
+    )
+
+
+class MarketingCooperative(Programme):
+    """Collective selling (UPPB-like farmer groups): members who sell to traders get the
+    group's price, ``reference x (1 - margin)``, instead of the village trader's price."""
+
+    kind: Literal["marketing_cooperative"]
+    commodity: str
+    member_share: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="share of growers",
+        source="assumption (0.1-0.5)",
+        description="growers of the commodity who join (drawn once, at the start)",
+    )
+    margin: float = param(
+        0.08,
+        ge=0,
+        lt=1,
+        unit="share of the reference price",
+        source=f"{FACTS}: UPPB members got 11,658 vs 8,847 IDR/kg (2021-08), ~0.08 margin",
+        description="what collective selling leaves to buyers",
+    )
+    support_idr_per_member_month: float = param(
+        10_000,
+        ge=0,
+        unit="IDR/member household/month",
+        source="assumption (0-30,000)",
+        description="public facilitation cost per member household",
+    )
+
+
 Policy = Annotated[
-    BPNT | PKH | ElderlyDisability | Training | HealthInsurance, Field(discriminator="kind")
+    BPNT | PKH | ElderlyDisability | Training | HealthInsurance | ExportTax | MarketingCooperative,
+    Field(discriminator="kind"),
 ]
