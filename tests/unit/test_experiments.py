@@ -198,3 +198,14 @@ def test_content_hash_ignores_comments_but_not_values(tmp_path: Path) -> None:
     assert load_experiment(path).content_hash == h
     path.write_text(path.read_text().replace("seed = 11", "seed = 12"), "utf-8")
     assert load_experiment(path).content_hash != h
+
+
+SHIPPED = sorted((Path(__file__).resolve().parents[2] / "experiments").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_experiments_are_valid_at_every_point(path: Path) -> None:
+    loaded = load_experiment(path)
+    assert path.read_text().startswith(f"# {path.stem} — ")  # a header says what it answers
+    assert len(loaded.scenarios()) == len(loaded.design) > 0
+    assert loaded.spec.outputs
