@@ -100,14 +100,12 @@ def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ..
     for j, c in enumerate(model.commodities):
         harvest_kg = m.sold_kg.get((k, j), 0.0)
         firms = [p for p in model.processors if p.district == k and p.commodity == j]
-        direct_idr = sum(p.books.paid_direct_idr for p in firms)
         local_kg = sum(p.books.bought_direct_kg for p in firms)
         raw_kg = m.trader_kg.get((k, j), 0.0)
-        trader_idr = raw_kg * m.trader_price[(k, j)]
         imported = m.imported_kg.get((k, j), 0.0)
         out[c] = (
             harvest_kg,
-            direct_idr + trader_idr,
+            m.farm_revenue.get((k, j), 0.0),  # what farmers received, all buyers
             local_kg,
             m.trader_price[(k, j)],
             raw_kg,

@@ -69,6 +69,7 @@ class _Month:
     targeting_errors: dict[int, tuple[float, float]] = field(default_factory=dict)
     export_tax_rate: dict[tuple[int, int], float] = field(default_factory=dict)
     tax_revenue: dict[int, float] = field(default_factory=dict)
+    farm_revenue: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
 class ValueChainModel(mesa.Model):
@@ -458,6 +459,7 @@ class ValueChainModel(mesa.Model):
             revenue[order] += extra
             collective += float(extra.sum())
         hh.farm_revenue_idr[s] += revenue / w
+        m.farm_revenue[(k, j)] = float(revenue.sum())
         cost_share = self.scenario.chains[self.commodities[j]].farm_cost_share
         self.ledger.farm_inputs[s] += revenue / w * cost_share
         self.ledger.paid_by_traders[k] += sale.trader_kg * pt + collective

@@ -222,3 +222,6 @@ def test_collective_selling_pays_members_the_group_price():
     assert price[members].mean() / price[~members].mean() == pytest.approx(11658 / 8847, rel=0.02)
     ts = model.indicators()
     assert ts["cooperative_members"].iloc[-1] == pytest.approx(hh.weight[0] * uppb.members.sum())
+    # the farmgate price indicator is what farmers received, members included
+    received = (hh.farm_revenue_idr * hh.weight).sum() / (hh.harvest_kg[:, 0] * hh.weight).sum()
+    assert ts["farmgate_price_rubber"].iloc[-1] == pytest.approx(received)
