@@ -101,6 +101,12 @@ class Chain(Strict):
     """A commodity's value chain: stages, processes, farm-level production and trade."""
 
     farm_stage: str = Field(..., description="stage farmers harvest and sell")
+    holding_unit: str = Field(
+        "ha",
+        description="what one unit of a household's holding is: a hectare of land, or (for "
+        "fisheries) a boat-equivalent of fishing effort; land_ha_* and yield_kg_per_ha_year "
+        "count in this unit",
+    )
     stages: dict[str, Stage]
     processes: dict[str, Process]
     price_correlation: float = param(

@@ -9,7 +9,14 @@ from valuechain.model import ValueChainModel
 from valuechain.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ["baseline_coffee", "hilirisasi_coffee", "baseline_rubber", "hilirisasi_rubber"]
+SCENARIOS = [
+    "baseline_coffee",
+    "hilirisasi_coffee",
+    "baseline_rubber",
+    "hilirisasi_rubber",
+    "baseline_coastal",
+    "hilirisasi_coastal",
+]
 REPLICATIONS = 3
 MONTHS = 36
 EXPECTED = Path(__file__).with_name("expected_summaries.json")

@@ -20,11 +20,12 @@ def test_the_library_is_complete():
         "training",
         "export_tax",
     ]
-    for district in ("coffee", "rubber"):
+    for district in ("coffee", "rubber", "coastal"):
         assert f"baseline_{district}" in names and f"hilirisasi_{district}" in names
         for lever in levers:
             assert f"{district}_{lever}" in names
-    assert {"rubber_uppb", "coffee_cooperative", "percepatan_2024", "baseline_2024"} <= names
+    assert {"rubber_uppb", "coffee_cooperative", "coastal_cooperative"} <= names
+    assert {"percepatan_2024", "baseline_2024"} <= names
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

@@ -53,5 +53,8 @@ def test_stylised_facts_of_the_baselines():
     for s in data["baseline_coffee"]:
         # farmgate asalan = 0.90 of the warehouse price with no local buyer (facts, 2024-09)
         assert s["farmgate_share_coffee_last12"] == pytest.approx(0.90)
-    for s in data["hilirisasi_coffee"] + data["hilirisasi_rubber"]:
+    for s in data["hilirisasi_coffee"] + data["hilirisasi_rubber"] + data["hilirisasi_coastal"]:
         assert s["processing_jobs_last12"] > 0
+    for s in data["baseline_coastal"]:
+        # a coastal hotspot: more extreme poverty than the commodity districts
+        assert 0.03 < s["extreme_poverty_rate_last12"] < 0.12
