@@ -292,13 +292,23 @@ def _cmd_figures(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sweep(args: argparse.Namespace):
+def _sweep(args: argparse.Namespace, for_sensitivity: bool = False):
     from concurrent.futures.process import BrokenProcessPool
 
     from valuechain.experiments import load_experiment
     from valuechain.sweep import run_experiment
 
     loaded = load_experiment(args.experiment)
+    if for_sensitivity and (
+        loaded.spec.design.kind not in ("morris", "sobol") or not loaded.spec.outputs
+    ):
+        raise UserError(
+            f"{args.experiment}: sensitivity indices need a morris or sobol design with at least "
+            f"one [outputs.*] (this one: kind = {loaded.spec.design.kind!r}, "
+            f"{len(loaded.spec.outputs)} outputs)",
+            hint="use `valuechain sweep` for grid and lhs designs, or set [design] kind = "
+            "'morris' (screening) or 'sobol' (variance shares)",
+        )
     out = args.out or Path("results") / loaded.name
     print(
         f"{loaded.name}: {loaded.spec.design.kind} design, {len(loaded.design)} points x "
@@ -353,13 +363,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from valuechain.sensitivity import write_sensitivity
 
-    res = _sweep(args)
+    res = _sweep(args, for_sensitivity=True)
     written = write_sensitivity(res, conf_level=args.conf_level, num_resamples=args.resamples)
     table = pd.read_csv(written[0])
     kind = res.manifest["design"]["kind"]
     print(
         f"{res.manifest['experiment']}: {kind} indices over {res.manifest['design']['points']} "
-        f"design points (the {res.manifest['replications']} replications of each point "
+        f"design points ({res.manifest['replications']} replication(s) of each point "
         f"averaged first; {args.conf_level:.0%} bootstrap intervals)"
     )
     cols = (

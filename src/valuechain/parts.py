@@ -43,7 +43,7 @@ __all__ = [
 
 PARTS_DIR = "parts"
 #: Rows buffered per row group of the consolidated files.
-ROW_GROUP_ROWS = 65_536
+ROW_GROUP_ROWS = 16_384
 _META = b"valuechain"
 
 

@@ -108,3 +108,10 @@ def test_sensitivity_command_writes_table_and_figures(tmp_path: Path) -> None:
     assert set(table["factor"]) == {"capacity", "margin", "volatility"}
     for suffix in ("png", "svg"):
         assert (tmp_path / "s" / "figures" / f"morris_jobs.{suffix}").is_file()
+
+
+def test_sensitivity_of_a_grid_is_refused_before_running(tmp_path: Path) -> None:
+    path = write_experiment(tmp_path)
+    out = _cli("sensitivity", str(path), "--out", "g", cwd=tmp_path)
+    assert out.returncode == 2 and "morris or sobol" in out.stderr
+    assert not (tmp_path / "g").exists()
