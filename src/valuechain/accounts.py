@@ -31,6 +31,8 @@ _HOUSEHOLD_FLOWS = (
     "other",  # other income (small trade, remittances)
     "health_cost",  # out-of-pocket health spending
     "interest",  # interest on debt (leaves the district)
+    "credit",  # programme loans: disbursements in, instalments out (cash, not income)
+    "credit_returns",  # earnings of activities financed by programme loans (income)
 )
 
 
@@ -122,9 +124,13 @@ class Ledger:
             + f["other"]
             + f["transfers"]
             + f["dividends"]
+            + f["credit_returns"]
         )
         r += abs(income - components)
         net = income - f["health_cost"] - f["interest"] - wsum(w, hh.consumption_idr[s])
+        net += f["credit"]  # loans in, instalments out
+        lending = sum(float(p.month_cost[k]) for p in model.programmes if hasattr(p, "repaid"))
+        r += abs(f["credit"] - lending)  # what households got = the funds' net lending
         r += abs(wsum(w, hh.savings_idr[s]) - self.savings_start[k] - net)
         for p in firms:
             b = p.books

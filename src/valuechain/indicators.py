@@ -58,7 +58,8 @@ def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[s
         "poor190_elderly_disabled": wsum(persons, has_ed & now),
         "cooperative_members": wsum(w, _members(model, s)),
         "tax_revenue": m.tax_revenue.get(k, 0.0),
-        "trainees": sum(p.trainees(model, k) for p in model.programmes if hasattr(p, "trainees")),
+        "trainees": _programme_total(model, k, "trainees"),
+        "borrowers": _programme_total(model, k, "borrowers"),
         "training_completions": sum(
             p.completions[k] for p in model.programmes if hasattr(p, "completions")
         ),
@@ -80,6 +81,12 @@ def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[s
     for p in model.programmes:
         out[f"budget_exhausted_{p.name}"] = float(p.exhausted_month is not None)
     return out
+
+
+def _programme_total(model: ValueChainModel, k: int, what: str) -> float:
+    """Sum of a per-district count (``trainees``, ``borrowers``) over the programmes that
+    have it."""
+    return sum(getattr(p, what)(model, k) for p in model.programmes if hasattr(p, what))
 
 
 def _members(model: ValueChainModel, s: slice) -> np.ndarray:
@@ -146,6 +153,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "cooperative_members": sums["cooperative_members"],
         "tax_revenue": sums["tax_revenue"],
         "trainees": sums["trainees"],
+        "borrowers": sums["borrowers"],
         "training_completions": sums["training_completions"],
         "fiscal_cost": sums["fiscal_cost"],
         "fiscal_cost_cum": sums["fiscal_cost_cum"],
@@ -177,40 +185,55 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
 
 
 def district_rows(model: ValueChainModel) -> list[dict]:
-    """Indicator rows for every district and for ``all`` (totals) at the current step."""
+    """Indicator rows for every district, for ``all`` (totals) and, when the scenario has
+    more than one district, for each district type present (``type:upland`` and so on)."""
     hh = model.households
     pc = hh.consumption_idr / hh.size
     rows = []
-    all_sums: dict[str, float] = {}
-    all_comm: dict[str, list[float]] = {}
+    parts = []
     for k, name in enumerate(model.district_names):
         s = hh.district_slices[k]
         dist = Distribution.of(pc[s], hh.persons[s])
         sums = _district_sums(model, k, dist)
         comm = _commodity_sums(model, k)
         rows.append(_row(model, name, sums, comm, dist.gini()))
-        for key, value in sums.items():
-            if key.startswith("budget_exhausted_"):
-                all_sums[key] = max(all_sums.get(key, 0.0), value)
-            else:
-                all_sums[key] = all_sums.get(key, 0.0) + value
-        for c, (kg, rev, local, tp, raw, imported) in comm.items():
-            acc = all_comm.setdefault(c, [0.0] * 7)
-            acc[0] += kg
-            acc[1] += rev
-            acc[2] += local
-            acc[3] += tp * sums["persons"]  # the total's trader price: person-weighted mean
-            acc[4] += sums["persons"]
-            acc[5] += raw
-            acc[6] += imported
+        parts.append((sums, comm))
     if len(rows) == 1:
         total = dict(rows[0])
         total["district"] = "all"
-    else:
-        comm_all = {c: (a[0], a[1], a[2], a[3] / a[4], a[5], a[6]) for c, a in all_comm.items()}
-        total = _row(model, "all", all_sums, comm_all, Distribution.of(pc, hh.persons).gini())
-    rows.append(total)
+        return [*rows, total]
+    groups = {"all": list(range(len(rows)))}
+    types = [d.type for d in model.scenario.districts.values()]
+    for t in sorted(set(types)):
+        groups[f"type:{t}"] = [k for k, tk in enumerate(types) if tk == t]
+    for name, ks in groups.items():
+        idx = np.concatenate([np.arange(hh.n)[hh.district_slices[k]] for k in ks])
+        gini = Distribution.of(pc[idx], hh.persons[idx]).gini()
+        rows.append(_row(model, name, *_combine([parts[k] for k in ks]), gini))
     return rows
+
+
+def _combine(parts: list[tuple[dict, dict]]) -> tuple[dict, dict]:
+    """Sums and commodity flows of several districts, as one."""
+    sums: dict[str, float] = {}
+    acc: dict[str, list[float]] = {}
+    for district_sums, comm in parts:
+        for key, value in district_sums.items():
+            if key.startswith("budget_exhausted_"):
+                sums[key] = max(sums.get(key, 0.0), value)
+            else:
+                sums[key] = sums.get(key, 0.0) + value
+        for c, (kg, rev, local, tp, raw, imported) in comm.items():
+            a = acc.setdefault(c, [0.0] * 7)
+            a[0] += kg
+            a[1] += rev
+            a[2] += local
+            a[3] += tp * district_sums["persons"]  # trader price: person-weighted mean
+            a[4] += district_sums["persons"]
+            a[5] += raw
+            a[6] += imported
+    comm_all = {c: (a[0], a[1], a[2], a[3] / a[4], a[5], a[6]) for c, a in acc.items()}
+    return sums, comm_all
 
 
 def _aggregate(series: pd.Series, how: str, weights: pd.Series | None = None) -> float:

@@ -72,6 +72,7 @@ INDICATORS: dict[str, Indicator] = {
     ),
     "tax_revenue": Indicator("Export tax collected on raw exports", "IDR/month"),
     "trainees": Indicator("Persons on training courses", "persons"),
+    "borrowers": Indicator("Households repaying a programme loan", "households"),
     "training_completions": Indicator("Trainees completing a course this month", "persons"),
     "fiscal_cost": Indicator("Government spending this month", "IDR/month"),
     "fiscal_cost_cum": Indicator("Government spending since the start", "IDR"),

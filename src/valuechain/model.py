@@ -550,11 +550,12 @@ class ValueChainModel(mesa.Model):
             + led.other
             + led.transfers
             + led.dividends
+            + led.credit_returns
         )
         b = sc.households
         res = consume(
             income,
-            led.health_cost,
+            led.health_cost - led.credit,  # a loan adds cash, an instalment takes it
             hh.savings_idr,
             hh.permanent_income_idr,
             mpc=b.mpc_cash_on_hand,

@@ -28,6 +28,7 @@ STREAMS: dict[str, str] = {
     "targeting": "proxy-means score noise of the registry",
     "membership": "which growers are members of a cooperative",
     "training": "course intake and completion, per programme and district",
+    "credit": "loan allocation and defaults, per programme and district",
 }
 
 

@@ -322,6 +322,8 @@ def _problems_from(exc: ValidationError, doc: dict, origin: Mapping[str, str], d
             value, msg = _MISSING, "missing: this key is required"
         elif err["type"] == "extra_forbidden":
             value, msg = err["input"], "unknown key (misspelt? see docs/ODD.md for the schema)"
+        elif not loc:  # a check across keys: its message names the keys
+            value = _MISSING
         else:
             value = _lookup(doc, loc)
         loc = _drop_union_tags(doc, loc)

@@ -34,6 +34,11 @@ def programmes(draw, months, district_names, grown):
         if kind == "marketing_cooperative":
             spec["member_share"] = draw(st.floats(0, 1))
             spec["margin"] = draw(st.floats(0, 0.5))
+        if kind == "credit":
+            spec["loans_per_month"] = draw(st.floats(0, 3000))
+            spec["term_months"] = draw(st.integers(1, 6))
+            spec["p_default_month"] = draw(st.floats(0, 0.5))
+            spec["interest_month"] = draw(st.floats(0, 0.05))
         if kind == "training":
             spec["seats_per_month"] = draw(st.floats(0, 2000))
             spec["duration_months"] = draw(st.integers(1, 4))
@@ -49,6 +54,7 @@ KINDS = [
     "health_insurance",
     "export_tax",
     "marketing_cooperative",
+    "credit",
 ]
 
 

@@ -42,6 +42,8 @@ def test_shipped_scenario_runs(path):
     model = ValueChainModel(loaded.scenario, seed=1).run()
     ts = model.indicators()
     model.release()
-    assert len(ts) == 8 * (len(loaded.scenario.districts) + 1)
+    districts = loaded.scenario.districts
+    types = {d.type for d in districts.values()} if len(districts) > 1 else set()
+    assert len(ts) == 8 * (len(districts) + 1 + len(types))  # districts, all, type:<t>
     assert ts["mass_balance_residual"].abs().max() < 1e-3
     assert ts["money_balance_residual"].abs().max() < 1.0

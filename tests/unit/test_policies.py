@@ -225,3 +225,47 @@ def test_collective_selling_pays_members_the_group_price():
     # the farmgate price indicator is what farmers received, members included
     received = (hh.farm_revenue_idr * hh.weight).sum() / (hh.harvest_kg[:, 0] * hh.weight).sum()
     assert ts["farmgate_price_rubber"].iloc[-1] == pytest.approx(received)
+
+
+# ------------------------------------------------------------------ credit
+
+
+CREDIT = {
+    "kind": "credit",
+    "loans_per_month": 300,
+    "loan_idr": 5_000_000,
+    "interest_month": 0.01,
+    "term_months": 6,
+    "p_default_month": 0.0,
+    "return_month": 0.03,
+}
+
+
+def test_credit_instalments_balances_and_net_lending_by_hand():
+    model = ValueChainModel(scenario_with(credit=CREDIT), seed=6)
+    credit = next(p for p in model.programmes if p.name == "credit")
+    # annuity: L r / (1 - (1 + r)^-n)
+    assert credit.instalment == pytest.approx(5_000_000 * 0.01 / (1 - 1.01**-6))
+    model.step()  # month 0: first loans, no repayment yet
+    borrowers = credit.months_left > 0
+    w = model.households.weight[0]
+    assert credit.month_cost[0] == pytest.approx(borrowers.sum() * w * 5_000_000)
+    assert_allclose(model.ledger.credit[borrowers], 5_000_000)
+    model.step()  # month 1: the first borrowers pay their first instalment
+    first = borrowers & (credit.months_left == 5)
+    assert_allclose(credit.balance[first], 5_000_000 * 1.01 - credit.instalment)
+    assert_allclose(model.ledger.credit_returns[first], 5_000_000 * 0.03)
+    for _ in range(6):
+        model.step()
+    # with no defaults a loan is repaid to zero after its term
+    done = first & (credit.months_left == 0)
+    assert done.any()
+    assert_allclose(credit.balance[done], 0.0, atol=1e-6)
+
+
+def test_loans_run_on_after_the_programme_stops_lending():
+    model = run(scenario_with(credit={**CREDIT, "end_month": 1}))
+    ts = model.indicators().query("district == 'all'").reset_index(drop=True)
+    assert (ts["spending_credit"].iloc[:2] > 0).all()
+    assert (ts["spending_credit"].iloc[2:8] < 0).any()  # repayments come back
+    assert ts["borrowers"].iloc[-1] == 0

@@ -24,6 +24,7 @@ from valuechain.schema import FACTS, Strict, param
 __all__ = [
     "BPNT",
     "PKH",
+    "Credit",
     "ElderlyDisability",
     "ExportTax",
     "HealthInsurance",
@@ -322,7 +323,65 @@ class MarketingCooperative(Programme):
     )
 
 
+class Credit(Programme):
+    """Small productive credit (KUR/Mekaar-like) for registered households.
+
+    Each month ``loans_per_month`` households without a loan borrow ``loan_idr`` (repaid in
+    equal instalments over ``term_months`` at ``interest_month``); the financed activity
+    earns ``return_month`` of the principal each month while the loan runs; a borrower
+    defaults with ``p_default_month`` a month and repays nothing more. The programme's
+    spending is net lending: disbursements less repayments.
+    """
+
+    kind: Literal["credit"]
+    loans_per_month: float = param(
+        100, ge=0, unit="loans/month", source="scenario", description="new loans a month"
+    )
+    loan_idr: float = param(
+        5_000_000,
+        gt=0,
+        unit="IDR",
+        source="assumption (2-10 M): a micro loan",
+        description="principal of one loan",
+    )
+    interest_month: float = param(
+        0.005,
+        ge=0,
+        le=0.1,
+        unit="per month",
+        source="assumption: a subsidised 6% a year (KUR micro; not in the facts file)",
+        description="interest on the outstanding balance",
+    )
+    term_months: int = param(
+        12, ge=1, le=120, unit="months", source="assumption (6-36)", description="repayment period"
+    )
+    p_default_month: float = param(
+        0.01,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        source="assumption (0.002-0.03)",
+        description="chance a borrower stops repaying, each month",
+    )
+    return_month: float = param(
+        0.03,
+        ge=0,
+        le=0.2,
+        unit="share of principal/month",
+        source="assumption (0-0.05)",
+        description="earnings of the financed activity while the loan runs",
+    )
+    registered_only: bool = Field(True, description="loans go to registered households only")
+
+
 Policy = Annotated[
-    BPNT | PKH | ElderlyDisability | Training | HealthInsurance | ExportTax | MarketingCooperative,
+    BPNT
+    | PKH
+    | ElderlyDisability
+    | Training
+    | HealthInsurance
+    | ExportTax
+    | MarketingCooperative
+    | Credit,
     Field(discriminator="kind"),
 ]
