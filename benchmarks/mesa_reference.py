@@ -228,6 +228,10 @@ class ReferenceModel(mesa.Model):
         for dname, d in scenario.districts.items():
             if d.processors or d.entry is not None:
                 raise ValueError(f"district {dname} has processors: not a reference scenario")
+        if scenario.demography.enabled:
+            raise ValueError(
+                "the reference is the monthly household cycle: set demography.enabled = false"
+            )
         for name, pol in scenario.policies.items():
             if pol.kind != "bpnt" or pol.budget_idr is not None or pol.districts is not None:
                 raise ValueError(f"policy {name}: the reference has BPNT only, unbudgeted")

@@ -41,6 +41,8 @@ def _build(engine: str, scenario: str, district: str, n: int, months: int):
     from valuechain import load_scenario
 
     overrides = [f"districts.{district}.n_households={n}", f"months={months}"]
+    if engine == "mesa_reference":  # the reference is the monthly cycle: no yearly ageing
+        overrides.append("demography.enabled=false")
     sc = load_scenario(REPO / "scenarios" / f"{scenario}.toml", overrides).scenario
     if engine == "vectorised":
         from valuechain.model import ValueChainModel

@@ -110,7 +110,11 @@ class BatchReference(ReferenceModel):
     def __init__(self, seed: int, n_households: int, months: int):
         from valuechain import load_scenario
 
-        overrides = [f"districts.{DISTRICT}.n_households={n_households}", f"months={months}"]
+        overrides = [
+            f"districts.{DISTRICT}.n_households={n_households}",
+            f"months={months}",
+            "demography.enabled=false",  # the reference is the monthly cycle only
+        ]
         self.datacollector = mesa.DataCollector(
             model_reporters={"extreme_poverty_rate": BatchReference.poverty}
         )

@@ -26,6 +26,7 @@ from valuechain.households import (
     mean_one_lognormal,
     update_spells,
 )
+from valuechain.households.demography import age_one_year
 from valuechain.metrics import wsum
 from valuechain.params import Chain, ProcessorSpec, Scenario
 from valuechain.policies.programmes import make_programme
@@ -135,7 +136,8 @@ class ValueChainModel(mesa.Model):
         self.policies()  # 6 registry certification; programmes enrol, pay, train, cover
         self.household_budgets()  # 7 income, consumption, savings, poverty spells
         self.firm_dynamics()  # 8 exits and entries
-        self.record_metrics()  # 9 indicators and accounting residuals
+        self.demography()  # 9 each January: ageing, births, deaths, new workers' skill
+        self.record_metrics()  # 10 indicators and accounting residuals
         self.t += 1
 
     def _spin_up(self) -> None:
@@ -618,8 +620,56 @@ class ValueChainModel(mesa.Model):
                 self._entrants[k] += 1
                 self._add_processor(f"{dname}/entrant_{self._entrants[k]}", k, spec)
 
+    def demography(self) -> None:
+        """Phase 9 (ODD 7.9): each January, the population ages by a year.
+
+        Children move up age groups, senior-school children reach working age, adults reach
+        old age, elderly members die, households with an adult may have a child. A new
+        worker's skill is drawn from the district's skill shares plus any education gain;
+        the household's skill becomes the better of the two.
+        """
+        dem = self.scenario.demography
+        if not dem.enabled or self.calendar_month != 1:
+            return
+        hh = self.households
+        names = (
+            "n_young",
+            "n_primary",
+            "n_junior",
+            "n_senior",
+            "n_adults",
+            "n_elderly",
+            "n_disabled",
+        )
+        for k, (dname, d) in enumerate(self.scenario.districts.items()):
+            s = hh.district_slices[k]
+            rng = self.streams.stream(f"demography/{dname}")
+            counts = {name: getattr(hh, name)[s].astype(np.int64) for name in names}
+            res = age_one_year(
+                counts,
+                rng,
+                p_birth=dem.p_birth_year,
+                p_adult_to_elderly=dem.p_adult_to_elderly_year,
+                p_elderly_death=dem.p_elderly_death_year,
+            )
+            for name in names:
+                getattr(hh, name)[s] = counts[name]
+            shares = d.population.skill_shares
+            drawn = rng.choice(len(shares), size=s.stop - s.start, p=shares)
+            gain = sum(p.education_gain(self, k) for p in self.programmes)
+            new_skill = np.minimum(drawn + gain, 5)
+            delta = np.where(
+                (res.new_adults > 0) & (new_skill > hh.skill[s]), new_skill - hh.skill[s], 0
+            )
+            hh.skill[s] += delta.astype(hh.skill.dtype)
+            hh.labour_priority[s] += delta
+        hh.n_children[:] = hh.n_young + hh.n_primary + hh.n_junior + hh.n_senior
+        hh.size[:] = hh.n_adults + hh.n_children + hh.n_elderly + hh.n_disabled
+        hh.persons[:] = hh.weight * hh.size
+        hh.refresh_labour_queue()
+
     def record_metrics(self) -> None:
-        """Phase 9 (ODD 7.9): indicators for each district and the total, with residuals."""
+        """Phase 10 (ODD 7.10): indicators for each district and the total, with residuals."""
         from valuechain.indicators import district_rows
 
         if self.t >= 0:  # the spin-up is not recorded

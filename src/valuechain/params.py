@@ -21,6 +21,7 @@ from valuechain.schema import FACTS, Strict, param
 __all__ = [
     "Chain",
     "Crop",
+    "Demography",
     "District",
     "Entry",
     "Firms",
@@ -509,6 +510,36 @@ class District(Strict):
 # --------------------------------------------------------------------------- behaviour
 
 
+class Demography(Strict):
+    """Yearly ageing, births and deaths (each January)."""
+
+    enabled: bool = Field(True, description="age the population each January")
+    p_birth_year: float = param(
+        0.06,
+        ge=0,
+        le=1,
+        unit="probability/household/year",
+        source="assumption (0.04-0.08): a crude birth rate of ~16 per 1,000 at ~3.8 persons",
+        description="chance a household with a working-age adult has a child in a year",
+    )
+    p_adult_to_elderly_year: float = param(
+        0.025,
+        ge=0,
+        le=1,
+        unit="probability/person/year",
+        source="assumption (0.02-0.03): about 40 working years",
+        description="chance a working-age adult reaches 60 in a year",
+    )
+    p_elderly_death_year: float = param(
+        0.05,
+        ge=0,
+        le=1,
+        unit="probability/person/year",
+        source="assumption (0.03-0.08)",
+        description="chance an elderly member dies in a year",
+    )
+
+
 class PovertyLines(Strict):
     """Poverty lines in rupiah per person per month, and the sustained-exit window."""
 
@@ -708,6 +739,7 @@ class Scenario(Strict):
     baseline: str | None = Field(None, description="scenario file this one is compared to")
     poverty: PovertyLines = Field(default_factory=PovertyLines)
     households: HouseholdBehaviour = Field(default_factory=HouseholdBehaviour)
+    demography: Demography = Field(default_factory=Demography)
     registry: Registry = Field(default_factory=Registry)
     policies: dict[str, Policy] = Field(
         default_factory=dict, description="programmes by name; see the [policies.*] sections"
@@ -752,6 +784,11 @@ class Scenario(Strict):
                 if p.commodity not in d.crops:
                     raise ValueError(f"districts.{dname}.{where}: district grows no {p.commodity}")
         for name, pol in self.policies.items():
+            if pol.kind == "education" and not self.demography.enabled:
+                raise ValueError(
+                    f"policies.{name}: education acts as young people reach working age; "
+                    "set demography.enabled = true"
+                )
             commodity = getattr(pol, "commodity", None)
             if commodity is not None and commodity not in self.commodities:
                 raise ValueError(

@@ -29,6 +29,7 @@ STREAMS: dict[str, str] = {
     "membership": "which growers are members of a cooperative",
     "training": "course intake and completion, per programme and district",
     "credit": "loan allocation and defaults, per programme and district",
+    "demography": "yearly ageing, births, deaths and the skill of new workers, per district",
 }
 
 

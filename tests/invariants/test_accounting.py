@@ -25,7 +25,7 @@ def programmes(draw, months, district_names, grown):
             "funding": draw(st.sampled_from(["central", "district"])),
             "districts": draw(st.none() | st.lists(st.sampled_from(district_names), min_size=1)),
         }
-        if kind in ("bpnt", "pkh", "health_insurance"):
+        if kind in ("bpnt", "pkh", "health_insurance", "education"):
             spec["quota_share"] = draw(st.floats(0, 1))
         if kind in ("export_tax", "marketing_cooperative"):
             spec["commodity"] = draw(st.sampled_from(grown))
@@ -55,6 +55,7 @@ KINDS = [
     "export_tax",
     "marketing_cooperative",
     "credit",
+    "education",
 ]
 
 

@@ -269,3 +269,49 @@ def test_loans_run_on_after_the_programme_stops_lending():
     assert (ts["spending_credit"].iloc[:2] > 0).all()
     assert (ts["spending_credit"].iloc[2:8] < 0).any()  # repayments come back
     assert ts["borrowers"].iloc[-1] == 0
+
+
+# ------------------------------------------------------------------ demography and education
+
+
+def test_a_year_of_ageing_keeps_everyone_accounted_for():
+    from valuechain.households.demography import age_one_year
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    counts = {
+        k: rng.integers(0, 4, n)
+        for k in (
+            "n_young",
+            "n_primary",
+            "n_junior",
+            "n_senior",
+            "n_adults",
+            "n_elderly",
+            "n_disabled",
+        )
+    }
+    counts["n_adults"][:50] = 0  # elderly-only homes
+    before = sum(counts.values()).copy()
+    res = age_one_year(counts, rng, p_birth=0.1, p_adult_to_elderly=0.05, p_elderly_death=0.5)
+    after = sum(counts.values())
+    assert_allclose(after, before + res.births - res.deaths)
+    assert all((v >= 0).all() for v in counts.values())
+    assert (after[before > 0] >= 1).all()  # no home is left empty
+    assert res.new_adults.sum() > 0 and res.births[:50].sum() == 0
+
+
+def test_education_raises_the_skill_of_new_workers():
+    years = BASE.scenario.model_copy(deep=True)
+    years.months = 37
+    years.registry.coverage_share = 1.0
+    edu = {"kind": "education", "quota_share": 1.0, "skill_gain": 1}
+    doc = years.model_dump()
+    plain = ValueChainModel(Scenario.model_validate(doc), seed=9).run()
+    doc["policies"]["edu"] = edu
+    taught = ValueChainModel(Scenario.model_validate(doc), seed=9).run()
+    # same ageing draws; where a young person reached working age, skill is at least as high
+    assert (taught.households.skill >= plain.households.skill).all()
+    assert (taught.households.skill > plain.households.skill).any()
+    ts = taught.indicators()
+    assert (ts["spending_edu"] > 0).all()

@@ -38,7 +38,11 @@ def _pair(name: str, seed: int) -> tuple[ValueChainModel, ReferenceModel, int]:
     district, months = CASES[name]
     loaded = load_scenario(
         REPO / "scenarios" / f"{name}.toml",
-        [f"districts.{district}.n_households=300", f"months={months}"],
+        [
+            f"districts.{district}.n_households=300",
+            f"months={months}",
+            "demography.enabled=false",  # the reference is the monthly cycle only
+        ],
     )
     sc = loaded.scenario
     return ValueChainModel(sc, seed=seed), ReferenceModel(sc, seed=seed), months

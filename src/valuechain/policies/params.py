@@ -25,6 +25,7 @@ __all__ = [
     "BPNT",
     "PKH",
     "Credit",
+    "Education",
     "ElderlyDisability",
     "ExportTax",
     "HealthInsurance",
@@ -374,6 +375,37 @@ class Credit(Programme):
     registered_only: bool = Field(True, description="loans go to registered households only")
 
 
+class Education(Programme):
+    """Education support (PIP/KIP-like scholarships) for school children of enrolled
+    households: young people who reach working age from them have ``skill_gain`` more skill.
+    Works through the yearly demography (it needs ``demography.enabled``)."""
+
+    kind: Literal["education"]
+    quota_share: float = param(
+        0.2,
+        ge=0,
+        le=1,
+        unit="share of households",
+        source="assumption (0.1-0.3)",
+        description="enrolled: the lowest registry ranks in each district",
+    )
+    amount_idr_per_student_year: float = param(
+        1_000_000,
+        ge=0,
+        unit="IDR/student/year",
+        source="assumption (0.75-1.8 M): PIP-like support for junior and senior students",
+        description="paid per junior- or senior-secondary child of an enrolled household",
+    )
+    skill_gain: int = param(
+        1,
+        ge=1,
+        le=5,
+        unit="skill levels",
+        source="assumption",
+        description="added to the skill of those who reach working age",
+    )
+
+
 Policy = Annotated[
     BPNT
     | PKH
@@ -382,6 +414,7 @@ Policy = Annotated[
     | HealthInsurance
     | ExportTax
     | MarketingCooperative
-    | Credit,
+    | Credit
+    | Education,
     Field(discriminator="kind"),
 ]

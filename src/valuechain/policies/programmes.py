@@ -23,6 +23,7 @@ from valuechain.policies.params import (
     BPNT,
     PKH,
     Credit,
+    Education,
     ElderlyDisability,
     ExportTax,
     HealthInsurance,
@@ -89,6 +90,10 @@ class ProgrammeRun:
     ) -> tuple[np.ndarray, float] | None:
         """Members (mask over district ``k``) and the margin buyers take from them."""
         return None
+
+    def education_gain(self, model: ValueChainModel, k: int) -> np.ndarray | int:
+        """Skill added to young people of district ``k`` who reach working age this year."""
+        return 0
 
     def deliver(self, model: ValueChainModel) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -409,6 +414,25 @@ class CreditRun(ProgrammeRun):
         return wsum(model.households.weight[s], self.months_left[s] > 0)
 
 
+class EducationRun(_Transfer):
+    """Education support: a per-student amount for enrolled households (a transfer), and a
+    skill gain for their young people who reach working age (the demography hook)."""
+
+    spec: Education
+
+    def entitlement(self, model: ValueChainModel, k: int) -> np.ndarray:
+        hh = model.households
+        s = hh.district_slices[k]
+        students = (hh.n_junior[s] + hh.n_senior[s]).astype(np.float64)
+        enrolled = self.enrolled(model, self.spec.quota_share, k)
+        return enrolled * students * (self.spec.amount_idr_per_student_year / 12.0)
+
+    def education_gain(self, model: ValueChainModel, k: int) -> np.ndarray | int:
+        if not self.active(model.t) or k not in self.districts:
+            return 0
+        return self.enrolled(model, self.spec.quota_share, k) * self.spec.skill_gain
+
+
 _RUNS: dict[type, type[ProgrammeRun]] = {
     BPNT: BpntRun,
     PKH: PkhRun,
@@ -418,6 +442,7 @@ _RUNS: dict[type, type[ProgrammeRun]] = {
     ExportTax: ExportTaxRun,
     MarketingCooperative: MarketingCooperativeRun,
     Credit: CreditRun,
+    Education: EducationRun,
 }
 
 
