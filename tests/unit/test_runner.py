@@ -222,3 +222,43 @@ def test_git_revision_of_the_working_directory(tmp_path, monkeypatch):
     assert len(rev["git_revision"]) == 40 and rev["git_dirty"] is False
     (tmp_path / "f.txt").write_text("y")
     assert git_revision()["git_dirty"] is True
+
+
+def test_cost_per_additional_sustained_exit_by_hand():
+    from valuechain.runner import compare_runs
+
+    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
+    scen = pd.DataFrame(
+        {
+            **keys,
+            "fiscal_cost_cum": [110.0, 130.0, 120.0],
+            "sustained_exits_final": [12.0, 14.0, 13.0],
+        }
+    )
+    base = pd.DataFrame(
+        {
+            **keys,
+            "fiscal_cost_cum": [100.0, 100.0, 100.0],
+            "sustained_exits_final": [10.0, 10.0, 10.0],
+        }
+    )
+    comp = compare_runs(scen, base, indicators=["fiscal_cost_cum"]).set_index("indicator")
+    row = comp.loc["cost_per_additional_sustained_exit"]
+    # mean extra cost 20 / mean extra exits 3
+    assert row["difference"] == pytest.approx(20 / 3)
+    assert row["ci_low"] <= row["difference"] <= row["ci_high"]
+    assert row["n"] == 3
+
+
+def test_no_cost_per_exit_when_the_scenario_adds_no_exits():
+    from valuechain.runner import compare_runs
+
+    keys = {"replication": [0, 1], "seed": [5, 6]}
+    scen = pd.DataFrame(
+        {**keys, "fiscal_cost_cum": [5.0, 5.0], "sustained_exits_final": [1.0, 1.0]}
+    )
+    base = pd.DataFrame(
+        {**keys, "fiscal_cost_cum": [1.0, 1.0], "sustained_exits_final": [2.0, 2.0]}
+    )
+    comp = compare_runs(scen, base, indicators=["fiscal_cost_cum"]).set_index("indicator")
+    assert np.isnan(comp.loc["cost_per_additional_sustained_exit", "difference"])
