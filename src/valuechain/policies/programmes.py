@@ -105,6 +105,22 @@ class ProgrammeRun:
         return hh.registered[s] & (hh.registry_rank[s] < quota)
 
 
+def _intake(
+    rng: np.random.Generator, eligible: np.ndarray, per_month: float, weight: float
+) -> np.ndarray:
+    """Positions of this month's intake in a district: ``floor(per_month / weight + u0)``
+    simulated households (stochastic rounding of real persons), chosen at random among the
+    eligible. The draws (``u0`` and one uniform per household) are taken whatever the
+    eligibility, so the stream stays aligned."""
+    u0 = float(rng.random())
+    u = rng.random(eligible.size)
+    n_take = min(int(np.floor(per_month / weight + u0)), int(eligible.sum()))
+    if n_take <= 0:
+        return np.zeros(0, dtype=np.int64)
+    candidates = np.flatnonzero(eligible)
+    return candidates[np.argsort(u[candidates], kind="stable")[:n_take]]
+
+
 class _Transfer(ProgrammeRun):
     """A programme that pays households: ``entitlement`` per household, IDR/month."""
 
@@ -244,22 +260,16 @@ class TrainingRun(ProgrammeRun):
         cost = np.zeros(len(model.district_names))
         for k in self.districts:
             s = hh.district_slices[k]
-            rng = self._stream(model, k)
-            u0 = float(rng.random())
-            u = rng.random(s.stop - s.start)
             eligible = (hh.n_adults[s] > 0) & (hh.job_firm[s] < 0) & ~hh.in_training[s]
             eligible &= hh.skill[s] < self.spec.max_skill
             if self.spec.registered_only:
                 eligible &= hh.registered[s]
-            w = float(hh.weight[s.start])
-            n_take = min(int(np.floor(self.spec.seats_per_month / w + u0)), int(eligible.sum()))
-            if n_take <= 0:
-                continue
-            candidates = np.flatnonzero(eligible)
-            chosen = candidates[np.argsort(u[candidates], kind="stable")[:n_take]]
-            self._intake[k] = s.start + chosen
-            cost[k] = wsum(hh.weight[s.start + chosen], np.ones(n_take))
-            cost[k] *= self.spec.cost_per_trainee_idr
+            chosen = s.start + _intake(
+                self._stream(model, k), eligible, self.spec.seats_per_month, hh.weight[s.start]
+            )
+            if chosen.size:
+                self._intake[k] = chosen
+                cost[k] = float(hh.weight[chosen].sum()) * self.spec.cost_per_trainee_idr
         return cost
 
     def deliver(self, model: ValueChainModel) -> None:
@@ -386,20 +396,15 @@ class CreditRun(ProgrammeRun):
         cost = np.zeros(len(model.district_names))
         for k in self.districts:
             s = hh.district_slices[k]
-            rng = self._stream(model, k)
-            u0 = float(rng.random())
-            u = rng.random(s.stop - s.start)
             eligible = (hh.n_adults[s] > 0) & (self.months_left[s] == 0)
             if self.spec.registered_only:
                 eligible &= hh.registered[s]
-            w = float(hh.weight[s.start])
-            n_take = min(int(np.floor(self.spec.loans_per_month / w + u0)), int(eligible.sum()))
-            if n_take <= 0:
-                continue
-            candidates = np.flatnonzero(eligible)
-            chosen = s.start + candidates[np.argsort(u[candidates], kind="stable")[:n_take]]
-            self._new[k] = chosen
-            cost[k] = float(hh.weight[chosen].sum()) * self.spec.loan_idr
+            chosen = s.start + _intake(
+                self._stream(model, k), eligible, self.spec.loans_per_month, hh.weight[s.start]
+            )
+            if chosen.size:
+                self._new[k] = chosen
+                cost[k] = float(hh.weight[chosen].sum()) * self.spec.loan_idr
         return cost - self.repaid
 
     def deliver(self, model: ValueChainModel) -> None:
