@@ -663,6 +663,7 @@ class ValueChainModel(mesa.Model):
             )
             hh.skill[s] += delta.astype(hh.skill.dtype)
             hh.labour_priority[s] += delta
+        hh.job_firm[hh.n_adults == 0] = -1  # a worker who reached old age leaves the job
         hh.n_children[:] = hh.n_young + hh.n_primary + hh.n_junior + hh.n_senior
         hh.size[:] = hh.n_adults + hh.n_children + hh.n_elderly + hh.n_disabled
         hh.persons[:] = hh.weight * hh.size

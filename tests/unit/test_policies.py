@@ -315,3 +315,21 @@ def test_education_raises_the_skill_of_new_workers():
     assert (taught.households.skill > plain.households.skill).any()
     ts = taught.indicators()
     assert (ts["spending_edu"] > 0).all()
+
+
+def test_a_worker_who_grows_old_leaves_the_processing_job():
+    doc = copy.deepcopy(
+        load_scenario(
+            "scenarios/hilirisasi_coffee.toml",
+            [
+                "districts.lampung_barat.n_households=3000",
+                "months=40",
+                "spinup_months=2",
+                "demography.p_adult_to_elderly_year=0.6",
+            ],
+        ).scenario.model_dump()
+    )
+    model = ValueChainModel(Scenario.model_validate(doc), seed=3).run()
+    hh = model.households
+    assert not ((hh.n_adults == 0) & (hh.job_firm >= 0)).any()
+    assert (hh.n_adults >= 0).all()
