@@ -179,3 +179,44 @@ def test_indicators_stay_in_bounds(case):
         assert p.books.workers <= p.books.vacancies + hh.weight.max() / 2 + 1e-9
         assert p.stock_kg >= -1e-9
     model.release()
+
+
+def test_every_lever_at_once_keeps_the_books_balanced():
+    """All programme kinds, processors of all owner types, two districts, every step."""
+    from valuechain.scenario import load_scenario
+
+    loaded = load_scenario(
+        "scenarios/percepatan_2024.toml",
+        [
+            "districts.lampung_barat.n_households=800",
+            "districts.jambi_lowland.n_households=800",
+            "months=26",
+            "spinup_months=3",
+        ],
+    )
+    doc = loaded.scenario.model_dump()
+    doc["policies"].update(
+        {
+            "bpnt_top_up": {"kind": "bpnt", "quota_share": 0.3, "budget_idr": 5e10},
+            "education": {"kind": "education"},
+            "credit": {"kind": "credit", "loans_per_month": 500, "p_default_month": 0.05},
+            "tax": {"kind": "export_tax", "commodity": "coffee", "rate": 0.03},
+            "coffee_groups": {"kind": "marketing_cooperative", "commodity": "coffee"},
+        }
+    )
+    scenario = type(loaded.scenario).model_validate(doc)
+    kinds = {p.kind for p in scenario.policies.values()}
+    assert kinds == set(KINDS)
+    model = ValueChainModel(scenario, seed=2)
+    for _ in range(scenario.months):
+        model.step()
+        rows = model.indicators().query(f"step == {model.t - 1}")
+        assert (rows["mass_balance_residual"] < 1e-3).all()
+        assert (rows["money_balance_residual"] < 1.0).all()
+    ts = model.indicators()
+    for p in scenario.policies:
+        if p != "tax":  # a tax raises revenue instead
+            assert ts[f"spending_{p}"].abs().sum() > 0, p
+    assert ts["tax_revenue"].sum() > 0
+    assert ts["budget_exhausted_bpnt_top_up"].iloc[-1] == 1  # ~9 bn a month on 50 bn
+    model.release()
