@@ -636,7 +636,8 @@ def _cost_per_additional_exit(paired: pd.DataFrame, confidence: float) -> dict |
 
     ``mean(d cost) / mean(d exits)`` over the replication pairs, with a percentile interval
     from a paired bootstrap (replications resampled with their pairs; numpy seed 0). NaN when
-    the scenario adds no sustained exits on average: there is then no cost per exit to give.
+    the scenario adds no sustained exits on average: there is then no cost per exit to give;
+    an upper end of ``inf`` means the interval includes "no extra exits at all".
     """
     cols = ("fiscal_cost_cum", "sustained_exits_final")
     if not all(f"{c}__s" in paired and f"{c}__b" in paired for c in cols):
@@ -659,7 +660,9 @@ def _cost_per_additional_exit(paired: pd.DataFrame, confidence: float) -> dict |
                 exits > 0, d_cost[idx].mean(axis=1) / np.where(exits > 0, exits, 1), np.inf
             )
             tail = (1 - confidence) / 2 * 100
-            lo, hi = (float(x) for x in np.percentile(ratios, [tail, 100 - tail]))
+            # no interpolation: resamples without extra exits give an unbounded (inf) end
+            pct = np.percentile(ratios, [tail, 100 - tail], method="inverted_cdf")
+            lo, hi = (float(x) for x in pct)
     return {
         "indicator": "cost_per_additional_sustained_exit",
         "label": "Extra public spending per extra sustained exit (paired bootstrap interval)",
