@@ -290,9 +290,10 @@ class ValueChainModel(mesa.Model):
         a processor plans ``capacity x utilisation`` unless its unit margin at its offer has
         been negative for ``idle_after_negative_margin_months`` months in a row. Vacancies =
         planned t x labour per t. Incumbents keep their jobs; excess workers are let go
-        lowest priority first; vacancies are filled from households with
-        a free adult of sufficient skill, by priority (skill, then a fixed random rank), best
-        wages first. One processing job per household at most.
+        lowest priority first; each month a worker leaves with ``p_job_separation_month``
+        (and is not rehired that month); vacancies are filled from households with a free
+        adult of sufficient skill, by priority (skill, then a fixed random rank), best wages
+        first. One processing job per household at most.
         """
         hh = self.households
         m = self._month
@@ -360,6 +361,13 @@ class ValueChainModel(mesa.Model):
             return
         queue = hh.labour_queue[k]
         jf = hh.job_firm
+        # workers leave for their own reasons; who left cannot be rehired this month
+        rate = self.scenario.districts[self.district_names[k]].labour.p_job_separation_month
+        u = self.streams.stream(f"labour/{self.district_names[k]}/separation").random(
+            s.stop - s.start
+        )
+        left = (jf[s] >= 0) & (u < rate)
+        jf[s][left] = -1
         employed = np.bincount(jf[s] + 1, weights=hh.weight[s], minlength=len(self.processors) + 1)[
             1:
         ]
@@ -377,7 +385,7 @@ class ValueChainModel(mesa.Model):
             if need < 0.5 * hh.weight[s.start]:
                 continue
             free = (jf[queue] < 0) & (hh.skill[queue] >= p.spec.skill_required)
-            free &= hh.n_adults[queue] > 0
+            free &= (hh.n_adults[queue] > 0) & ~left[queue - s.start]
             cand = queue[free]
             n_take = markets.fill_in_order(hh.weight[cand], need)
             jf[cand[:n_take]] = p.index

@@ -341,6 +341,14 @@ class Labour(Strict):
         source="assumption (0.6-0.85 tried; calibrated: about a quarter of labour time idle)",
         description="chance a worker without a job finds informal work this month",
     )
+    p_job_separation_month: float = param(
+        0.02,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        source="assumption (0.01-0.04): quits and separations in manufacturing",
+        description="chance a processing worker leaves the job in a month",
+    )
     max_workers_per_household: int = param(
         1,
         ge=1,
