@@ -285,11 +285,21 @@ class Population(Strict):
         "(assumption: most rural workers have primary schooling or less)",
     )
     other_income_idr_per_month_median: float = param(
-        1_000_000,
+        1_400_000,
         ge=0,
         unit="IDR/household/month",
-        source="assumption (0.6-1.5 M tried; calibrated: coffee baseline extreme poverty ~3%)",
+        source="assumption (0.6-1.6 M tried; calibrated with the grower factor: coffee "
+        "baseline extreme poverty ~3%)",
         description="non-farm, non-wage income (small trade, remittances) median",
+    )
+    other_income_grower_factor: float = param(
+        0.25,
+        ge=0,
+        le=2,
+        unit="multiplier",
+        source="assumption (0.2-1 tried; calibrated: half the extreme poor live mainly from "
+        "farming, FACTS 0.52 of heads in agriculture): growers have less non-farm income",
+        description="other income of households with a holding, relative to the rest",
     )
     other_income_log_sd: float = param(
         0.7,
@@ -334,11 +344,11 @@ class Labour(Strict):
         description="earnings of a worker in informal fallback work",
     )
     p_informal_work: float = param(
-        0.75,
+        0.9,
         ge=0,
         le=1,
         unit="probability per month",
-        source="assumption (0.6-0.85 tried; calibrated: about a quarter of labour time idle)",
+        source="assumption (0.6-0.9 tried; calibrated with the grower factor)",
         description="chance a worker without a job finds informal work this month",
     )
     p_job_separation_month: float = param(

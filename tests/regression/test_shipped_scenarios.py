@@ -11,6 +11,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -58,3 +59,24 @@ def test_stylised_facts_of_the_baselines():
     for s in data["baseline_coastal"]:
         # a coastal hotspot: more extreme poverty than the commodity districts
         assert 0.03 < s["extreme_poverty_rate_last12"] < 0.12
+
+
+@pytest.mark.parametrize("name", ["baseline_coffee", "baseline_rubber", "baseline_coastal"])
+def test_about_half_the_extreme_poor_farm_or_fish(name):
+    """FACTS (BPS Susenas 2023): 52% of extreme-poor household heads work in agriculture.
+    Here: the share of extreme-poor persons in households with a holding (land or boats)."""
+    from regression_cases import ROOT
+
+    from valuechain.model import ValueChainModel
+    from valuechain.scenario import load_scenario
+
+    loaded = load_scenario(ROOT / "scenarios" / f"{name}.toml", ["months=24"])
+    shares = []
+    for seed in (1, 2):
+        model = ValueChainModel(loaded.scenario, seed=seed).run()
+        hh = model.households
+        poor = hh.is_extreme_poor
+        holds = hh.land_ha.sum(axis=1) > 0
+        shares.append(hh.persons[poor & holds].sum() / hh.persons[poor].sum())
+        model.release()
+    assert 0.35 < np.mean(shares) < 0.75

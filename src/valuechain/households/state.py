@@ -154,6 +154,7 @@ def _district_population(
     )
     if pop.other_income_idr_per_month_median == 0:
         other[:] = 0.0
+    other *= np.where(land.sum(axis=1) > 0, pop.other_income_grower_factor, 1.0)
     return {
         "n_adults": n_adults,
         "n_children": n_children,
