@@ -472,6 +472,7 @@ def _report(sr, out: Path, figures: list[Path]) -> str:
             "difference = scenario - baseline):",
             _comparison_table(sr.comparison),
         ]
+    lines += _budget_notes(sr.runs)
     if n < 2:
         lines += [
             "",
@@ -482,3 +483,17 @@ def _report(sr, out: Path, figures: list[Path]) -> str:
         lines += ["", "figures:"] + [f"  {p}" for p in figures if p.suffix == ".png"]
         lines.append("  (and an .svg beside each)")
     return "\n".join(lines)
+
+
+def _budget_notes(runs: pd.DataFrame) -> list[str]:
+    """Say which programmes ran out of budget, and in how many replications."""
+    notes = []
+    for col in sorted(c for c in runs.columns if c.startswith("budget_exhausted_")):
+        hit = int((runs[col] > 0).sum())
+        if hit:
+            name = col.removeprefix("budget_exhausted_")
+            notes.append(
+                f"note: programme {name!r} ran out of budget in {hit} of {len(runs)} "
+                f"replications and stopped (see budget_exhausted_{name} in timeseries.parquet)"
+            )
+    return ["", *notes] if notes else []

@@ -247,3 +247,32 @@ def test_bad_option_values_are_usage_errors(tiny):
     proc = cli("run", tiny.baseline, "--replications", "0")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "--replications" in proc.stderr
+
+
+def test_run_says_when_a_programme_ran_out_of_budget(tmp_path):
+    scen = tmp_path / "budget.toml"
+    scen.write_text(
+        f'extends = "{SHIPPED_BASELINE.as_posix()}"\n'
+        'name = "budget"\nmonths = 4\nspinup_months = 1\nreplications = 2\n'
+        "[districts.lampung_barat]\nn_households = 300\n"
+        '[policies.small]\nkind = "bpnt"\nbudget_idr = 5e9\n'
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "valuechain",
+            "run",
+            str(scen),
+            "--out",
+            str(tmp_path / "o"),
+            "--no-figures",
+            "--workers",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "programme 'small' ran out of budget in 2 of 2 replications" in proc.stdout
