@@ -121,6 +121,11 @@ def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ..
     return out
 
 
+def _ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``, NaN when there is nothing to divide by."""
+    return numerator / denominator if denominator > 0 else np.nan
+
+
 def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float) -> dict:
     persons = sums["persons"]
     row = {
@@ -145,10 +150,8 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "registered_households": sums["registered_households"],
         "exclusion_error": sums["exclusion_error_x"] / sums["households"],
         "inclusion_error": sums["inclusion_error_x"] / sums["households"],
-        "extreme_poverty_rate_elderly_disabled": (
-            sums["poor190_elderly_disabled"] / sums["persons_elderly_disabled"]
-            if sums["persons_elderly_disabled"] > 0
-            else np.nan
+        "extreme_poverty_rate_elderly_disabled": _ratio(
+            sums["poor190_elderly_disabled"], sums["persons_elderly_disabled"]
         ),
         "cooperative_members": sums["cooperative_members"],
         "tax_revenue": sums["tax_revenue"],
@@ -157,11 +160,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "training_completions": sums["training_completions"],
         "fiscal_cost": sums["fiscal_cost"],
         "fiscal_cost_cum": sums["fiscal_cost_cum"],
-        "cost_per_sustained_exit": (
-            sums["fiscal_cost_cum"] / sums["sustained_exits"]
-            if sums["sustained_exits"] > 0
-            else np.nan
-        ),
+        "cost_per_sustained_exit": _ratio(sums["fiscal_cost_cum"], sums["sustained_exits"]),
         "processor_profit": sums["processor_profit"],
         "processors_active": sums["processors_active"],
         "local_value_added": sums["local_value_added"],
@@ -175,7 +174,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         row[f"harvest_{c}"] = kg
         row[f"raw_exports_{c}"] = raw_kg
         row[f"processor_imports_{c}"] = imported_kg
-        row[f"local_processing_share_{c}"] = local_kg / kg if kg > 0 else np.nan
+        row[f"local_processing_share_{c}"] = _ratio(local_kg, kg)
     for key, value in sums.items():
         if key.startswith(("spending_", "budget_exhausted_")):
             row[key] = value

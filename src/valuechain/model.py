@@ -26,12 +26,13 @@ from valuechain.households import (
     mean_one_lognormal,
     update_spells,
 )
-from valuechain.households.demography import age_one_year
+from valuechain.households.demography import COUNTS, age_one_year
 from valuechain.metrics import wsum
 from valuechain.params import Chain, ProcessorSpec, Scenario
 from valuechain.policies.programmes import make_programme
 from valuechain.policies.registry import certify, targeting_errors
 from valuechain.rng import Streams
+from valuechain.schema import MAX_SKILL
 
 __all__ = ["ValueChainModel"]
 
@@ -640,19 +641,10 @@ class ValueChainModel(mesa.Model):
         if not dem.enabled or self.calendar_month != 1:
             return
         hh = self.households
-        names = (
-            "n_young",
-            "n_primary",
-            "n_junior",
-            "n_senior",
-            "n_adults",
-            "n_elderly",
-            "n_disabled",
-        )
         for k, (dname, d) in enumerate(self.scenario.districts.items()):
             s = hh.district_slices[k]
             rng = self.streams.stream(f"demography/{dname}")
-            counts = {name: getattr(hh, name)[s].astype(np.int64) for name in names}
+            counts = {name: getattr(hh, name)[s].astype(np.int64) for name in COUNTS}
             res = age_one_year(
                 counts,
                 rng,
@@ -660,12 +652,12 @@ class ValueChainModel(mesa.Model):
                 p_adult_to_elderly=dem.p_adult_to_elderly_year,
                 p_elderly_death=dem.p_elderly_death_year,
             )
-            for name in names:
+            for name in COUNTS:
                 getattr(hh, name)[s] = counts[name]
             shares = d.population.skill_shares
             drawn = rng.choice(len(shares), size=s.stop - s.start, p=shares)
             gain = sum(p.education_gain(self, k) for p in self.programmes)
-            new_skill = np.minimum(drawn + gain, 5)
+            new_skill = np.minimum(drawn + gain, MAX_SKILL)
             delta = np.where(
                 (res.new_adults > 0) & (new_skill > hh.skill[s]), new_skill - hh.skill[s], 0
             )

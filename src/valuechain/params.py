@@ -259,7 +259,15 @@ class Population(Strict):
         le=1,
         unit="probability",
         source="assumption (0.2-0.4)",
-        description="household has elderly members (then 1 + Bernoulli(0.3) of them)",
+        description="household has elderly members (one, or two: see p_second_elderly)",
+    )
+    p_second_elderly: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="probability",
+        source="assumption (0.2-0.4)",
+        description="a household with elderly members has two rather than one",
     )
     p_elderly_only: float = param(
         0.05,

@@ -6,9 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["FACTS", "Strict", "param"]
+__all__ = ["FACTS", "MAX_SKILL", "Strict", "param"]
 
 FACTS = "shared/data/indonesia_facts.csv"
+
+#: the highest skill level a worker can have (skill levels are 0..MAX_SKILL)
+MAX_SKILL = 5
 
 
 def param(

@@ -275,22 +275,11 @@ def test_loans_run_on_after_the_programme_stops_lending():
 
 
 def test_a_year_of_ageing_keeps_everyone_accounted_for():
-    from valuechain.households.demography import age_one_year
+    from valuechain.households.demography import COUNTS, age_one_year
 
     rng = np.random.default_rng(0)
     n = 2000
-    counts = {
-        k: rng.integers(0, 4, n)
-        for k in (
-            "n_young",
-            "n_primary",
-            "n_junior",
-            "n_senior",
-            "n_adults",
-            "n_elderly",
-            "n_disabled",
-        )
-    }
+    counts = {k: rng.integers(0, 4, n) for k in COUNTS}
     counts["n_adults"][:50] = 0  # elderly-only homes
     before = sum(counts.values()).copy()
     res = age_one_year(counts, rng, p_birth=0.1, p_adult_to_elderly=0.05, p_elderly_death=0.5)

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["AgeingResult", "age_one_year"]
+__all__ = ["COUNTS", "AgeingResult", "age_one_year"]
+
+#: the household member counts a year of ageing moves (the household fields of that name)
+COUNTS = ("n_young", "n_primary", "n_junior", "n_senior", "n_adults", "n_elderly", "n_disabled")
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def _district_population(
     pop = d.population
     n_adults = 1 + rng.poisson(pop.adults_mean - 1, n)
     n_children = rng.poisson(pop.children_mean, n)
-    n_elderly = (rng.random(n) < pop.p_elderly) * (1 + (rng.random(n) < 0.3))
+    n_elderly = (rng.random(n) < pop.p_elderly) * (1 + (rng.random(n) < pop.p_second_elderly))
     n_disabled = (rng.random(n) < pop.p_disabled).astype(np.int64)
     # elderly-only households: no working-age member, one or two elderly
     elderly_only = rng.random(n) < pop.p_elderly_only

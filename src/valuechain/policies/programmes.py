@@ -14,6 +14,7 @@ and skills; they never touch prices or firms.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -119,6 +120,35 @@ def _intake(
         return np.zeros(0, dtype=np.int64)
     candidates = np.flatnonzero(eligible)
     return candidates[np.argsort(u[candidates], kind="stable")[:n_take]]
+
+
+def _intake_by_district(
+    run: ProgrammeRun,
+    model: ValueChainModel,
+    per_month: float,
+    eligible: Callable[[ValueChainModel, slice], np.ndarray],
+) -> dict[int, np.ndarray]:
+    """This month's intake (household indices) in each district the programme covers."""
+    hh = model.households
+    out = {}
+    for k in run.districts:
+        s = hh.district_slices[k]
+        chosen = s.start + _intake(
+            run._stream(model, k), eligible(model, s), per_month, hh.weight[s.start]
+        )
+        if chosen.size:
+            out[k] = chosen
+    return out
+
+
+def _cost_per_head(
+    model: ValueChainModel, intake: dict[int, np.ndarray], per_head: float
+) -> np.ndarray:
+    """Cost by district of an intake, ``per_head`` for each real household taken in."""
+    cost = np.zeros(len(model.district_names))
+    for k, chosen in intake.items():
+        cost[k] = float(model.households.weight[chosen].sum()) * per_head
+    return cost
 
 
 class _Transfer(ProgrammeRun):
@@ -255,22 +285,14 @@ class TrainingRun(ProgrammeRun):
             hh.refresh_labour_queue()
 
     def plan(self, model: ValueChainModel) -> np.ndarray:
+        self._intake = _intake_by_district(self, model, self.spec.seats_per_month, self._eligible)
+        return _cost_per_head(model, self._intake, self.spec.cost_per_trainee_idr)
+
+    def _eligible(self, model: ValueChainModel, s: slice) -> np.ndarray:
         hh = model.households
-        self._intake: dict[int, np.ndarray] = {}
-        cost = np.zeros(len(model.district_names))
-        for k in self.districts:
-            s = hh.district_slices[k]
-            eligible = (hh.n_adults[s] > 0) & (hh.job_firm[s] < 0) & ~hh.in_training[s]
-            eligible &= hh.skill[s] < self.spec.max_skill
-            if self.spec.registered_only:
-                eligible &= hh.registered[s]
-            chosen = s.start + _intake(
-                self._stream(model, k), eligible, self.spec.seats_per_month, hh.weight[s.start]
-            )
-            if chosen.size:
-                self._intake[k] = chosen
-                cost[k] = float(hh.weight[chosen].sum()) * self.spec.cost_per_trainee_idr
-        return cost
+        eligible = (hh.n_adults[s] > 0) & (hh.job_firm[s] < 0) & ~hh.in_training[s]
+        eligible &= hh.skill[s] < self.spec.max_skill
+        return eligible & hh.registered[s] if self.spec.registered_only else eligible
 
     def deliver(self, model: ValueChainModel) -> None:
         hh = model.households
@@ -391,21 +413,13 @@ class CreditRun(ProgrammeRun):
             self.spent_idr -= float(self.repaid.sum())
 
     def plan(self, model: ValueChainModel) -> np.ndarray:
+        self._new = _intake_by_district(self, model, self.spec.loans_per_month, self._eligible)
+        return _cost_per_head(model, self._new, self.spec.loan_idr) - self.repaid
+
+    def _eligible(self, model: ValueChainModel, s: slice) -> np.ndarray:
         hh = model.households
-        self._new: dict[int, np.ndarray] = {}
-        cost = np.zeros(len(model.district_names))
-        for k in self.districts:
-            s = hh.district_slices[k]
-            eligible = (hh.n_adults[s] > 0) & (self.months_left[s] == 0)
-            if self.spec.registered_only:
-                eligible &= hh.registered[s]
-            chosen = s.start + _intake(
-                self._stream(model, k), eligible, self.spec.loans_per_month, hh.weight[s.start]
-            )
-            if chosen.size:
-                self._new[k] = chosen
-                cost[k] = float(hh.weight[chosen].sum()) * self.spec.loan_idr
-        return cost - self.repaid
+        eligible = (hh.n_adults[s] > 0) & (self.months_left[s] == 0)
+        return eligible & hh.registered[s] if self.spec.registered_only else eligible
 
     def deliver(self, model: ValueChainModel) -> None:
         for idx in self._new.values():
