@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Compiled kernels (valuechain.kernels) compile on the first call with new argument types;
+# a per-example deadline would time the compiler, not the model.
+settings.register_profile("valuechain", deadline=None)
+settings.load_profile("valuechain")
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_BASELINE = REPO / "scenarios" / "baseline_coffee.toml"

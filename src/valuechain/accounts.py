@@ -13,27 +13,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from valuechain.kernels import HOUSEHOLD_FLOWS
 from valuechain.metrics import wsum
 
 if TYPE_CHECKING:
     from valuechain.model import ValueChainModel
 
-__all__ = ["Ledger"]
-
-_HOUSEHOLD_FLOWS = (
-    "farm_wage_earned",  # hired farm work, received
-    "farm_wage_paid",  # hired farm work, paid by farmers
-    "farm_inputs",  # purchased farm inputs (leave the district)
-    "informal",  # informal earnings
-    "wages",  # processing wages
-    "dividends",  # cooperative dividends
-    "transfers",  # social transfers
-    "other",  # other income (small trade, remittances)
-    "health_cost",  # out-of-pocket health spending
-    "interest",  # interest on debt (leaves the district)
-    "credit",  # programme loans: disbursements in, instalments out (cash, not income)
-    "credit_returns",  # earnings of activities financed by programme loans (income)
-)
+__all__ = ["HOUSEHOLD_FLOWS", "Ledger"]
 
 
 class Ledger:
@@ -52,8 +38,8 @@ class Ledger:
         if self._n != hh.n:
             self._n = hh.n
             # one (flow x household) array; each flow is a row view, summed in one pass
-            self.flows = np.zeros((len(_HOUSEHOLD_FLOWS), hh.n))
-            for i, name in enumerate(_HOUSEHOLD_FLOWS):
+            self.flows = np.zeros((len(HOUSEHOLD_FLOWS), hh.n))
+            for i, name in enumerate(HOUSEHOLD_FLOWS):
                 setattr(self, name, self.flows[i])
             self.was_extreme_poor = np.zeros(hh.n, dtype=bool)
         else:
@@ -104,7 +90,7 @@ class Ledger:
         firms = [p for p in model.processors if p.district == k]
         books = [p.books for p in firms]
 
-        f = dict(zip(_HOUSEHOLD_FLOWS, self.flows[:, s] @ w, strict=True))
+        f = dict(zip(HOUSEHOLD_FLOWS, self.flows[:, s] @ w, strict=True))
         farm_revenue = wsum(w, hh.farm_revenue_idr[s])
         income = wsum(w, hh.income_idr[s])
         paid_for_farm = sum(b.paid_direct_idr for b in books) + self.paid_by_traders[k]

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from valuechain.metrics import COMMODITY_SUMMARY, SUMMARY, Distribution, wsum
+from valuechain import kernels
+from valuechain.metrics import COMMODITY_SUMMARY, SUMMARY, gini
 
 if TYPE_CHECKING:
     from valuechain.model import ValueChainModel
@@ -15,48 +16,43 @@ if TYPE_CHECKING:
 __all__ = ["district_rows", "summarise"]
 
 
-def _district_sums(model: ValueChainModel, k: int, dist: Distribution) -> dict[str, float]:
+def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
     hh = model.households
     led = model.ledger
-    pov = model.scenario.poverty
     s = hh.district_slices[k]
-    w = hh.weight[s]
-    persons = hh.persons[s]
-    total = dist.total
-    h190, g190, s190 = dist.fgt(pov.extreme_190_idr_per_person_month)
-    now = hh.is_extreme_poor[s]
-    was = led.was_extreme_poor[s]
-    sustained = hh.extreme_poor_at_start[s] & (hh.months_out_run[s] >= pov.sustained_exit_months)
-    has_job = hh.job_firm[s] >= 0
+    out = dict(
+        zip(
+            kernels.SUMS,
+            kernels.indicator_sums(
+                hh.consumption_idr[s],
+                hh.size[s],
+                hh.weight[s],
+                model.poverty_lines,
+                hh.is_extreme_poor[s],
+                led.was_extreme_poor[s],
+                hh.extreme_poor_at_start[s],
+                hh.months_out_run[s],
+                model.scenario.poverty.sustained_exit_months,
+                hh.job_firm[s],
+                hh.poor_at_start[s],
+                hh.n_adults[s],
+                led.transfers[s],
+                hh.registered[s],
+                hh.n_elderly[s],
+                hh.n_disabled[s],
+                _members(model, s),
+            ).tolist(),
+            strict=True,
+        )
+    )
     firms = [p for p in model.processors if p.district == k]
     m = model._month
-    has_ed = (hh.n_elderly[s] + hh.n_disabled[s]) > 0
-    households = float(w.sum())
     exclusion, inclusion = m.targeting_errors.get(k, (0.0, 0.0))
-    out = {
-        "persons": total,
-        "poor190": h190 * total,
-        "gap190": g190 * total,
-        "sev190": s190 * total,
-        "poor215": dist.fgt(pov.extreme_215_idr_per_person_month)[0] * total,
-        "poor_nat": dist.fgt(pov.national_idr_per_person_month)[0] * total,
-        "consumption": dist.mean() * total,
-        "exits": wsum(persons, was & ~now),
-        "entries": wsum(persons, ~was & now),
-        "sustained_exits": wsum(persons, sustained),
-        "processing_jobs": wsum(w, has_job),
-        "processing_jobs_poor": wsum(w, has_job & hh.poor_at_start[s]),
+    out |= {
         "farm_labour": m.farm_worker_months.get(k, 0.0),
         "idle": m.idle_worker_months.get(k, 0.0),
-        "labour_force": wsum(w, hh.n_adults[s]),
-        "transfer_recipients": wsum(w, led.transfers[s] > 0),
-        "registered_households": wsum(w, hh.registered[s]),
-        "households": households,
-        "exclusion_error_x": exclusion * households,
-        "inclusion_error_x": inclusion * households,
-        "persons_elderly_disabled": wsum(persons, has_ed),
-        "poor190_elderly_disabled": wsum(persons, has_ed & now),
-        "cooperative_members": wsum(w, _members(model, s)),
+        "exclusion_error_x": exclusion * out["households"],
+        "inclusion_error_x": inclusion * out["households"],
         "tax_revenue": m.tax_revenue.get(k, 0.0),
         "trainees": _programme_total(model, k, "trainees"),
         "borrowers": _programme_total(model, k, "borrowers"),
@@ -192,10 +188,9 @@ def district_rows(model: ValueChainModel) -> list[dict]:
     parts = []
     for k, name in enumerate(model.district_names):
         s = hh.district_slices[k]
-        dist = Distribution.of(pc[s], hh.persons[s])
-        sums = _district_sums(model, k, dist)
+        sums = _district_sums(model, k)
         comm = _commodity_sums(model, k)
-        rows.append(_row(model, name, sums, comm, dist.gini()))
+        rows.append(_row(model, name, sums, comm, gini(pc[s], hh.persons[s])))
         parts.append((sums, comm))
     if len(rows) == 1:
         total = dict(rows[0])
@@ -207,8 +202,8 @@ def district_rows(model: ValueChainModel) -> list[dict]:
         groups[f"type:{t}"] = [k for k, tk in enumerate(types) if tk == t]
     for name, ks in groups.items():
         idx = np.concatenate([np.arange(hh.n)[hh.district_slices[k]] for k in ks])
-        gini = Distribution.of(pc[idx], hh.persons[idx]).gini()
-        rows.append(_row(model, name, *_combine([parts[k] for k in ks]), gini))
+        group_gini = gini(pc[idx], hh.persons[idx])
+        rows.append(_row(model, name, *_combine([parts[k] for k in ks]), group_gini))
     return rows
 
 

@@ -15,17 +15,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from valuechain import markets
+from valuechain import kernels, markets
 from valuechain.accounts import Ledger
 from valuechain.firms import Processor
-from valuechain.households import (
-    consume,
-    farm_and_informal_work,
-    generate_population,
-    harvest,
-    mean_one_lognormal,
-    update_spells,
-)
+from valuechain.households import generate_population, mean_one_lognormal
 from valuechain.households.demography import COUNTS, age_one_year
 from valuechain.metrics import wsum
 from valuechain.params import Chain, ProcessorSpec, Scenario
@@ -120,6 +113,25 @@ class ValueChainModel(mesa.Model):
             ]
         )
         self.ledger = Ledger(len(self.district_names), len(self.commodities))
+        pov = scenario.poverty
+        #: USD 1.90, USD 2.15 and national lines (IDR per person per month), in that order
+        self.poverty_lines = np.array(
+            [
+                pov.extreme_190_idr_per_person_month,
+                pov.extreme_215_idr_per_person_month,
+                pov.national_idr_per_person_month,
+            ]
+        )
+        b = scenario.households
+        self._consumption_rule = np.array(
+            [
+                b.mpc_cash_on_hand,
+                b.buffer_target_months,
+                b.borrowing_limit_months,
+                b.debt_interest_month,
+                b.permanent_income_weight,
+            ]
+        )
         self._month = _Month()
         self._records: list[dict] = []
         self._spin_up()
@@ -275,12 +287,13 @@ class ValueChainModel(mesa.Model):
             for j, c in enumerate(self.commodities):
                 ch = self.scenario.chains[c]
                 z = self.streams.stream(f"harvest/{dname}/{c}").standard_normal(n)
-                hh.harvest_kg[s, j] = harvest(
-                    hh.land_ha[s, j],
-                    ch.yield_kg_per_ha_year,
-                    ch.season_share_by_month[month - 1],
-                    self._month.weather[(k, j)],
-                    mean_one_lognormal(z, ch.idiosyncratic_yield_sd),
+                scale = (
+                    ch.yield_kg_per_ha_year
+                    * ch.season_share_by_month[month - 1]
+                    * self._month.weather[(k, j)]
+                )
+                kernels.harvest_month(
+                    hh.land_ha[s, j], z, scale, ch.idiosyncratic_yield_sd, hh.harvest_kg[s, j]
                 )
 
     def labour_market(self) -> None:
@@ -328,31 +341,29 @@ class ValueChainModel(mesa.Model):
         for k, d in enumerate(self.scenario.districts.values()):
             self._match_jobs(k)
             s = hh.district_slices[k]
-            free = hh.n_adults[s] - (hh.job_firm[s] >= 0)
             demand = 0.0
             for j, c in enumerate(self.commodities):
                 per_t = self.scenario.chains[c].hired_labour_worker_months_per_t
                 demand += per_t * wsum(hh.weight[s], hh.harvest_kg[s, j]) / 1000.0
-            work = farm_and_informal_work(
-                free.astype(np.float64),
-                hh.weight[s],
-                demand,
-                farm_wage=d.labour.farm_wage_idr_per_month,
-                informal_income=d.labour.informal_income_idr_per_month,
-                p_informal=d.labour.p_informal_work,
-                u=m.labour_u[k],
-            )
             led = self.ledger
-            led.farm_wage_earned[s] = work.farm_earnings_idr
-            led.informal[s] = work.informal_earnings_idr
+            filled, farm_months, idle = kernels.work_month(
+                hh.n_adults[s],
+                hh.job_firm[s],
+                hh.weight[s],
+                m.labour_u[k],
+                demand,
+                d.labour.p_informal_work,
+                d.labour.farm_wage_idr_per_month,
+                d.labour.informal_income_idr_per_month,
+                led.farm_wage_earned[s],
+                led.informal[s],
+            )
             for j, c in enumerate(self.commodities):
                 per_t = self.scenario.chains[c].hired_labour_worker_months_per_t
                 cost_per_kg = per_t / 1000.0 * d.labour.farm_wage_idr_per_month
-                led.farm_wage_paid[s] += hh.harvest_kg[s, j] * (
-                    cost_per_kg * work.share_demand_filled
-                )
-            m.farm_worker_months[k] = work.farm_worker_months
-            m.idle_worker_months[k] = wsum(hh.weight[s], work.idle_worker_months)
+                led.farm_wage_paid[s] += hh.harvest_kg[s, j] * (cost_per_kg * filled)
+            m.farm_worker_months[k] = farm_months
+            m.idle_worker_months[k] = idle
 
     def _match_jobs(self, k: int) -> None:
         hh = self.households
@@ -433,6 +444,12 @@ class ValueChainModel(mesa.Model):
         if not lots.any():
             return
         pt = m.trader_price[(k, j)]
+        groups = [
+            g for p in self.programmes if (g := p.collective_margin(self, k, j)) is not None
+        ]
+        if not buyers and not groups:  # every lot goes to the traders
+            self._book_sale(k, j, lots * pt, float(lots.sum()), 0.0)
+            return
         revenue = np.zeros(lots.size)  # real IDR
         for p in (b for b in buyers if b.spec.member_share > 0):
             members = np.flatnonzero(hh.coop[s] == p.index)
@@ -460,22 +477,33 @@ class ValueChainModel(mesa.Model):
         ref = self.reference_farm_price(self.commodities[j])
         rate = m.export_tax_rate[(k, j)]
         collective = 0.0  # what groups selling collectively get above the trader price
-        for p in self.programmes:
-            group = p.collective_margin(self, k, j)
-            if group is None:
-                continue
-            members, margin = group
+        for members, margin in groups:
             gain = max(0.0, ref * max(0.0, 1 - margin - rate) - pt)
             extra = np.where(members[order], sale.trader_lot_kg, 0.0) * gain
             revenue[order] += extra
             collective += float(extra.sum())
-        hh.farm_revenue_idr[s] += revenue / w
+        self._book_sale(k, j, revenue, sale.trader_kg, collective)
+
+    def _book_sale(
+        self, k: int, j: int, revenue: np.ndarray, trader_kg: float, collective: float
+    ) -> None:
+        """Book what the farms of district ``k`` received for commodity ``j`` (``revenue``,
+        real IDR per household), the traders' purchases, and the export tax they pay."""
+        hh = self.households
+        m = self._month
+        s = hh.district_slices[k]
+        w = hh.weight[s]
+        pt = m.trader_price[(k, j)]
+        per_household = revenue / w
+        hh.farm_revenue_idr[s] += per_household
         m.farm_revenue[(k, j)] = float(revenue.sum())
         cost_share = self.scenario.chains[self.commodities[j]].farm_cost_share
-        self.ledger.farm_inputs[s] += revenue / w * cost_share
-        self.ledger.paid_by_traders[k] += sale.trader_kg * pt + collective
-        m.trader_kg[(k, j)] = sale.trader_kg
-        m.tax_revenue[k] = m.tax_revenue.get(k, 0.0) + sale.trader_kg * ref * rate
+        self.ledger.farm_inputs[s] += per_household * cost_share
+        self.ledger.paid_by_traders[k] += trader_kg * pt + collective
+        m.trader_kg[(k, j)] = trader_kg
+        ref = self.reference_farm_price(self.commodities[j])
+        rate = m.export_tax_rate[(k, j)]
+        m.tax_revenue[k] = m.tax_revenue.get(k, 0.0) + trader_kg * ref * rate
 
     def processing(self) -> None:
         """Phase 5 (ODD 7.5): processors process, sell output, pay wages; cooperatives pay
@@ -539,55 +567,37 @@ class ValueChainModel(mesa.Model):
         hh = self.households
         led = self.ledger
         sc = self.scenario
+        first = self.t == self._first_step
         for k, (dname, d) in enumerate(sc.districts.items()):
             s = hh.district_slices[k]
             z = self.streams.stream(f"income/{dname}").standard_normal(s.stop - s.start)
-            led.other[s] = hh.other_income_idr[s] * mean_one_lognormal(
-                z, d.population.other_income_monthly_sd
+            kernels.budget_month(
+                led.flows[:, s],
+                hh.farm_revenue_idr[s],
+                hh.other_income_idr[s],
+                z,
+                d.population.other_income_monthly_sd,
+                self._month.health_u[k],
+                sc.health.p_shock_month,
+                hh.has_insurance[s] | hh.subsidised_cover[s],
+                sc.health.cost_idr,
+                sc.health.lost_work_share,
+                hh.savings_idr[s],
+                hh.permanent_income_idr[s],
+                hh.consumption_idr[s],
+                hh.income_idr[s],
+                hh.size[s],
+                self._consumption_rule,
+                sc.poverty.extreme_190_idr_per_person_month,
+                hh.is_extreme_poor[s],
+                led.was_extreme_poor[s],
+                hh.months_out_run[s],
+                first,
             )
-            sick = self._month.health_u[k] < sc.health.p_shock_month
-            covered = hh.has_insurance[s] | hh.subsidised_cover[s]
-            led.health_cost[s] = np.where(sick & ~covered, sc.health.cost_idr, 0.0)
-            keep = np.where(sick, 1.0 - sc.health.lost_work_share, 1.0)
-            led.informal[s] *= keep
-            led.other[s] *= keep
-        income = (
-            hh.farm_revenue_idr
-            - led.farm_inputs
-            - led.farm_wage_paid
-            + led.farm_wage_earned
-            + led.wages
-            + led.informal
-            + led.other
-            + led.transfers
-            + led.dividends
-            + led.credit_returns
-        )
-        b = sc.households
-        res = consume(
-            income,
-            led.health_cost - led.credit,  # a loan adds cash, an instalment takes it
-            hh.savings_idr,
-            hh.permanent_income_idr,
-            mpc=b.mpc_cash_on_hand,
-            buffer_months=b.buffer_target_months,
-            borrowing_months=b.borrowing_limit_months,
-            debt_interest=b.debt_interest_month,
-            income_weight=b.permanent_income_weight,
-        )
-        led.interest[:] = res.interest_idr
-        hh.income_idr[:] = income
-        hh.consumption_idr[:] = res.consumption_idr
-        hh.savings_idr[:] = res.savings_idr
-        hh.permanent_income_idr[:] = res.permanent_income_idr
-        pc = res.consumption_idr / hh.size
-        now = pc < sc.poverty.extreme_190_idr_per_person_month
-        led.was_extreme_poor[:] = hh.is_extreme_poor if self.t > self._first_step else now
-        hh.is_extreme_poor[:] = now
-        hh.months_out_run[:] = update_spells(now, hh.months_out_run)
         if self.t == 0:
+            pc = hh.consumption_idr / hh.size
             hh.poor_at_start[:] = pc < sc.poverty.national_idr_per_person_month
-            hh.extreme_poor_at_start[:] = now
+            hh.extreme_poor_at_start[:] = hh.is_extreme_poor
 
     def firm_dynamics(self) -> None:
         """Phase 8 (ODD 7.8): exits after sustained losses; entry when margins clear a hurdle.

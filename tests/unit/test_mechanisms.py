@@ -11,8 +11,10 @@ from numpy.testing import assert_allclose
 
 from valuechain import markets
 from valuechain.firms import Processor
-from valuechain.households import consume, farm_and_informal_work, harvest, update_spells
-from valuechain.metrics import Distribution, fgt, weighted_gini
+from valuechain import kernels
+from valuechain.accounts import HOUSEHOLD_FLOWS
+from valuechain.households import consume, farm_and_informal_work, harvest
+from valuechain.metrics import fgt, gini, weighted_gini
 from valuechain.params import Process, ProcessorSpec
 
 # ------------------------------------------------------------------ poverty and inequality
@@ -103,13 +105,15 @@ def test_log_prices_mean_revert_and_correlate():
 
 
 def test_harvest_by_hand():
-    out = harvest(np.array([2.0, 2.0]), 813.0, 0.25, 1.1, np.array([1.0, 0.5]))
-    assert_allclose(out, [2 * 813 * 0.25 * 1.1, 2 * 813 * 0.25 * 1.1 * 0.5])
+    out = harvest(np.array([2.0, 2.0, 0.0]), 813.0, 0.25, 1.1, np.array([0.0, 1.5, 9.0]), 0.2)
+    own = [math.exp(-0.02), math.exp(0.2 * 1.5 - 0.02), 0.0]  # exp(sd z - sd^2 / 2)
+    assert_allclose(out, [2 * 813 * 0.25 * 1.1 * own[0], 2 * 813 * 0.25 * 1.1 * own[1], 0.0])
 
 
 def test_farm_and_informal_work_by_hand():
     work = farm_and_informal_work(
-        np.array([2.0, 1.0, 0.0]),
+        np.array([3, 1, 0], dtype=np.int16),  # adults; the first has one in a processing job
+        np.array([0, -1, -1], dtype=np.int32),
         np.ones(3),
         1.5,
         farm_wage=1000.0,
@@ -121,14 +125,15 @@ def test_farm_and_informal_work_by_hand():
     assert_allclose(work.farm_earnings_idr, [1000.0, 500.0, 0.0])
     # k = floor(free * 0.5 + u) = [1, 1, 0] workers find informal work for the other half
     assert_allclose(work.informal_earnings_idr, [300.0, 300.0, 0.0])
-    assert_allclose(work.idle_worker_months, [0.5, 0.0, 0.0])
+    assert work.idle_worker_months == pytest.approx(0.5)
     assert work.share_demand_filled == pytest.approx(1.0)
     assert work.farm_worker_months == pytest.approx(1.5)
 
 
 def test_farm_work_when_labour_is_short():
     work = farm_and_informal_work(
-        np.array([1.0]),
+        np.array([1], dtype=np.int16),
+        np.array([-1], dtype=np.int32),
         np.array([2.0]),
         8.0,
         farm_wage=1000.0,
@@ -168,9 +173,87 @@ def test_borrowing_limit_binds_and_consumption_is_never_negative():
     assert_allclose(r.savings_idr, [-1410.0])
 
 
-def test_spells_by_hand():
-    run = update_spells(np.array([True, False, False]), np.array([0, 5, 11]))
-    assert run.tolist() == [0, 6, 12]
+def _budget(income_parts: dict[str, float], **kw):
+    """One household month through kernels.budget_month; returns the arrays it wrote."""
+    n = 1
+    flows = np.zeros((len(HOUSEHOLD_FLOWS), n))
+    for name, value in income_parts.items():
+        flows[HOUSEHOLD_FLOWS.index(name)] = value
+    state = dict(
+        savings=np.array([kw.get("savings", 3000.0)]),
+        permanent=np.array([kw.get("permanent", 1000.0)]),
+        consumption=np.zeros(n),
+        income=np.zeros(n),
+        is_poor=np.array([kw.get("is_poor", False)]),
+        was_poor=np.zeros(n, dtype=bool),
+        months_out=np.array([kw.get("months_out", 5)], dtype=np.int32),
+    )
+    kernels.budget_month(
+        flows,
+        np.array([kw.get("farm_revenue", 0.0)]),
+        np.array([kw.get("other_median", 0.0)]),
+        np.array([kw.get("z", 0.0)]),
+        kw.get("other_sd", 0.0),
+        np.array([kw.get("health_u", 0.9)]),
+        0.1,  # p of a health shock
+        np.array([kw.get("covered", False)]),
+        250.0,  # health cost
+        0.5,  # lost work share
+        state["savings"],
+        state["permanent"],
+        state["consumption"],
+        state["income"],
+        np.array([kw.get("size", 2.0)]),
+        np.array(list(RULE.values())),
+        kw.get("line", 100.0),
+        state["is_poor"],
+        state["was_poor"],
+        state["months_out"],
+        kw.get("first", False),
+    )
+    return flows, state
+
+
+def test_budget_month_income_and_consumption_by_hand():
+    flows, st_ = _budget(
+        {"farm_inputs": 100.0, "informal": 200.0, "transfers": 50.0},
+        farm_revenue=700.0,
+        other_median=400.0,
+        z=0.5,
+        other_sd=0.2,
+    )
+    other = 400.0 * math.exp(0.2 * 0.5 - 0.02)
+    income = 700.0 - 100.0 + 200.0 + other + 50.0
+    assert st_["income"][0] == pytest.approx(income)
+    assert flows[HOUSEHOLD_FLOWS.index("other"), 0] == pytest.approx(other)
+    expected = consume(np.array([income]), np.zeros(1), np.array([3000.0]), np.array([1000.0]), **RULE)
+    assert st_["consumption"][0] == pytest.approx(expected.consumption_idr[0])
+    assert st_["savings"][0] == pytest.approx(expected.savings_idr[0])
+    assert st_["permanent"][0] == pytest.approx(expected.permanent_income_idr[0])
+
+
+def test_budget_month_health_shock_by_hand():
+    # sick (u < 0.1), not covered: pays 250 and loses half of informal and other income
+    flows, st_ = _budget({"informal": 200.0}, other_median=400.0, health_u=0.05)
+    row = HOUSEHOLD_FLOWS.index
+    assert flows[row("health_cost"), 0] == 250.0
+    assert flows[row("informal"), 0] == 100.0 and flows[row("other"), 0] == 200.0
+    assert st_["income"][0] == pytest.approx(300.0)
+    # covered: no cost, the lost work remains
+    flows, _ = _budget({"informal": 200.0}, health_u=0.05, covered=True)
+    assert flows[row("health_cost"), 0] == 0.0 and flows[row("informal"), 0] == 100.0
+
+
+def test_budget_month_poverty_flags_and_spells_by_hand():
+    # with savings 0 and income 0 consumption is 0: poor; the spell out restarts at 0
+    _, st_ = _budget({}, savings=0.0, permanent=0.0, months_out=7)
+    assert st_["is_poor"][0] and st_["months_out"][0] == 0 and not st_["was_poor"][0]
+    # at the buffer target a household consumes 1000 / 2 = 500 per person: not poor
+    _, st_ = _budget({}, savings=3000.0, permanent=1000.0, months_out=7, is_poor=True)
+    assert not st_["is_poor"][0] and st_["months_out"][0] == 8 and st_["was_poor"][0]
+    # in the first month, last month's status is this month's
+    _, st_ = _budget({}, savings=0.0, permanent=0.0, is_poor=False, first=True)
+    assert st_["was_poor"][0] and st_["is_poor"][0]
 
 
 # ------------------------------------------------------------------ processors
@@ -266,10 +349,58 @@ def test_private_processor_exits_after_sustained_losses_public_stays():
     st.lists(st.integers(1, 12), min_size=60, max_size=60),
     st.floats(1.0, 2e8),
 )
-def test_sorted_distribution_equals_the_direct_measures(values, sizes, line):
+def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
     x = np.array(values)
-    w = np.array(sizes[: x.size], dtype=float) * 2.5
-    dist = Distribution.of(x, w)
-    assert_allclose(dist.fgt(line), fgt(x, w, line), rtol=1e-9, atol=1e-12)
-    assert dist.gini() == pytest.approx(weighted_gini(x, w), abs=1e-12)
-    assert dist.mean() == pytest.approx(np.average(x, weights=w))
+    size = np.array(sizes[: x.size], dtype=float)
+    weight = np.full(x.size, 2.5)
+    persons = weight * size
+    consumption = x * size
+    x = consumption / size  # per person as the kernel computes it (x * s / s may not be x)
+    n = x.size
+    false = np.zeros(n, dtype=bool)
+    sums = dict(
+        zip(
+            kernels.SUMS,
+            kernels.indicator_sums(
+                consumption, size, weight, np.array([line, 2 * line, 3 * line]),
+                false, false, false, np.zeros(n, dtype=np.int32), 12,
+                np.full(n, -1, dtype=np.int32), false, np.ones(n, dtype=np.int16),
+                np.zeros(n), false, np.zeros(n, dtype=np.int16), np.zeros(n, dtype=np.int16),
+                false,
+            ),
+            strict=True,
+        )
+    )
+    total = persons.sum()
+    h, g1, g2 = fgt(x, persons, line)
+    assert_allclose(
+        [sums["poor190"] / total, sums["gap190"] / total, sums["sev190"] / total],
+        [h, g1, g2],
+        rtol=1e-9,
+        atol=1e-12,
+    )
+    assert sums["poor215"] / total == pytest.approx(fgt(x, persons, 2 * line)[0], abs=1e-12)
+    assert sums["consumption"] / total == pytest.approx(np.average(x, weights=persons))
+    assert sums["households"] == pytest.approx(weight.sum())
+    assert gini(x, persons) == pytest.approx(weighted_gini(x, persons), abs=1e-12)
+
+
+def test_sort_keys_order_values_and_carry_positions():
+    x = np.array([3.0, 0.0, 2.5, 2.5, 7.0, 0.5])
+    keys, mask = kernels.sort_keys(x, 1.0)
+    order = np.sort(keys) & mask
+    assert np.maximum(x, 1.0)[order].tolist() == [1.0, 1.0, 2.5, 2.5, 3.0, 7.0]
+    assert sorted(order.tolist()) == list(range(x.size))
+
+
+def test_binomial_by_inversion_matches_the_distribution():
+    from scipy import stats
+
+    u = (np.arange(20000) + 0.5) / 20000  # evenly spread quantiles
+    n = np.full(u.size, 5)
+    draws = kernels.binomial_by_inversion(n, 0.3, u)
+    freq = np.bincount(draws, minlength=6) / u.size
+    assert_allclose(freq, stats.binom.pmf(np.arange(6), 5, 0.3), atol=1e-4)
+    assert (np.diff(draws) >= 0).all()  # monotone in u
+    assert kernels.binomial_by_inversion(np.array([3]), 0.0, np.array([0.99]))[0] == 0
+    assert kernels.binomial_by_inversion(np.array([3]), 1.0, np.array([0.01]))[0] == 3

@@ -1,6 +1,6 @@
 """The vectorised household core: state arrays and the functions that update them."""
 
-from valuechain.households.budget import consume, update_spells
+from valuechain.households.budget import consume
 from valuechain.households.labour import farm_and_informal_work, harvest, mean_one_lognormal
 from valuechain.households.state import FIELDS, Households, generate_population
 
@@ -12,5 +12,4 @@ __all__ = [
     "generate_population",
     "harvest",
     "mean_one_lognormal",
-    "update_spells",
 ]

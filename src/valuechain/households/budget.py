@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Consumption", "consume", "update_spells"]
+from valuechain import kernels
+
+__all__ = ["Consumption", "consume"]
 
 
 @dataclass(frozen=True)
@@ -38,23 +40,22 @@ def consume(
     ``c = clip(P' + mpc (x - x*), 0, max(x + L P', 0))`` where ``L`` is the borrowing limit in
     months of permanent income. New savings ``S' = x - c`` (negative is debt). At the target,
     a household consumes exactly its permanent income and keeps ``b`` months of it in savings.
-    Spending (out-of-pocket health costs) reduces cash but is not consumption.
+    Spending (out-of-pocket health costs) reduces cash but is not consumption. The model
+    runs the same rule inside :func:`valuechain.kernels.budget_month`.
     """
-    perm = (1.0 - income_weight) * permanent_income_idr + income_weight * income_idr
-    interest = debt_interest * np.maximum(-savings_idr, 0.0)
-    cash = savings_idr + income_idr - spending_idr - interest
-    target = perm * (1.0 + buffer_months)
-    wanted = perm + mpc * (cash - target)
-    ceiling = np.maximum(cash + borrowing_months * np.maximum(perm, 0.0), 0.0)
-    c = np.clip(wanted, 0.0, ceiling)
-    return Consumption(
-        consumption_idr=c,
-        savings_idr=cash - c,
-        permanent_income_idr=perm,
-        interest_idr=interest,
+    out = np.empty((4, income_idr.size))
+    params = np.array([mpc, buffer_months, borrowing_months, debt_interest, income_weight])
+    kernels.consume_array(
+        np.asarray(income_idr, dtype=np.float64),
+        np.asarray(spending_idr, dtype=np.float64),
+        np.asarray(savings_idr, dtype=np.float64),
+        np.asarray(permanent_income_idr, dtype=np.float64),
+        params,
+        out,
     )
-
-
-def update_spells(is_poor: np.ndarray, months_out_run: np.ndarray) -> np.ndarray:
-    """Months out of extreme poverty in a row: ``run' = 0 if poor else run + 1``."""
-    return np.where(is_poor, 0, months_out_run + 1).astype(months_out_run.dtype)
+    return Consumption(
+        consumption_idr=out[0],
+        savings_idr=out[1],
+        permanent_income_idr=out[2],
+        interest_idr=out[3],
+    )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from valuechain.kernels import binomial_by_inversion
+
 __all__ = ["COUNTS", "AgeingResult", "age_one_year"]
 
 #: the household member counts a year of ageing moves (the household fields of that name)
@@ -35,19 +37,23 @@ def age_one_year(
     Each child moves up an age group with probability one over the years the group spans
     (0-6: 1/7, primary: 1/6, junior: 1/3, senior: 1/3, senior to working age); a household
     with a working-age adult has a birth with ``p_birth``; each adult reaches old age with
-    ``p_adult_to_elderly`` and each elderly member dies with ``p_elderly_death``. Draws are
-    binomial per household in a fixed order, so equal counts get equal draws in any scenario.
+    ``p_adult_to_elderly`` and each elderly member dies with ``p_elderly_death``. Each
+    binomial draw inverts its distribution function at one uniform per household
+    (:func:`valuechain.kernels.binomial_by_inversion`), the uniforms taken in a fixed order:
+    equal counts get equal outcomes in any scenario, and nearly equal counts nearly equal
+    ones.
     """
     young, primary = counts["n_young"], counts["n_primary"]
     junior, senior = counts["n_junior"], counts["n_senior"]
     adults, elderly = counts["n_adults"], counts["n_elderly"]
-    up_young = rng.binomial(young, 1 / 7)
-    up_primary = rng.binomial(primary, 1 / 6)
-    up_junior = rng.binomial(junior, 1 / 3)
-    new_adults = rng.binomial(senior, 1 / 3)
-    births = (rng.random(adults.size) < p_birth) & (adults > 0)
-    new_elderly = rng.binomial(adults, p_adult_to_elderly)
-    deaths = rng.binomial(elderly, p_elderly_death)
+    n = adults.size
+    up_young = binomial_by_inversion(young, 1 / 7, rng.random(n))
+    up_primary = binomial_by_inversion(primary, 1 / 6, rng.random(n))
+    up_junior = binomial_by_inversion(junior, 1 / 3, rng.random(n))
+    new_adults = binomial_by_inversion(senior, 1 / 3, rng.random(n))
+    births = (rng.random(n) < p_birth) & (adults > 0)
+    new_elderly = binomial_by_inversion(adults, p_adult_to_elderly, rng.random(n))
+    deaths = binomial_by_inversion(elderly, p_elderly_death, rng.random(n))
     young += births - up_young
     primary += up_young - up_primary
     junior += up_primary - up_junior

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from valuechain import kernels
+
 __all__ = ["FarmWork", "farm_and_informal_work", "harvest", "mean_one_lognormal"]
 
 
@@ -19,10 +21,15 @@ def harvest(
     yield_kg_per_ha_year: float,
     season_share: float,
     weather: float,
-    idiosyncratic: np.ndarray,
+    z: np.ndarray,
+    idiosyncratic_sd: float,
 ) -> np.ndarray:
-    """Harvest this month (kg) = land x annual yield x season share x weather x own shock."""
-    return land_ha * (yield_kg_per_ha_year * season_share * weather) * idiosyncratic
+    """Harvest this month (kg) = land x annual yield x season share x weather x own shock,
+    the own shock ``exp(sd z - sd^2 / 2)`` (:func:`valuechain.kernels.harvest_month`)."""
+    out = np.empty(land_ha.size)
+    scale = yield_kg_per_ha_year * season_share * weather
+    kernels.harvest_month(land_ha, z, scale, idiosyncratic_sd, out)
+    return out
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,14 @@ class FarmWork:
 
     farm_earnings_idr: np.ndarray  # per household
     informal_earnings_idr: np.ndarray  # per household
-    idle_worker_months: np.ndarray  # per household
+    idle_worker_months: float  # real worker-months without work
     share_demand_filled: float  # hired farm labour actually found / wanted
     farm_worker_months: float  # real worker-months of hired farm work
 
 
 def farm_and_informal_work(
-    free_workers: np.ndarray,
+    n_adults: np.ndarray,
+    job_firm: np.ndarray,
     weight: np.ndarray,
     demand_worker_months: float,
     *,
@@ -48,21 +56,24 @@ def farm_and_informal_work(
 ) -> FarmWork:
     """Allocate hired farm work, then informal work, among workers without a processing job.
 
-    Farm work is shared pro rata: each free worker gets ``f = min(1, D / S)`` worker-months,
-    with ``D`` the district's hired-labour demand and ``S`` its free workers (real). Of the
-    remaining time, ``k = floor(free x p + u)`` workers of a household find informal work
-    (stochastic rounding with one uniform ``u`` per household keeps draws aligned across
-    scenarios); the rest is idle.
+    A household's free workers are its adults less one if a member has a processing job
+    (``job_firm >= 0``). Farm work is shared pro rata: each free worker gets
+    ``f = min(1, D / S)`` worker-months, with ``D`` the district's hired-labour demand and
+    ``S`` its free workers (real). Of the remaining time, ``k = floor(free x p + u)``
+    workers of a household find informal work (stochastic rounding with one uniform ``u``
+    per household keeps draws aligned across scenarios); the rest is idle. The model calls
+    :func:`valuechain.kernels.work_month` directly, writing into its ledger.
     """
-    supply = float(np.dot(weight, free_workers))
-    f = min(1.0, demand_worker_months / supply) if supply > 0 else 0.0
-    filled = min(1.0, supply / demand_worker_months) if demand_worker_months > 0 else 1.0
-    k = np.floor(free_workers * p_informal + u)
-    rest = 1.0 - f
+    farm = np.empty(n_adults.size)
+    informal = np.empty(n_adults.size)
+    filled, farm_months, idle = kernels.work_month(
+        n_adults, job_firm, weight, u, demand_worker_months, p_informal, farm_wage,
+        informal_income, farm, informal,
+    )
     return FarmWork(
-        farm_earnings_idr=f * free_workers * farm_wage,
-        informal_earnings_idr=k * rest * informal_income,
-        idle_worker_months=(free_workers - k) * rest,
+        farm_earnings_idr=farm,
+        informal_earnings_idr=informal,
+        idle_worker_months=idle,
         share_demand_filled=filled,
-        farm_worker_months=f * supply,
+        farm_worker_months=farm_months,
     )

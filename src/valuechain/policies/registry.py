@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from valuechain.metrics import wsum
+from valuechain import kernels
 
 __all__ = ["Certification", "certify", "targeting_errors"]
 
@@ -51,11 +51,7 @@ def targeting_errors(
     k = int(np.ceil(coverage_share * n - 1e-9))
     if k <= 0 or n == 0:
         return 0.0, 0.0
-    key = np.maximum(consumption_pc, 1.0)  # as scored: log(max(c, 1))
-    target = np.zeros(n, dtype=bool)
-    target[np.argpartition(key, k - 1)[:k]] = True  # the k lowest, in O(n)
-    in_target = wsum(weight, target)
-    in_registry = wsum(weight, registered)
-    exclusion = wsum(weight, target & ~registered) / in_target
-    inclusion = wsum(weight, registered & ~target) / in_registry if in_registry > 0 else 0.0
-    return exclusion, inclusion
+    # as scored: log(max(c, 1)); the k smallest keys are the k poorest, found in O(n)
+    keys, _ = kernels.sort_keys(consumption_pc, 1.0)
+    threshold = int(np.partition(keys, k - 1)[k - 1])
+    return kernels.targeting_errors(keys, threshold, registered, weight)
