@@ -90,9 +90,13 @@ class Ledger:
         firms = [p for p in model.processors if p.district == k]
         books = [p.books for p in firms]
 
-        f = dict(zip(HOUSEHOLD_FLOWS, self.flows[:, s] @ w, strict=True))
-        farm_revenue = wsum(w, hh.farm_revenue_idr[s])
-        income = wsum(w, hh.income_idr[s])
+        # household side: one matrix-vector product (BLAS) for the flows; this is a check,
+        # not a model quantity, so its last bits may depend on the machine's BLAS
+        f = dict(zip(HOUSEHOLD_FLOWS, (self.flows[:, s] @ w).tolist(), strict=True))
+        farm_revenue, income, consumption, savings = (
+            float(np.dot(w, x[s]))
+            for x in (hh.farm_revenue_idr, hh.income_idr, hh.consumption_idr, hh.savings_idr)
+        )
         paid_for_farm = sum(b.paid_direct_idr for b in books) + self.paid_by_traders[k]
         r = abs(farm_revenue - paid_for_farm)
         r += abs(f["wages"] - sum(b.wage_bill_idr for b in books))
@@ -113,11 +117,11 @@ class Ledger:
             + f["credit_returns"]
         )
         r += abs(income - components)
-        net = income - f["health_cost"] - f["interest"] - wsum(w, hh.consumption_idr[s])
+        net = income - f["health_cost"] - f["interest"] - consumption
         net += f["credit"]  # loans in, instalments out
         lending = sum(float(p.month_cost[k]) for p in model.programmes if hasattr(p, "repaid"))
         r += abs(f["credit"] - lending)  # what households got = the funds' net lending
-        r += abs(wsum(w, hh.savings_idr[s]) - self.savings_start[k] - net)
+        r += abs(savings - self.savings_start[k] - net)
         for p in firms:
             b = p.books
             flows = (

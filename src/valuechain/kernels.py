@@ -25,11 +25,15 @@ import numpy as np
 __all__ = [
     "HOUSEHOLD_FLOWS",
     "SUMS",
+    "argsort",
     "binomial_by_inversion",
     "budget_month",
+    "dot",
     "gini",
     "harvest_month",
+    "hire_in_queue",
     "indicator_sums",
+    "sell_in_queue",
     "sort_keys",
     "targeting_errors",
     "work_month",
@@ -120,6 +124,85 @@ def work_month(
     return filled, f * supply, idle
 
 
+# ---------------------------------------------------------------------------- markets
+@_jit
+def sell_in_queue(
+    lots: np.ndarray,
+    queue: np.ndarray,
+    offset: int,
+    capacity: np.ndarray,
+    price: np.ndarray,
+    trader_price: float,
+    revenue: np.ndarray,
+    trader_lot: np.ndarray,
+    bought: np.ndarray,
+) -> float:
+    """Sell lots in queue order to buyers with limited capacity, the rest to the trader.
+
+    Lots are taken in the order ``queue[offset], queue[offset + 1], ...`` (wrapping
+    around); buyer 0 takes the first ``capacity[0]`` kg, buyer 1 the next, and so on, each
+    at its ``price``; a lot that straddles two buyers is split; what no buyer has room for
+    goes to the trader at ``trader_price``. Adds each lot's proceeds to ``revenue``, writes
+    the kg each lot sold to the trader into ``trader_lot``, adds each buyer's kg to
+    ``bought``, and returns the trader's kg.
+    """
+    n = queue.size
+    nb = capacity.size
+    b = 0
+    room = capacity[0] if nb > 0 else 0.0
+    trader_kg = 0.0
+    for step in range(n):
+        i = queue[(offset + step) % n]
+        left = lots[i]
+        proceeds = 0.0
+        while left > 0.0 and b < nb:
+            take = min(left, room)
+            proceeds += take * price[b]
+            bought[b] += take
+            left -= take
+            room -= take
+            if room <= 0.0:
+                b += 1
+                if b < nb:
+                    room = capacity[b]
+        revenue[i] += proceeds + left * trader_price
+        trader_lot[i] = left
+        trader_kg += left
+    return trader_kg
+
+
+@_jit
+def hire_in_queue(
+    queue: np.ndarray,
+    job_firm: np.ndarray,
+    skill: np.ndarray,
+    n_adults: np.ndarray,
+    barred: np.ndarray,
+    start: int,
+    weight: np.ndarray,
+    firm: int,
+    skill_required: int,
+    need: float,
+) -> float:
+    """Fill ``need`` workers from the queue (household indices, best priority first).
+
+    A candidate has no processing job, skill at least ``skill_required``, a working-age
+    adult and is not barred (``barred[q - start]``: left a job this month). Candidates are taken in order while
+    the filled amount stays within half a weight of ``need`` (rounding to the nearest
+    simulated household); each one taken gets ``job_firm = firm``. Returns the weight hired.
+    """
+    hired = 0.0
+    for q in queue:
+        if job_firm[q] >= 0 or skill[q] < skill_required or n_adults[q] <= 0 or barred[q - start]:
+            continue
+        w = weight[q]
+        if (hired + w) - 0.5 * w >= need:
+            break
+        hired += w
+        job_firm[q] = firm
+    return hired
+
+
 # ---------------------------------------------------------------------------- budgets
 @_jit
 def budget_month(
@@ -130,7 +213,8 @@ def budget_month(
     other_sd: float,
     health_u: np.ndarray,
     p_shock: float,
-    covered: np.ndarray,
+    insured: np.ndarray,
+    subsidised: np.ndarray,
     health_cost: float,
     lost_work_share: float,
     savings: np.ndarray,
@@ -153,7 +237,7 @@ def budget_month(
     consumption rule: mpc, buffer months, borrowing months, debt interest, income weight.
 
     - other income = median x exp(sd z - sd^2 / 2); a health shock (``u < p``) costs
-      ``health_cost`` unless covered and takes ``lost_work_share`` of informal and other
+      ``health_cost`` unless insured or covered by a subsidised programme, and takes ``lost_work_share`` of informal and other
       income;
     - net income = farm sales - inputs - hired farm labour + farm wages + processing wages
       + informal + other + transfers + dividends + credit returns;
@@ -168,7 +252,7 @@ def budget_month(
         informal = flows[_INFORMAL, i]
         cost = 0.0
         if health_u[i] < p_shock:
-            if not covered[i]:
+            if not (insured[i] or subsidised[i]):
                 cost = health_cost
             keep = 1.0 - lost_work_share
             informal *= keep
@@ -264,6 +348,12 @@ def consume_array(
 
 
 # ---------------------------------------------------------------------------- indicators
+@_jit
+def _f(flag: bool) -> float:
+    """A flag as 0.0 or 1.0 (sums of ``weight x flag`` compile without branches)."""
+    return np.float64(flag)
+
+
 #: the weighted sums :func:`indicator_sums` returns, in order (persons or households)
 SUMS = (
     "persons",
@@ -316,39 +406,44 @@ def indicator_sums(
     the reverse; sustained exits: poor in the first month and out at least
     ``sustained_months``.
     """
+    # three passes with few running sums each: one pass with all nineteen spills them
+    # out of the registers and is slower than three; flags become 0.0 / 1.0 factors
     z190, z215, znat = lines[0], lines[1], lines[2]
     persons = poor190 = gap190 = sev190 = poor215 = poor_nat = total_y = 0.0
-    exits = entries = sustained = jobs = jobs_poor = labour = recipients = 0.0
-    registry = households = persons_ed = poor_ed = members = 0.0
-    for i in range(size.size):  # branch-free: every flag becomes a 0/1 factor
-        w = weight[i]
-        p = w * size[i]
+    for i in range(size.size):
+        p = weight[i] * size[i]
         y = consumption[i] / size[i]
-        below = p if y < z190 else 0.0
+        below = p * _f(y < z190)
         g = 1.0 - y / z190
         persons += p
         poor190 += below
         gap190 += below * g
         sev190 += below * g * g
-        poor215 += p if y < z215 else 0.0
-        poor_nat += p if y < znat else 0.0
+        poor215 += p * _f(y < z215)
+        poor_nat += p * _f(y < znat)
         total_y += p * y
-        now = is_poor[i]
-        was = was_poor[i]
-        exits += p if (was and not now) else 0.0
-        entries += p if (now and not was) else 0.0
-        sustained += p if (poor_at_start_190[i] and months_out[i] >= sustained_months) else 0.0
-        employed = job_firm[i] >= 0
-        jobs += w if employed else 0.0
-        jobs_poor += w if (employed and poor_at_start[i]) else 0.0
-        labour += w * n_adults[i]
-        recipients += w if transfers[i] > 0.0 else 0.0
-        registry += w if registered[i] else 0.0
-        households += w
-        ed = p if n_elderly[i] + n_disabled[i] > 0 else 0.0
+    exits = entries = sustained = persons_ed = poor_ed = 0.0
+    for i in range(size.size):
+        p = weight[i] * size[i]
+        now = _f(is_poor[i])
+        was = _f(was_poor[i])
+        exits += p * (was * (1.0 - now))
+        entries += p * (now * (1.0 - was))
+        sustained += p * _f(poor_at_start_190[i] & (months_out[i] >= sustained_months))
+        ed = p * _f(n_elderly[i] + n_disabled[i] > 0)
         persons_ed += ed
-        poor_ed += ed if now else 0.0
-        members += w if member[i] else 0.0
+        poor_ed += ed * now
+    jobs = jobs_poor = labour = recipients = registry = households = members = 0.0
+    for i in range(size.size):
+        w = weight[i]
+        employed = _f(job_firm[i] >= 0)
+        jobs += w * employed
+        jobs_poor += w * (employed * _f(poor_at_start[i]))
+        labour += w * n_adults[i]
+        recipients += w * _f(transfers[i] > 0.0)
+        registry += w * _f(registered[i])
+        households += w
+        members += w * _f(member[i])
     return np.array(
         [
             persons, poor190, gap190, sev190, poor215, poor_nat, total_y, exits, entries,
@@ -359,15 +454,41 @@ def indicator_sums(
 
 
 @_jit
+def _ordered_bits(bits: np.int64) -> np.int64:
+    """A float64's bit pattern (read as int64) turned into an int64 that orders like the
+    float: negative floats have every bit but the sign flipped."""
+    return bits ^ ((bits >> 63) & 0x7FFFFFFFFFFFFFFF)
+
+
+@_jit
+def dot(w: np.ndarray, x: np.ndarray) -> float:
+    """``sum(w * x)`` with four partial sums in a fixed order: the same bits on every
+    machine (a BLAS dot product's order depends on the CPU), and fast."""
+    n = w.size
+    a0 = a1 = a2 = a3 = 0.0
+    i = 0
+    while i + 4 <= n:
+        a0 += w[i] * x[i]
+        a1 += w[i + 1] * x[i + 1]
+        a2 += w[i + 2] * x[i + 2]
+        a3 += w[i + 3] * x[i + 3]
+        i += 4
+    while i < n:
+        a0 += w[i] * x[i]
+        i += 1
+    return (a0 + a1) + (a2 + a3)
+
+
+@_jit
 def sort_keys(values: np.ndarray, floor: float) -> tuple[np.ndarray, int]:
     """Integer keys that sort like ``max(values, floor)`` and carry each position.
 
-    ``values`` must be contiguous and not negative (``-0.0`` is fine), ``floor`` not
-    negative. A non-negative float64 compares like its bit pattern read as int64. The lowest
-    ``b = ceil(log2 n)`` bits of that pattern are replaced by the position, so sorting the
-    keys (numpy's vectorised integer sort) orders the values and says where each came from.
-    Values closer than 2^(b-52) relative may swap places; no measure here can tell.
-    Returns the keys and the position mask.
+    A float64's bit pattern, read as an int64 (negative ones with their bits flipped),
+    compares like the float. The lowest ``b = ceil(log2 n)`` bits of that integer are
+    replaced by the position, so sorting the keys (numpy's vectorised integer sort) orders
+    the values, equal values by position, and says where each came from. Values closer
+    than about 2^(b-52) relative may swap places; no measure here can tell. ``values`` must
+    be contiguous and free of NaN. Returns the keys and the position mask.
     """
     n = values.size
     bits = 1
@@ -375,11 +496,19 @@ def sort_keys(values: np.ndarray, floor: float) -> tuple[np.ndarray, int]:
         bits += 1
     mask = (1 << bits) - 1
     as_int = values.view(np.int64)
-    lowest = np.array([floor]).view(np.int64)[0]
+    lowest = _ordered_bits(np.array([floor]).view(np.int64)[0])
     keys = np.empty(n, dtype=np.int64)
     for i in range(n):
-        keys[i] = (max(as_int[i], lowest) & ~mask) | i
+        keys[i] = (max(_ordered_bits(as_int[i]), lowest) & ~mask) | i
     return keys, mask
+
+
+def argsort(values: np.ndarray, floor: float = -np.inf) -> np.ndarray:
+    """Positions that sort ``max(values, floor)``, equal values in position order (a
+    stable argsort, to :func:`sort_keys`'s precision), by one integer sort."""
+    keys, mask = sort_keys(np.ascontiguousarray(values, dtype=np.float64), floor)
+    keys.sort()
+    return keys & mask
 
 
 @_jit
@@ -444,9 +573,12 @@ def binomial_by_inversion(n: np.ndarray, p: float, u: np.ndarray) -> np.ndarray:
             out[i] = n[i]
         return out
     odds = p / (1.0 - p)
+    none = np.ones(max(n.max(), 0) + 1 if n.size else 1)  # P(X = 0 | m) = (1 - p)^m
+    for m in range(1, none.size):
+        none[m] = none[m - 1] * (1.0 - p)
     for i in range(n.size):
         m = n[i]
-        pmf = (1.0 - p) ** m
+        pmf = none[m]
         cdf = pmf
         k = 0
         while u[i] > cdf and k < m:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from valuechain import kernels
+
 __all__ = [
     "QueueSale",
     "fill_in_order",
@@ -73,30 +75,32 @@ def sell_through_queue(
     Buyers are served in the order given (highest offer first is the caller's job); the first
     ``capacity_kg[0]`` kg of the queue go to buyer 0, the next to buyer 1, and so on; what is
     left goes to the trader, who buys any amount. A lot that straddles two buyers is split.
-    Revenue is the difference of a piecewise-linear cumulative revenue function, so the whole
-    queue costs one cumulative sum and two interpolations.
+    One pass over the queue (:func:`valuechain.kernels.sell_in_queue`, which the model calls
+    directly with its rotating queue order).
     """
     lots = np.asarray(lots_kg, dtype=np.float64)
     cap = np.asarray(capacity_kg, dtype=np.float64)
-    price = np.asarray(price_idr_per_kg, dtype=np.float64)
-    cum = np.cumsum(lots)
-    total = float(cum[-1]) if cum.size else 0.0
-    prev = cum - lots
-    bounds = np.concatenate(([0.0], np.cumsum(cap)))
-    value = np.concatenate(([0.0], np.cumsum(cap * price)))
-    if cap.size:
-        rev_b = np.interp(cum, bounds, value) - np.interp(prev, bounds, value)
-    else:
-        rev_b = np.zeros_like(lots)
-    end = bounds[-1]
-    beyond = np.clip(cum - end, 0.0, lots)  # exact where no buyer has room
-    bought = np.clip(total - bounds[:-1], 0.0, cap)
+    revenue = np.zeros(lots.size)
+    trader_lot = np.zeros(lots.size)
+    bought = np.zeros(cap.size)
+    trader_kg = kernels.sell_in_queue(
+        lots,
+        np.arange(lots.size),
+        0,
+        cap,
+        np.asarray(price_idr_per_kg, dtype=np.float64),
+        float(trader_price),
+        revenue,
+        trader_lot,
+        bought,
+    )
+    to_trader = trader_price * trader_lot
     return QueueSale(
-        revenue_buyers_idr=rev_b,
-        revenue_trader_idr=trader_price * beyond,
-        trader_lot_kg=beyond,
+        revenue_buyers_idr=revenue - to_trader,
+        revenue_trader_idr=to_trader,
+        trader_lot_kg=trader_lot,
         bought_kg=bought,
-        trader_kg=max(total - end, 0.0),
+        trader_kg=trader_kg,
     )
 
 

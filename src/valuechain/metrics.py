@@ -160,13 +160,9 @@ COMMODITY_SUMMARY: dict[str, tuple[str, str, str]] = {
 
 
 def wsum(w: np.ndarray, x: np.ndarray) -> float:
-    """``sum(w * x)`` in one pass, bool and integer ``x`` included (a BLAS dot product).
-
-    Fast with one BLAS thread; with several, on a machine whose cores are busy with other
-    runs, OpenBLAS threads wait for each other and a district-sized dot product gets ten
-    times slower. The runner therefore gives each run one BLAS thread (threadpoolctl).
-    """
-    return float(np.dot(w, x))
+    """``sum(w * x)`` in one compiled pass, bool and integer ``x`` included
+    (:func:`valuechain.kernels.dot`: the same bits on every machine, no BLAS threads)."""
+    return float(kernels.dot(w, x))
 
 
 def gini(x: np.ndarray, w: np.ndarray) -> float:

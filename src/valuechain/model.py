@@ -83,6 +83,7 @@ class ValueChainModel(mesa.Model):
         self.streams = Streams(seed)
         self.t = -scenario.spinup_months  # months before the start are the spin-up
         self._first_step = self.t
+        self._date: tuple[int | None, str] = (None, "")
         self.district_names = list(scenario.districts)
         self.commodities = tuple(scenario.commodities)
         self.households = generate_population(scenario, self.streams.stream("population"))
@@ -95,8 +96,8 @@ class ValueChainModel(mesa.Model):
             for pname, spec in d.processors.items():
                 self._add_processor(f"{dname}/{pname}", k, spec)
         self._entrants = dict.fromkeys(range(len(self.district_names)), 0)
-        self._market_queue = [
-            s.start + np.argsort(self.households.market_rank[s], kind="stable")
+        self._market_queue = [  # positions within each district, in queue order
+            np.argsort(self.households.market_rank[s], kind="stable")
             for s in self.households.district_slices
         ]
         self._init_households()
@@ -120,7 +121,8 @@ class ValueChainModel(mesa.Model):
                 pov.extreme_190_idr_per_person_month,
                 pov.extreme_215_idr_per_person_month,
                 pov.national_idr_per_person_month,
-            ]
+            ],
+            dtype=np.float64,
         )
         b = scenario.households
         self._consumption_rule = np.array(
@@ -396,12 +398,18 @@ class ValueChainModel(mesa.Model):
             need = p.books.vacancies - employed[p.index]
             if need < 0.5 * hh.weight[s.start]:
                 continue
-            free = (jf[queue] < 0) & (hh.skill[queue] >= p.spec.skill_required)
-            free &= (hh.n_adults[queue] > 0) & ~left[queue - s.start]
-            cand = queue[free]
-            n_take = markets.fill_in_order(hh.weight[cand], need)
-            jf[cand[:n_take]] = p.index
-            employed[p.index] += hh.weight[cand[:n_take]].sum()
+            employed[p.index] += kernels.hire_in_queue(
+                queue,
+                jf,
+                hh.skill,
+                hh.n_adults,
+                left,
+                s.start,
+                hh.weight,
+                p.index,
+                p.spec.skill_required,
+                need,
+            )
         for p in firms:
             p.books.workers = float(employed[p.index])
 
@@ -463,15 +471,20 @@ class ValueChainModel(mesa.Model):
             (b for b in buyers if b.purchase_room_kg() > b.books.bought_direct_kg),
             key=lambda b: (-b.offer_price(pt), b.index),
         )
-        order = np.roll(self._market_queue[k] - s.start, -m.market_offset[k])
-        sale = markets.sell_through_queue(
-            lots[order],
+        trader_lot = np.zeros(lots.size)
+        bought = np.zeros(len(open_buyers))
+        trader_kg = kernels.sell_in_queue(
+            lots,
+            self._market_queue[k],
+            m.market_offset[k],
             np.array([b.purchase_room_kg() - b.books.bought_direct_kg for b in open_buyers]),
             np.array([b.offer_price(pt) for b in open_buyers]),
             pt,
+            revenue,
+            trader_lot,
+            bought,
         )
-        revenue[order] += sale.revenue_buyers_idr + sale.revenue_trader_idr
-        for b, kg in zip(open_buyers, sale.bought_kg, strict=True):
+        for b, kg in zip(open_buyers, bought, strict=True):
             b.books.bought_direct_kg += float(kg)
             b.books.paid_direct_idr += float(kg) * b.offer_price(pt)
         ref = self.reference_farm_price(self.commodities[j])
@@ -479,10 +492,10 @@ class ValueChainModel(mesa.Model):
         collective = 0.0  # what groups selling collectively get above the trader price
         for members, margin in groups:
             gain = max(0.0, ref * max(0.0, 1 - margin - rate) - pt)
-            extra = np.where(members[order], sale.trader_lot_kg, 0.0) * gain
-            revenue[order] += extra
+            extra = np.where(members, trader_lot, 0.0) * gain
+            revenue += extra
             collective += float(extra.sum())
-        self._book_sale(k, j, revenue, sale.trader_kg, collective)
+        self._book_sale(k, j, revenue, trader_kg, collective)
 
     def _book_sale(
         self, k: int, j: int, revenue: np.ndarray, trader_kg: float, collective: float
@@ -509,6 +522,8 @@ class ValueChainModel(mesa.Model):
         """Phase 5 (ODD 7.5): processors process, sell output, pay wages; cooperatives pay
         dividends to members (equal shares per member household)."""
         hh = self.households
+        if not self.processors:  # no wages, no dividends (the ledger starts the month at 0)
+            return
         wage = np.zeros(len(self.processors) + 1)  # last entry: no job (index -1)
         dividend = np.zeros(len(self.processors) + 1)
         for p in self.processors:
@@ -579,7 +594,8 @@ class ValueChainModel(mesa.Model):
                 d.population.other_income_monthly_sd,
                 self._month.health_u[k],
                 sc.health.p_shock_month,
-                hh.has_insurance[s] | hh.subsidised_cover[s],
+                hh.has_insurance[s],
+                hh.subsidised_cover[s],
                 sc.health.cost_idr,
                 sc.health.lost_work_share,
                 hh.savings_idr[s],
@@ -695,9 +711,11 @@ class ValueChainModel(mesa.Model):
     @property
     def date(self) -> str:
         """The current step's month as ``YYYY-MM``."""
-        y, mo = (int(x) for x in self.scenario.start.split("-"))
-        total = y * 12 + mo - 1 + self.t
-        return f"{total // 12:04d}-{total % 12 + 1:02d}"
+        if self._date[0] != self.t:
+            y, mo = (int(x) for x in self.scenario.start.split("-"))
+            total = y * 12 + mo - 1 + self.t
+            self._date = (self.t, f"{total // 12:04d}-{total % 12 + 1:02d}")
+        return self._date[1]
 
     def reference_farm_price(self, commodity: str) -> float:
         """Reference price of a commodity's farm stage (IDR/kg) this month."""

@@ -5,6 +5,11 @@ population) draws from its own generator, derived from the run seed and a stable
 process name. A policy that changes what happens in one process leaves every other process's
 draws untouched, so a scenario and its baseline run with the same seed see the same shocks
 (common random numbers). Python's ``hash()`` is never used: it is salted per process.
+
+The bit generator is numpy's SFC64 (Chris Doty-Humphrey's Small Fast Chaotic generator,
+256 bits of state; passes PractRand and TestU01's BigCrush): on the benchmark machine it
+draws standard normals about a third faster than the default PCG64, and normals and
+uniforms for every household every month are a large share of a step.
 """
 
 from __future__ import annotations
@@ -60,11 +65,13 @@ class Streams:
         district or commodity then has its own stream, so adding a district or a commodity
         to a scenario leaves the draws of the others unchanged.
         """
-        if name.split("/", 1)[0] not in STREAMS:
-            raise KeyError(f"unknown random stream {name!r}; declare it in valuechain.rng.STREAMS")
         gen = self._streams.get(name)
         if gen is None:
+            if name.split("/", 1)[0] not in STREAMS:
+                raise KeyError(
+                    f"unknown random stream {name!r}; declare it in valuechain.rng.STREAMS"
+                )
             seq = np.random.SeedSequence(entropy=self.seed, spawn_key=(stable_key(name),))
-            gen = np.random.Generator(np.random.PCG64(seq))
+            gen = np.random.Generator(np.random.SFC64(seq))
             self._streams[name] = gen
         return gen

@@ -197,6 +197,7 @@ def _budget(income_parts: dict[str, float], **kw):
         np.array([kw.get("health_u", 0.9)]),
         0.1,  # p of a health shock
         np.array([kw.get("covered", False)]),
+        np.zeros(n, dtype=bool),  # subsidised cover
         250.0,  # health cost
         0.5,  # lost work share
         state["savings"],

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
+from valuechain import kernels
 from valuechain.params import District, Scenario
 
 __all__ = ["FIELDS", "Households", "generate_population"]
@@ -106,7 +107,7 @@ class Households:
     def refresh_labour_queue(self) -> None:
         """Order each district's households by hiring priority (call after skills change)."""
         self.labour_queue = [
-            s.start + np.argsort(-self.labour_priority[s], kind="stable")
+            s.start + kernels.argsort(-self.labour_priority[s])
             for s in self.district_slices
         ]
 

@@ -30,7 +30,7 @@ def certify(
     """
     n = consumption_pc.size
     score = np.log(np.maximum(consumption_pc, 1.0)) + noise_sd * noise
-    order = np.argsort(score, kind="stable")
+    order = kernels.argsort(score)
     rank = np.empty(n)
     rank[order] = np.arange(n) / max(n, 1)
     return Certification(score=score, rank=rank, registered=rank < coverage_share)
