@@ -40,7 +40,8 @@ def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
                 hh.registered[s],
                 hh.n_elderly[s],
                 hh.n_disabled[s],
-                _members(model, s),
+                hh.coop[s],
+                _selling_groups(model, s),
             ).tolist(),
             strict=True,
         )
@@ -85,14 +86,15 @@ def _programme_total(model: ValueChainModel, k: int, what: str) -> float:
     return sum(getattr(p, what)(model, k) for p in model.programmes if hasattr(p, what))
 
 
-def _members(model: ValueChainModel, s: slice) -> np.ndarray:
-    """Households in any cooperative: a processing cooperative or a selling group."""
-    member = model.households.coop[s] >= 0
-    for p in model.programmes:
-        group = getattr(p, "members", None)
-        if group is not None:
-            member = member | group[s]
-    return member
+def _selling_groups(model: ValueChainModel, s: slice) -> np.ndarray:
+    """Households of district slice ``s`` in a collective selling group (empty: no group)."""
+    groups = [g[s] for p in model.programmes if (g := getattr(p, "members", None)) is not None]
+    if not groups:
+        return _NO_GROUP
+    return np.logical_or.reduce(groups)
+
+
+_NO_GROUP = np.zeros(0, dtype=bool)
 
 
 def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ...]]:

@@ -29,12 +29,15 @@ __all__ = [
     "binomial_by_inversion",
     "budget_month",
     "dot",
+    "gather",
     "gini",
     "harvest_month",
     "hire_in_queue",
     "indicator_sums",
     "sell_in_queue",
+    "separate",
     "sort_keys",
+    "take_in_order",
     "targeting_errors",
     "work_month",
 ]
@@ -169,6 +172,53 @@ def sell_in_queue(
         trader_lot[i] = left
         trader_kg += left
     return trader_kg
+
+
+@_jit
+def take_in_order(
+    lots: np.ndarray, positions: np.ndarray, room: float, price: float, revenue: np.ndarray
+) -> float:
+    """A buyer with ``room`` kg takes the lots at ``positions``, in that order, at ``price``:
+    each whole until the room is used, the last one in part. Lowers ``lots`` by what it
+    took, adds the payment to ``revenue``, returns the kg taken."""
+    taken = 0.0
+    for i in positions:
+        if taken >= room:
+            break
+        take = min(lots[i], room - taken)
+        lots[i] -= take
+        revenue[i] += take * price
+        taken += take
+    return taken
+
+
+@_jit
+def gather(values: np.ndarray, index: np.ndarray, out: np.ndarray) -> None:
+    """``out[i] = values[index[i]]`` (index -1 is the last value)."""
+    for i in range(index.size):
+        out[i] = values[index[i]]
+
+
+@_jit
+def separate(
+    job_firm: np.ndarray,
+    u: np.ndarray,
+    rate: float,
+    weight: np.ndarray,
+    left: np.ndarray,
+    employed: np.ndarray,
+) -> None:
+    """Each worker leaves their job when ``u < rate`` (``job_firm`` set to -1, ``left``
+    set); ``employed[f]`` adds up the weight of those who stay with firm ``f``."""
+    for i in range(job_firm.size):
+        f = job_firm[i]
+        if f < 0:
+            continue
+        if u[i] < rate:
+            job_firm[i] = -1
+            left[i] = True
+        else:
+            employed[f] += weight[i]
 
 
 @_jit
@@ -396,7 +446,8 @@ def indicator_sums(
     registered: np.ndarray,
     n_elderly: np.ndarray,
     n_disabled: np.ndarray,
-    member: np.ndarray,
+    coop: np.ndarray,
+    group: np.ndarray,
 ) -> np.ndarray:
     """Every weighted sum the indicators need, in one pass (names in :data:`SUMS`).
 
@@ -404,7 +455,8 @@ def indicator_sums(
     USD 2.15, national): poor persons below each line; at USD 1.90 also the FGT sums
     ``sum p (1 - y/z)`` and ``sum p (1 - y/z)^2``. Exits: poor last month, not now; entries
     the reverse; sustained exits: poor in the first month and out at least
-    ``sustained_months``.
+    ``sustained_months``. Cooperative members: in a processing cooperative (``coop >= 0``)
+    or in a selling group (``group``; empty when there is none).
     """
     # three passes with few running sums each: one pass with all nineteen spills them
     # out of the registers and is slower than three; flags become 0.0 / 1.0 factors
@@ -434,6 +486,7 @@ def indicator_sums(
         persons_ed += ed
         poor_ed += ed * now
     jobs = jobs_poor = labour = recipients = registry = households = members = 0.0
+    grouped = group.size > 0
     for i in range(size.size):
         w = weight[i]
         employed = _f(job_firm[i] >= 0)
@@ -443,7 +496,7 @@ def indicator_sums(
         recipients += w * _f(transfers[i] > 0.0)
         registry += w * _f(registered[i])
         households += w
-        members += w * _f(member[i])
+        members += w * _f(coop[i] >= 0 or (grouped and group[i]))
     return np.array(
         [
             persons, poor190, gap190, sev190, poor215, poor_nat, total_y, exits, entries,

@@ -44,7 +44,7 @@ class _Prices:
     drift: np.ndarray
 
     def price(self, stage: str) -> float:
-        return float(np.exp(self.log_price[self.stages.index(stage)]))
+        return math.exp(self.log_price[self.stages.index(stage)])
 
 
 @dataclass
@@ -235,6 +235,15 @@ class ValueChainModel(mesa.Model):
             grows = hh.land_ha[s, p.commodity] > 0
             join = grows & (u < p.spec.member_share) & (hh.coop[s] < 0)
             hh.coop[s][join] = p.index
+        # membership is fixed for the run: each cooperative's members (positions in their
+        # district, in household order) and their weight (real households)
+        self._coop_members: dict[int, np.ndarray] = {}
+        self._coop_households: dict[int, float] = {}
+        for p in self.processors:
+            s = hh.district_slices[p.district]
+            members = np.flatnonzero(hh.coop[s] == p.index)
+            self._coop_members[p.index] = members
+            self._coop_households[p.index] = float(hh.weight[s][members].sum())
 
     # ================================================================== phases
     def exogenous_shocks(self) -> None:
@@ -380,11 +389,9 @@ class ValueChainModel(mesa.Model):
         u = self.streams.stream(f"labour/{self.district_names[k]}/separation").random(
             s.stop - s.start
         )
-        left = (jf[s] >= 0) & (u < rate)
-        jf[s][left] = -1
-        employed = np.bincount(jf[s] + 1, weights=hh.weight[s], minlength=len(self.processors) + 1)[
-            1:
-        ]
+        left = np.zeros(u.size, dtype=bool)
+        employed = np.zeros(len(self.processors))
+        kernels.separate(jf[s], u, rate, hh.weight[s], left, employed)
         for p in firms:
             excess = employed[p.index] - p.books.vacancies
             if excess > 0 and (p.books.vacancies == 0 or excess >= 0.5 * hh.weight[s.start]):
@@ -460,13 +467,12 @@ class ValueChainModel(mesa.Model):
             return
         revenue = np.zeros(lots.size)  # real IDR
         for p in (b for b in buyers if b.spec.member_share > 0):
-            members = np.flatnonzero(hh.coop[s] == p.index)
             offer = p.offer_price(pt)
-            taken = _take_in_order(lots[members], p.purchase_room_kg())
-            lots[members] -= taken
-            revenue[members] += taken * offer
-            p.books.bought_direct_kg += float(taken.sum())
-            p.books.paid_direct_idr += float(taken.sum()) * offer
+            taken = kernels.take_in_order(
+                lots, self._coop_members[p.index], p.purchase_room_kg(), offer, revenue
+            )
+            p.books.bought_direct_kg += taken
+            p.books.paid_direct_idr += taken * offer
         open_buyers = sorted(
             (b for b in buyers if b.purchase_room_kg() > b.books.bought_direct_kg),
             key=lambda b: (-b.offer_price(pt), b.index),
@@ -531,16 +537,15 @@ class ValueChainModel(mesa.Model):
             p.process_and_sell(self.t, self._prices[c].price(p.process.output_stage))
             wage[p.index] = p.spec.wage_idr_per_month
             if p.books.dividends_idr > 0:
-                s = hh.district_slices[p.district]
-                members = hh.weight[s][hh.coop[s] == p.index].sum()
+                members = self._coop_households.get(p.index, 0.0)
                 if members > 0:
                     dividend[p.index] = p.books.dividends_idr / members
                 else:  # no members to pay: the surplus stays in the cooperative
                     p.cash_idr += p.books.dividends_idr
                     p.books.cash_flow_idr += p.books.dividends_idr
                     p.books.dividends_idr = 0.0
-        self.ledger.wages[:] = wage[hh.job_firm]
-        self.ledger.dividends[:] = dividend[hh.coop]
+        kernels.gather(wage, hh.job_firm, self.ledger.wages)
+        kernels.gather(dividend, hh.coop, self.ledger.dividends)
 
     def policies(self) -> None:
         """Phase 6 (ODD 7.6): the registry is certified; every programme acts.
@@ -720,7 +725,7 @@ class ValueChainModel(mesa.Model):
     def reference_farm_price(self, commodity: str) -> float:
         """Reference price of a commodity's farm stage (IDR/kg) this month."""
         pr = self._prices[commodity]
-        return float(np.exp(pr.log_price[pr.farm]))
+        return math.exp(pr.log_price[pr.farm])
 
     def reference_prices(self) -> dict[str, float]:
         """Every stage's reference price, keyed ``commodity.stage``."""
@@ -762,11 +767,3 @@ class ValueChainModel(mesa.Model):
         of models keeps them all alive.
         """
         mesa.Agent._ids.pop(self, None)
-
-
-def _take_in_order(lots: np.ndarray, room: float) -> np.ndarray:
-    """kg taken from each lot, in order, until ``room`` kg are taken."""
-    if room <= 0:
-        return np.zeros_like(lots)
-    prev = np.cumsum(lots) - lots
-    return np.clip(room - prev, 0.0, lots)

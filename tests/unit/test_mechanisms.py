@@ -367,7 +367,7 @@ def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
                 false, false, false, np.zeros(n, dtype=np.int32), 12,
                 np.full(n, -1, dtype=np.int32), false, np.ones(n, dtype=np.int16),
                 np.zeros(n), false, np.zeros(n, dtype=np.int16), np.zeros(n, dtype=np.int16),
-                false,
+                np.full(n, -1, dtype=np.int32), np.zeros(0, dtype=bool),
             ),
             strict=True,
         )
