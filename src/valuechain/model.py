@@ -2,8 +2,9 @@
 
 ``step()`` is the table of contents: it lists the monthly phases in order. Each phase is a
 method whose docstring names its ODD section and states its equations and units. Households
-live in numpy arrays (:mod:`valuechain.households`); processors are Mesa agents
-(:mod:`valuechain.firms`); markets are functions on arrays (:mod:`valuechain.markets`).
+live in numpy arrays (:mod:`valuechain.households`) and the loops over them are compiled
+kernels (:mod:`valuechain.kernels`); processors are Mesa agents (:mod:`valuechain.firms`);
+markets are functions on arrays (:mod:`valuechain.markets`).
 """
 
 from __future__ import annotations
