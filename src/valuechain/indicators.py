@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 __all__ = ["district_rows", "summarise"]
 
 
-def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
+def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, float]:
+    """The weighted sums behind district ``k``'s indicators (``pc``: its households'
+    consumption per person)."""
     hh = model.households
     led = model.ledger
     s = hh.district_slices[k]
@@ -24,8 +26,8 @@ def _district_sums(model: ValueChainModel, k: int) -> dict[str, float]:
         zip(
             kernels.SUMS,
             kernels.indicator_sums(
-                hh.consumption_idr[s],
-                hh.size[s],
+                pc,
+                hh.persons[s],
                 hh.weight[s],
                 model.poverty_lines,
                 hh.is_extreme_poor[s],
@@ -190,7 +192,7 @@ def district_rows(model: ValueChainModel) -> list[dict]:
     parts = []
     for k, name in enumerate(model.district_names):
         s = hh.district_slices[k]
-        sums = _district_sums(model, k)
+        sums = _district_sums(model, k, pc[s])
         comm = _commodity_sums(model, k)
         rows.append(_row(model, name, sums, comm, gini(pc[s], hh.persons[s])))
         parts.append((sums, comm))

@@ -430,8 +430,8 @@ SUMS = (
 
 @_jit
 def indicator_sums(
-    consumption: np.ndarray,
-    size: np.ndarray,
+    pc: np.ndarray,
+    persons: np.ndarray,
     weight: np.ndarray,
     lines: np.ndarray,
     is_poor: np.ndarray,
@@ -451,7 +451,7 @@ def indicator_sums(
 ) -> np.ndarray:
     """Every weighted sum the indicators need, in one pass (names in :data:`SUMS`).
 
-    Persons = weight x size. With ``y`` consumption per person and the lines ``z`` (USD 1.90,
+    ``persons`` = weight x size. With ``y`` (``pc``) consumption per person and the lines ``z`` (USD 1.90,
     USD 2.15, national): poor persons below each line; at USD 1.90 also the FGT sums
     ``sum p (1 - y/z)`` and ``sum p (1 - y/z)^2``. Exits: poor last month, not now; entries
     the reverse; sustained exits: poor in the first month and out at least
@@ -461,13 +461,14 @@ def indicator_sums(
     # three passes with few running sums each: one pass with all nineteen spills them
     # out of the registers and is slower than three; flags become 0.0 / 1.0 factors
     z190, z215, znat = lines[0], lines[1], lines[2]
-    persons = poor190 = gap190 = sev190 = poor215 = poor_nat = total_y = 0.0
-    for i in range(size.size):
-        p = weight[i] * size[i]
-        y = consumption[i] / size[i]
+    total_p = poor190 = gap190 = sev190 = poor215 = poor_nat = total_y = 0.0
+    n = pc.size
+    for i in range(n):
+        p = persons[i]
+        y = pc[i]
         below = p * _f(y < z190)
         g = 1.0 - y / z190
-        persons += p
+        total_p += p
         poor190 += below
         gap190 += below * g
         sev190 += below * g * g
@@ -475,8 +476,8 @@ def indicator_sums(
         poor_nat += p * _f(y < znat)
         total_y += p * y
     exits = entries = sustained = persons_ed = poor_ed = 0.0
-    for i in range(size.size):
-        p = weight[i] * size[i]
+    for i in range(n):
+        p = persons[i]
         now = _f(is_poor[i])
         was = _f(was_poor[i])
         exits += p * (was * (1.0 - now))
@@ -487,7 +488,7 @@ def indicator_sums(
         poor_ed += ed * now
     jobs = jobs_poor = labour = recipients = registry = households = members = 0.0
     grouped = group.size > 0
-    for i in range(size.size):
+    for i in range(n):
         w = weight[i]
         employed = _f(job_firm[i] >= 0)
         jobs += w * employed
@@ -499,7 +500,7 @@ def indicator_sums(
         members += w * _f(coop[i] >= 0 or (grouped and group[i]))
     return np.array(
         [
-            persons, poor190, gap190, sev190, poor215, poor_nat, total_y, exits, entries,
+            total_p, poor190, gap190, sev190, poor215, poor_nat, total_y, exits, entries,
             sustained, jobs, jobs_poor, labour, recipients, registry, households, persons_ed,
             poor_ed, members,
         ]

@@ -363,7 +363,7 @@ def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
         zip(
             kernels.SUMS,
             kernels.indicator_sums(
-                consumption, size, weight, np.array([line, 2 * line, 3 * line]),
+                consumption / size, persons, weight, np.array([line, 2 * line, 3 * line]),
                 false, false, false, np.zeros(n, dtype=np.int32), 12,
                 np.full(n, -1, dtype=np.int32), false, np.ones(n, dtype=np.int16),
                 np.zeros(n), false, np.zeros(n, dtype=np.int16), np.zeros(n, dtype=np.int16),
