@@ -460,9 +460,7 @@ class ValueChainModel(mesa.Model):
         if not lots.any():
             return
         pt = m.trader_price[(k, j)]
-        groups = [
-            g for p in self.programmes if (g := p.collective_margin(self, k, j)) is not None
-        ]
+        groups = [g for p in self.programmes if (g := p.collective_margin(self, k, j)) is not None]
         if not buyers and not groups:  # every lot goes to the traders
             self._book_sale(k, j, lots * pt, float(lots.sum()), 0.0)
             return

@@ -97,8 +97,15 @@ def test_sell_in_queue_rotates_and_splits_lots() -> None:
     bought = np.zeros(1)
     # queue order 2, 0, 1 after rotating by one; a buyer with room for 35 kg at 5
     kg = kernels.sell_in_queue(
-        lots, np.array([1, 2, 0]), 1, np.array([35.0]), np.array([5.0]), 2.0, revenue,
-        trader_lot, bought,
+        lots,
+        np.array([1, 2, 0]),
+        1,
+        np.array([35.0]),
+        np.array([5.0]),
+        2.0,
+        revenue,
+        trader_lot,
+        bought,
     )
     assert bought.tolist() == [35.0] and kg == pytest.approx(25.0)
     assert revenue.tolist() == [5 * 5 + 5 * 2, 20 * 2, 30 * 5]
@@ -109,8 +116,16 @@ def test_hiring_and_separations_by_hand() -> None:
     job = np.array([0, -1, -1, 1, -1], dtype=np.int32)
     left = np.zeros(5, dtype=bool)
     employed = np.zeros(2)
-    kernels.separate(job, np.array([0.9, 0.0, 0.0, 0.01, 0.0]), 0.05, np.full(5, 2.0), left, employed)
-    assert job.tolist() == [0, -1, -1, -1, -1] and left.tolist() == [False, False, False, True, False]
+    kernels.separate(
+        job, np.array([0.9, 0.0, 0.0, 0.01, 0.0]), 0.05, np.full(5, 2.0), left, employed
+    )
+    assert job.tolist() == [0, -1, -1, -1, -1] and left.tolist() == [
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
     assert employed.tolist() == [2.0, 0.0]
     # queue 3, 4, 2, 1: household 3 left this month, 4 lacks skill; weights 2, need 3.1:
     # two households (4 workers) are nearer 3.1 than one

@@ -9,10 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from valuechain import markets
-from valuechain.firms import Processor
-from valuechain import kernels
+from valuechain import kernels, markets
 from valuechain.accounts import HOUSEHOLD_FLOWS
+from valuechain.firms import Processor
 from valuechain.households import consume, farm_and_informal_work, harvest
 from valuechain.metrics import fgt, gini, weighted_gini
 from valuechain.params import Process, ProcessorSpec
@@ -227,7 +226,9 @@ def test_budget_month_income_and_consumption_by_hand():
     income = 700.0 - 100.0 + 200.0 + other + 50.0
     assert st_["income"][0] == pytest.approx(income)
     assert flows[HOUSEHOLD_FLOWS.index("other"), 0] == pytest.approx(other)
-    expected = consume(np.array([income]), np.zeros(1), np.array([3000.0]), np.array([1000.0]), **RULE)
+    expected = consume(
+        np.array([income]), np.zeros(1), np.array([3000.0]), np.array([1000.0]), **RULE
+    )
     assert st_["consumption"][0] == pytest.approx(expected.consumption_idr[0])
     assert st_["savings"][0] == pytest.approx(expected.savings_idr[0])
     assert st_["permanent"][0] == pytest.approx(expected.permanent_income_idr[0])
@@ -363,11 +364,24 @@ def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
         zip(
             kernels.SUMS,
             kernels.indicator_sums(
-                consumption / size, persons, weight, np.array([line, 2 * line, 3 * line]),
-                false, false, false, np.zeros(n, dtype=np.int32), 12,
-                np.full(n, -1, dtype=np.int32), false, np.ones(n, dtype=np.int16),
-                np.zeros(n), false, np.zeros(n, dtype=np.int16), np.zeros(n, dtype=np.int16),
-                np.full(n, -1, dtype=np.int32), np.zeros(0, dtype=bool),
+                consumption / size,
+                persons,
+                weight,
+                np.array([line, 2 * line, 3 * line]),
+                false,
+                false,
+                false,
+                np.zeros(n, dtype=np.int32),
+                12,
+                np.full(n, -1, dtype=np.int32),
+                false,
+                np.ones(n, dtype=np.int16),
+                np.zeros(n),
+                false,
+                np.zeros(n, dtype=np.int16),
+                np.zeros(n, dtype=np.int16),
+                np.full(n, -1, dtype=np.int32),
+                np.zeros(0, dtype=bool),
             ),
             strict=True,
         )

@@ -67,8 +67,16 @@ def farm_and_informal_work(
     farm = np.empty(n_adults.size)
     informal = np.empty(n_adults.size)
     filled, farm_months, idle = kernels.work_month(
-        n_adults, job_firm, weight, u, demand_worker_months, p_informal, farm_wage,
-        informal_income, farm, informal,
+        n_adults,
+        job_firm,
+        weight,
+        u,
+        demand_worker_months,
+        p_informal,
+        farm_wage,
+        informal_income,
+        farm,
+        informal,
     )
     return FarmWork(
         farm_earnings_idr=farm,

@@ -107,8 +107,7 @@ class Households:
     def refresh_labour_queue(self) -> None:
         """Order each district's households by hiring priority (call after skills change)."""
         self.labour_queue = [
-            s.start + kernels.argsort(-self.labour_priority[s])
-            for s in self.district_slices
+            s.start + kernels.argsort(-self.labour_priority[s]) for s in self.district_slices
         ]
 
     def to_frame(self) -> pd.DataFrame:
