@@ -450,7 +450,7 @@ def _comparison_table(comp: pd.DataFrame) -> str:
 
 
 def _report(sr, out: Path, figures: list[Path]) -> str:
-    from valuechain.runner import summarise_runs
+    from valuechain.statistics import summarise_runs
 
     n = sr.replications
     seeds = f"seed {sr.seeds[0]}" if n == 1 else f"seeds {sr.seeds[0]}..{sr.seeds[-1]}"

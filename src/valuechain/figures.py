@@ -62,7 +62,7 @@ _AXIS_UNITS = {
 
 
 def _label_unit(indicator: str) -> tuple[str, str]:
-    from valuechain.runner import describe_indicator
+    from valuechain.statistics import describe_indicator
 
     return describe_indicator(indicator)
 

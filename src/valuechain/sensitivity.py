@@ -115,7 +115,7 @@ def analyse_samples(
 
 
 def _output_meta(spec: dict[str, Any], name: str) -> tuple[str, str]:
-    from valuechain.runner import describe_indicator
+    from valuechain.statistics import describe_indicator
 
     out = spec["outputs"][name]
     label, unit = describe_indicator(out["indicator"])
