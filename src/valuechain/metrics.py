@@ -161,7 +161,7 @@ COMMODITY_SUMMARY: dict[str, tuple[str, str, str]] = {
 
 def wsum(w: np.ndarray, x: np.ndarray) -> float:
     """``sum(w * x)`` in one compiled pass, bool and integer ``x`` included
-    (:func:`valuechain.kernels.dot`: the same bits on every machine, no BLAS threads)."""
+    (:func:`valuechain.kernels.dot`: the same bits whatever the CPU, no BLAS threads)."""
     return float(kernels.dot(w, x))
 
 

@@ -153,8 +153,8 @@ def _ordered_bits(bits: np.int64) -> np.int64:
 
 @_jit
 def dot(w: np.ndarray, x: np.ndarray) -> float:
-    """``sum(w * x)`` with four partial sums in a fixed order: the same bits on every
-    machine (a BLAS dot product's order depends on the CPU), and fast."""
+    """``sum(w * x)`` with four partial sums in a fixed order: the same bits whatever the CPU
+    (a BLAS dot product's order depends on it), and fast."""
     n = w.size
     a0 = a1 = a2 = a3 = 0.0
     i = 0
