@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from valuechain import kernels
+from valuechain.households import consume
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -142,3 +143,149 @@ def test_hiring_and_separations_by_hand() -> None:
         3.1,
     )
     assert hired == 4.0 and job.tolist() == [0, 1, 1, -1, -1]
+
+
+# --------------------------------------------------------------------------- kernels against
+# the array formulations they replaced (a different algorithm for the same rule: cumulative
+# sums and interpolation instead of one pass), over random inputs
+
+
+def _queue_by_cumsum(lots, capacity, price, trader_price):
+    """The selling queue as cumulative sums and interpolation (the former formulation)."""
+    cum = np.cumsum(lots)
+    prev = cum - lots
+    bounds = np.concatenate(([0.0], np.cumsum(capacity)))
+    value = np.concatenate(([0.0], np.cumsum(capacity * price)))
+    buyers = (
+        np.interp(cum, bounds, value) - np.interp(prev, bounds, value)
+        if capacity.size
+        else np.zeros_like(lots)
+    )
+    beyond = np.clip(cum - bounds[-1], 0.0, lots)
+    total = float(cum[-1]) if cum.size else 0.0
+    bought = np.clip(total - bounds[:-1], 0.0, capacity)
+    return buyers + trader_price * beyond, beyond, bought
+
+
+_kg = st.floats(0.0, 1e4, allow_nan=False)
+
+
+@given(
+    st.lists(_kg, min_size=1, max_size=40),
+    st.lists(st.tuples(st.floats(0.0, 2e4), st.floats(1.0, 100.0)), max_size=4),
+    st.integers(0, 1000),
+    st.randoms(use_true_random=False),
+)
+def test_sell_in_queue_equals_the_cumulative_formulation(lots, buyers, offset, rnd) -> None:
+    lots = np.array(lots)
+    n = lots.size
+    queue = np.array(rnd.sample(range(n), n))
+    offset %= n
+    capacity = np.array([c for c, _ in buyers])
+    price = np.array([p for _, p in buyers])
+    revenue, trader_lot, bought = np.zeros(n), np.zeros(n), np.zeros(capacity.size)
+    kg = kernels.sell_in_queue(
+        lots, queue, offset, capacity, price, 7.0, revenue, trader_lot, bought
+    )
+    order = np.roll(queue, -offset)
+    want_rev, want_lot, want_bought = _queue_by_cumsum(lots[order], capacity, price, 7.0)
+    scale = max(1.0, float(lots.sum()))
+    np.testing.assert_allclose(revenue[order], want_rev, rtol=1e-9, atol=1e-9 * scale * 100)
+    np.testing.assert_allclose(trader_lot[order], want_lot, rtol=1e-9, atol=1e-9 * scale)
+    np.testing.assert_allclose(bought, want_bought, rtol=1e-9, atol=1e-9 * scale)
+    assert kg == pytest.approx(float(want_lot.sum()), rel=1e-9, abs=1e-9 * scale)
+    # mass: every kg went to a buyer or the trader
+    assert bought.sum() + kg == pytest.approx(lots.sum(), rel=1e-12, abs=1e-9)
+
+
+@given(st.lists(_kg, min_size=1, max_size=30), st.floats(0.0, 1e5))
+def test_take_in_order_equals_the_cumulative_formulation(lots, room) -> None:
+    lots = np.array(lots)
+    positions = np.arange(lots.size)[::-1]  # any order: here the last lot first
+    want = np.clip(room - (np.cumsum(lots[positions]) - lots[positions]), 0.0, lots[positions])
+    left = lots.copy()
+    revenue = np.zeros(lots.size)
+    taken = kernels.take_in_order(left, positions, room, 3.0, revenue)
+    np.testing.assert_allclose(lots[positions] - left[positions], want, rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(revenue[positions], 3.0 * want, rtol=1e-9, atol=1e-5)
+    assert taken == pytest.approx(min(room, lots.sum()), rel=1e-9, abs=1e-6)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 1), st.integers(0, 5), st.integers(0, 3)), min_size=1, max_size=40
+    ),
+    st.floats(0.0, 0.5),
+    st.integers(0, 5),
+    st.floats(0.0, 60.0),
+    st.randoms(use_true_random=False),
+)
+def test_separations_and_hiring_equal_the_mask_formulation(people, rate, skill_min, need, rnd):
+    job = np.array([p[0] for p in people], dtype=np.int32)
+    skill = np.array([p[1] for p in people], dtype=np.int16)
+    adults = np.array([p[2] for p in people], dtype=np.int16)
+    n = job.size
+    weight = np.full(n, 2.5)
+    u = np.array([rnd.random() for _ in range(n)])
+    queue = np.array(rnd.sample(range(n), n))
+    # the mask formulation
+    want_left = (job >= 0) & (u < rate)
+    want_job = np.where(want_left, -1, job).astype(np.int32)
+    want_employed = np.bincount(want_job + 1, weights=weight, minlength=3)[1:3]
+    free = (want_job[queue] < 0) & (skill[queue] >= skill_min) & (adults[queue] > 0)
+    free &= ~want_left[queue]
+    candidates = queue[free]
+    take = 0
+    if need > 0 and candidates.size:
+        w = weight[candidates]
+        take = int(np.searchsorted(np.cumsum(w) - 0.5 * w, need, side="left"))
+    want_job[candidates[:take]] = 1
+    # the kernels
+    left = np.zeros(n, dtype=bool)
+    employed = np.zeros(2)
+    kernels.separate(job, u, rate, weight, left, employed)
+    hired = kernels.hire_in_queue(queue, job, skill, adults, left, 0, weight, 1, skill_min, need)
+    assert left.tolist() == want_left.tolist()
+    np.testing.assert_allclose(employed, want_employed)
+    assert job.tolist() == want_job.tolist()
+    assert hired == pytest.approx(2.5 * take)
+
+
+_money = st.floats(-1e7, 1e7, allow_nan=False)
+
+
+@given(
+    st.lists(
+        st.tuples(_money, _money, st.floats(0, 1e7), st.floats(0, 1)), min_size=1, max_size=30
+    ),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 6.0),
+    st.floats(0.0, 3.0),
+    st.floats(0.0, 0.1),
+    st.floats(0.0, 1.0),
+)
+def test_consumption_rule_equals_the_array_formulation(rows, mpc, buffer, borrow, r, lam):
+    income = np.array([x[0] for x in rows])
+    savings = np.array([x[1] for x in rows])
+    permanent = np.array([x[2] for x in rows])
+    spending = np.array([x[3] for x in rows]) * 1e5
+    got = consume(
+        income,
+        spending,
+        savings,
+        permanent,
+        mpc=mpc,
+        buffer_months=buffer,
+        borrowing_months=borrow,
+        debt_interest=r,
+        income_weight=lam,
+    )
+    perm = (1.0 - lam) * permanent + lam * income
+    interest = r * np.maximum(-savings, 0.0)
+    cash = savings + income - spending - interest
+    wanted = perm + mpc * (cash - perm * (1.0 + buffer))
+    c = np.clip(wanted, 0.0, np.maximum(cash + borrow * np.maximum(perm, 0.0), 0.0))
+    np.testing.assert_array_equal(got.consumption_idr, c)
+    np.testing.assert_array_equal(got.savings_idr, cash - c)
+    np.testing.assert_array_equal(got.permanent_income_idr, perm)
+    np.testing.assert_array_equal(got.interest_idr, interest)
