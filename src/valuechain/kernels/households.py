@@ -50,17 +50,14 @@ _INTEREST, _CREDIT, _RETURNS = _ROW["interest"], _ROW["credit"], _ROW["credit_re
 @_jit
 def harvest_month(
     land_ha: np.ndarray, z: np.ndarray, scale: float, sd: float, out: np.ndarray
-) -> float:
-    """Harvest (kg) = land x scale x exp(sd z - sd^2 / 2), into ``out``; returns the total
-    of ``out`` (unweighted). ``scale`` = annual yield x season share x weather (kg/ha)."""
+) -> None:
+    """Harvest (kg) = land x scale x exp(sd z - sd^2 / 2), into ``out``; ``scale`` = annual
+    yield x season share x weather (kg/ha). Households without land harvest nothing (and
+    skip the ``exp``)."""
     half = 0.5 * sd * sd
-    total = 0.0
     for i in range(land_ha.size):
         a = land_ha[i]
-        v = a * scale * math.exp(sd * z[i] - half) if a > 0.0 else 0.0
-        out[i] = v
-        total += v
-    return total
+        out[i] = a * scale * math.exp(sd * z[i] - half) if a > 0.0 else 0.0
 
 
 # ---------------------------------------------------------------------------- labour
