@@ -454,15 +454,24 @@ class ValueChainModel(mesa.Model):
         m = self._month
         s = hh.district_slices[k]
         w = hh.weight[s]
+        pt = m.trader_price[(k, j)]
+        # the harvest sold, summed the same way whoever buys (scenarios stay comparable)
+        m.sold_kg[(k, j)] = wsum(w, hh.harvest_kg[s, j])
+        groups = [g for p in self.programmes if (g := p.collective_margin(self, k, j)) is not None]
+        if not buyers and not groups:  # every lot goes to the traders, in one pass
+            kg, paid = kernels.sell_to_traders(
+                hh.harvest_kg[s, j],
+                w,
+                pt,
+                self.scenario.chains[self.commodities[j]].farm_cost_share,
+                hh.farm_revenue_idr[s],
+                self.ledger.farm_inputs[s],
+            )
+            self._book_traders(k, j, paid, kg, 0.0)
+            return
         lots = hh.harvest_kg[s, j] * w  # real kg
-        m.sold_kg[(k, j)] = float(lots.sum())
         m.trader_kg[(k, j)] = 0.0
         if not lots.any():
-            return
-        pt = m.trader_price[(k, j)]
-        groups = [g for p in self.programmes if (g := p.collective_margin(self, k, j)) is not None]
-        if not buyers and not groups:  # every lot goes to the traders
-            self._book_sale(k, j, lots * pt, float(lots.sum()), 0.0)
             return
         revenue = np.zeros(lots.size)  # real IDR
         for p in (b for b in buyers if b.spec.member_share > 0):
@@ -506,18 +515,23 @@ class ValueChainModel(mesa.Model):
         self, k: int, j: int, revenue: np.ndarray, trader_kg: float, collective: float
     ) -> None:
         """Book what the farms of district ``k`` received for commodity ``j`` (``revenue``,
-        real IDR per household), the traders' purchases, and the export tax they pay."""
+        real IDR per household) and their input costs, then the traders' side."""
         hh = self.households
-        m = self._month
         s = hh.district_slices[k]
-        w = hh.weight[s]
-        pt = m.trader_price[(k, j)]
-        per_household = revenue / w
+        per_household = revenue / hh.weight[s]
         hh.farm_revenue_idr[s] += per_household
-        m.farm_revenue[(k, j)] = float(revenue.sum())
         cost_share = self.scenario.chains[self.commodities[j]].farm_cost_share
         self.ledger.farm_inputs[s] += per_household * cost_share
-        self.ledger.paid_by_traders[k] += trader_kg * pt + collective
+        self._book_traders(k, j, float(revenue.sum()), trader_kg, collective)
+
+    def _book_traders(
+        self, k: int, j: int, farm_revenue: float, trader_kg: float, collective: float
+    ) -> None:
+        """Book the district's farm revenue (real IDR), what traders bought and paid (with
+        the collective-selling premium) and the export tax on what they take out raw."""
+        m = self._month
+        m.farm_revenue[(k, j)] = farm_revenue
+        self.ledger.paid_by_traders[k] += trader_kg * m.trader_price[(k, j)] + collective
         m.trader_kg[(k, j)] = trader_kg
         ref = self.reference_farm_price(self.commodities[j])
         rate = m.export_tax_rate[(k, j)]

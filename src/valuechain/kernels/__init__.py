@@ -36,6 +36,7 @@ from valuechain.kernels.markets import (
     gather,
     hire_in_queue,
     sell_in_queue,
+    sell_to_traders,
     separate,
     take_in_order,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "hire_in_queue",
     "indicator_sums",
     "sell_in_queue",
+    "sell_to_traders",
     "separate",
     "sort_keys",
     "take_in_order",

@@ -57,6 +57,31 @@ def sell_in_queue(
 
 
 @_jit
+def sell_to_traders(
+    harvest_kg: np.ndarray,
+    weight: np.ndarray,
+    price: float,
+    cost_share: float,
+    farm_revenue: np.ndarray,
+    farm_inputs: np.ndarray,
+) -> tuple[float, float]:
+    """Every lot to the traders at ``price``: each household's revenue ``r = h w p`` (real
+    IDR) adds ``r / w`` to its farm revenue and ``r / w x cost_share`` to its input costs
+    (per simulated household, as the queue's booking does). Returns the real kg and IDR."""
+    kg = 0.0
+    paid = 0.0
+    for i in range(harvest_kg.size):
+        lot = harvest_kg[i] * weight[i]
+        revenue = lot * price
+        per_household = revenue / weight[i]
+        farm_revenue[i] += per_household
+        farm_inputs[i] += per_household * cost_share
+        kg += lot
+        paid += revenue
+    return kg, paid
+
+
+@_jit
 def take_in_order(
     lots: np.ndarray, positions: np.ndarray, room: float, price: float, revenue: np.ndarray
 ) -> float:
