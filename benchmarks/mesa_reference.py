@@ -333,13 +333,6 @@ class ReferenceModel(mesa.Model):
         self.agents.do("step")
         self.t += 1
 
-    def run(self, months: int | None = None) -> ReferenceModel:
-        """Step until ``months`` months have been simulated (default: the scenario's)."""
-        end = self.scenario.months if months is None else months
-        while self.t < end:
-            self.step()
-        return self
-
     # ================================================================== phases
     def exogenous_shocks(self) -> dict[int, list[float]]:
         """Prices move; weather per district and commodity; each agent gets its uniforms.
@@ -464,6 +457,7 @@ class ReferenceModel(mesa.Model):
             "permanent_income_idr",
             "is_extreme_poor",
             "extreme_poor_at_start",
+            "poor_at_start",
             "months_out_run",
             "registered",
         )

@@ -197,15 +197,14 @@ def main(argv: list[str] | None = None) -> int:
     for w in args.workers or [1, 2]:
         records.append(_in_child("sweep", w, runs, households, months))
         print(json.dumps(records[-1]), flush=True)
+    # the full sweeps by worker count (the memory run below may have as many runs)
+    sweep = {r["workers"]: r for r in records}
     small = max(LEVELS, runs // 4)  # the runner's memory at a quarter of the runs
     records.append(_in_child("sweep", max(args.workers or [2]), small, households, months))
     print(json.dumps(records[-1]), flush=True)
     for n in args.mesa_processes or [2]:
         records.append(_in_child("batch_run", n, mesa_runs, households, months))
         print(json.dumps(records[-1]), flush=True)
-    sweep = {
-        r["workers"]: r for r in records if r["engine"] == "valuechain.sweep" and r["runs"] == runs
-    }
     if 1 in sweep and 2 in sweep:
         s = sweep[2]["runs_per_min"] / sweep[1]["runs_per_min"]
         print(f"speed-up 2 workers / 1 worker: {s:.2f}x", file=sys.stderr)

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from scenario_text import SHIPPED_BASELINE
+
 # Compiled kernels (valuechain.kernels) compile on the first call with new argument types;
 # a per-example deadline would time the compiler, not the model.
 settings.register_profile("valuechain", deadline=None)
 settings.load_profile("valuechain")
-
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED_BASELINE = REPO / "scenarios" / "baseline_coffee.toml"
 
 #: A small district: 300 households, 6 months, 2 replications.
 TINY_BASELINE = f"""\
@@ -74,9 +73,3 @@ def tiny(tmp_path: Path) -> TinyFiles:
 def tiny_factory():
     """``write_tiny(folder)`` for module-scoped fixtures."""
     return write_tiny
-
-
-@pytest.fixture(scope="session")
-def shipped_baseline() -> Path:
-    """The shipped ``scenarios/baseline_coffee.toml``."""
-    return SHIPPED_BASELINE

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from valuechain.designs import Design, design_points, salib_problem, sample_design, toml_value
 from valuechain.params import Scenario
@@ -57,6 +57,7 @@ from valuechain.scenario import (
     load_scenario,
     scenario_from_dict,
 )
+from valuechain.schema import Strict
 
 __all__ = [
     "KEY_COLUMNS",
@@ -71,7 +72,8 @@ __all__ = [
 
 #: Columns identifying a run in ``runs.parquet`` and ``timeseries.parquet``.
 KEY_COLUMNS = ("point", "replication", "seed")
-AGGREGATIONS = ("final", "mean_last12", "sum", "mean", "max", "min")
+#: How an output is taken from a run's months (``valuechain.sweep.aggregate``).
+Aggregation = Literal["final", "mean_last12", "sum", "mean", "max", "min"]
 _NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
@@ -93,11 +95,7 @@ class ExperimentError(UserError):
 # --------------------------------------------------------------------------- schema
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FactorSpec(_Strict):
+class FactorSpec(Strict):
     """One factor: a scenario key and its range (``bounds``) or its ``levels``."""
 
     key: str = Field(..., min_length=1, description="dotted scenario key")
@@ -145,7 +143,7 @@ _DESIGN_SIZE = {
 }
 
 
-class DesignSpec(_Strict):
+class DesignSpec(Strict):
     """How design points are drawn; each kind has its own size keys."""
 
     kind: Literal["grid", "lhs", "morris", "sobol"]
@@ -175,16 +173,16 @@ class DesignSpec(_Strict):
         return self
 
 
-class OutputSpec(_Strict):
+class OutputSpec(Strict):
     """An output of interest: an indicator aggregated over the months of a run."""
 
     indicator: str
-    aggregation: Literal["final", "mean_last12", "sum", "mean", "max", "min"] = "final"
+    aggregation: Aggregation = "final"
     district: str = "all"
     label: str = ""
 
 
-class ExperimentSpec(_Strict):
+class ExperimentSpec(Strict):
     """What an experiment file holds (validated)."""
 
     name: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -215,9 +213,9 @@ class ExperimentSpec(_Strict):
         clash = sorted(set(self.factors) & set(self.outputs))
         if clash:
             raise ValueError(f"factors and outputs share the names {clash}")
-        if self.design.kind in ("morris", "sobol", "lhs"):
+        if self.design.kind in ("morris", "sobol"):
             lv = [k for k, f in self.factors.items() if f.levels is not None]
-            if lv and self.design.kind != "lhs":
+            if lv:
                 raise ValueError(
                     f"{self.design.kind} needs bounds for every factor; {lv} have levels"
                 )

@@ -395,17 +395,12 @@ class ValueChainModel(mesa.Model):
         kernels.separate(jf[s], u, rate, hh.weight[s], left, employed)
         for p in firms:
             excess = employed[p.index] - p.books.vacancies
-            if excess > 0 and (p.books.vacancies == 0 or excess >= 0.5 * hh.weight[s.start]):
-                inc = queue[jf[queue] == p.index][::-1]
-                n_go = (
-                    inc.size if p.books.vacancies == 0 else markets.lay_off(hh.weight[inc], excess)
+            if excess > 0:  # a plant planning nothing lets everyone go
+                employed[p.index] -= kernels.lay_off_in_queue(
+                    queue, jf, p.index, hh.weight, math.inf if p.books.vacancies == 0 else excess
                 )
-                jf[inc[:n_go]] = -1
-                employed[p.index] -= hh.weight[inc[:n_go]].sum()
         for p in sorted(firms, key=lambda f: (-f.spec.wage_idr_per_month, f.index)):
             need = p.books.vacancies - employed[p.index]
-            if need < 0.5 * hh.weight[s.start]:
-                continue
             employed[p.index] += kernels.hire_in_queue(
                 queue,
                 jf,

@@ -18,7 +18,7 @@ import re
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
@@ -31,6 +31,7 @@ from valuechain.metrics import (
     PROGRAMME_INDICATORS,
     SUMMARY,
 )
+from valuechain.policies.params import Policy, Programme
 from valuechain.rng import STREAMS
 
 __all__ = ["generate", "render_blocks", "update_file"]
@@ -112,6 +113,12 @@ def _walk(model: type[BaseModel], prefix: str, rows: list) -> None:
         )
 
 
+def _programme_kinds() -> list[tuple[str, type]]:
+    """Each programme schema of the ``policies`` union with its ``kind``."""
+    union = get_args(Policy)[0]
+    return [(get_args(m.model_fields["kind"].annotation)[0], m) for m in get_args(union)]
+
+
 def _parameters() -> str:
     sections = [
         ("Scenario (top level)", params.Scenario, ""),
@@ -123,12 +130,20 @@ def _parameters() -> str:
         ("Chain (`chains.<commodity>.`)", params.Chain, ""),
         ("Stage (`chains.<commodity>.stages.<stage>.`)", params.Stage, ""),
         ("Process (`chains.<commodity>.processes.<process>.`)", params.Process, ""),
+        ("Every programme (`policies.<name>.`)", Programme, ""),
+        *(
+            (f'Programme `kind = "{kind}"`, besides those', model, "")
+            for kind, model in _programme_kinds()
+        ),
     ]
+    shared = {f"`{name}`" for name in Programme.model_fields}
     out = []
     for title, model, prefix in sections:
         rows: list = []
         _walk(model, prefix if model is params.District else "", rows)
         rows = [r for r in rows if r[1] != "(section)"]
+        if model is not Programme and issubclass(model, Programme):
+            rows = [r for r in rows if r[0] not in shared and r[0] != "`kind`"]
         out.append(f"**{title}**\n\n")
         out.append(_table(["key", "default", "unit", "range", "source", "meaning"], rows))
         out.append("\n")

@@ -148,6 +148,26 @@ def analyse(
         (Sobol); with ``second_order=True`` the ``S2`` table instead (output, factor_i,
         factor_j, S2, S2_conf).
     """
+    table, s2 = _analyse(results, outputs, conf_level=conf_level, num_resamples=num_resamples)
+    if not second_order:
+        return table
+    if s2 is None:
+        raise UserError(
+            "no second-order indices: the design was not sampled for them",
+            hint="set [design] calc_second_order = true in a sobol experiment",
+        )
+    return s2
+
+
+def _analyse(
+    results: ExperimentResults,
+    outputs: list[str] | None,
+    *,
+    conf_level: float,
+    num_resamples: int,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The first-order/total (or Morris) table and, when sampled, the S2 table, in one pass
+    over the outputs (each bootstrap runs once)."""
     spec = results.manifest["experiment_spec"]
     kind = spec["design"]["kind"]
     outputs = list(spec["outputs"]) if outputs is None else outputs
@@ -186,14 +206,10 @@ def analyse(
         tables.append(table)
         if s2 is not None:
             s2s.append(s2)
-    if second_order:
-        if not s2s:
-            raise UserError(
-                "no second-order indices: the design was not sampled for them",
-                hint="set [design] calc_second_order = true in a sobol experiment",
-            )
-        return pd.concat(s2s, ignore_index=True)
-    return pd.concat(tables, ignore_index=True)
+    return (
+        pd.concat(tables, ignore_index=True),
+        pd.concat(s2s, ignore_index=True) if s2s else None,
+    )
 
 
 # --------------------------------------------------------------------------- figures
@@ -283,16 +299,23 @@ def sobol_figure(table: pd.DataFrame, labels: dict[str, str] | None = None) -> F
     return fig
 
 
-def write_sensitivity(results: ExperimentResults, **kwargs: Any) -> list[Path]:
-    """Write ``sensitivity.csv`` (and ``sensitivity_s2.csv``) and the figures; return paths."""
+def write_sensitivity(
+    results: ExperimentResults,
+    outputs: list[str] | None = None,
+    *,
+    conf_level: float = 0.95,
+    num_resamples: int = 1000,
+) -> list[Path]:
+    """Write ``sensitivity.csv`` (and ``sensitivity_s2.csv``, from the same bootstrap
+    settings) and the figures; return the paths."""
     from valuechain.figures import save_figure
 
-    table = analyse(results, **kwargs)
+    table, s2 = _analyse(results, outputs, conf_level=conf_level, num_resamples=num_resamples)
     out = results.path
     written = [write_csv_atomic(table, out / SENSITIVITY)]
     spec = results.manifest["experiment_spec"]
-    if spec["design"].get("calc_second_order"):
-        written.append(write_csv_atomic(analyse(results, second_order=True), out / SENSITIVITY_S2))
+    if s2 is not None:
+        written.append(write_csv_atomic(s2, out / SENSITIVITY_S2))
     labels = _factor_labels(spec)
     draw = morris_figure if spec["design"]["kind"] == "morris" else sobol_figure
     for name, part in table.groupby("output", sort=False):

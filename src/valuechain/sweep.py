@@ -53,6 +53,7 @@ from valuechain.results import (
     write_manifest,
     write_table_atomic,
 )
+from valuechain.sensitivity import SENSITIVITY, SENSITIVITY_S2
 
 __all__ = ["DESIGN", "ExperimentResults", "aggregate", "read_experiment", "run_experiment"]
 
@@ -211,7 +212,7 @@ def _check_state(out: Path, loaded: LoadedExperiment, restart: bool) -> None:
             )
         clear_results_dir(out)
         shutil.rmtree(parts, ignore_errors=True)
-        for f in (out / DESIGN, out / "sensitivity.csv", out / "sensitivity_s2.csv"):
+        for f in (out / DESIGN, out / SENSITIVITY, out / SENSITIVITY_S2):
             f.unlink(missing_ok=True)
     parts.mkdir(parents=True, exist_ok=True)
     state = {

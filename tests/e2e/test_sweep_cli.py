@@ -19,8 +19,6 @@ import pytest
 from sweep_cases import MORRIS_FACTORS, write_experiment
 from valuechain.sweep import read_experiment, run_experiment
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(

@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from valuechain import kernels
-from valuechain.households import consume
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -269,23 +268,18 @@ def test_consumption_rule_equals_the_array_formulation(rows, mpc, buffer, borrow
     savings = np.array([x[1] for x in rows])
     permanent = np.array([x[2] for x in rows])
     spending = np.array([x[3] for x in rows]) * 1e5
-    got = consume(
-        income,
-        spending,
-        savings,
-        permanent,
-        mpc=mpc,
-        buffer_months=buffer,
-        borrowing_months=borrow,
-        debt_interest=r,
-        income_weight=lam,
+    got = np.array(
+        [
+            kernels.consume_one(y, x, sv, pm, mpc, buffer, borrow, r, lam)
+            for y, x, sv, pm in zip(income, spending, savings, permanent, strict=True)
+        ]
     )
     perm = (1.0 - lam) * permanent + lam * income
     interest = r * np.maximum(-savings, 0.0)
     cash = savings + income - spending - interest
     wanted = perm + mpc * (cash - perm * (1.0 + buffer))
     c = np.clip(wanted, 0.0, np.maximum(cash + borrow * np.maximum(perm, 0.0), 0.0))
-    np.testing.assert_array_equal(got.consumption_idr, c)
-    np.testing.assert_array_equal(got.savings_idr, cash - c)
-    np.testing.assert_array_equal(got.permanent_income_idr, perm)
-    np.testing.assert_array_equal(got.interest_idr, interest)
+    np.testing.assert_array_equal(got[:, 0], c)
+    np.testing.assert_array_equal(got[:, 1], cash - c)
+    np.testing.assert_array_equal(got[:, 2], perm)
+    np.testing.assert_array_equal(got[:, 3], interest)

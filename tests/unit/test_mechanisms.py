@@ -12,7 +12,6 @@ from numpy.testing import assert_allclose
 from valuechain import kernels, markets
 from valuechain.accounts import HOUSEHOLD_FLOWS
 from valuechain.firms import Processor
-from valuechain.households import consume, farm_and_informal_work, harvest
 from valuechain.metrics import fgt, gini, weighted_gini
 from valuechain.params import Process, ProcessorSpec
 
@@ -61,29 +60,70 @@ def test_trader_margin_falls_with_local_capacity():
     assert markets.trader_margin(0.04, 0.10, 3.0, 1.0) == pytest.approx(0.04)
 
 
+def _sell(lots, capacity, price, trader_price):
+    """The selling queue in household order (no rotation): revenue, trader lots, bought,
+    trader kg."""
+    lots = np.asarray(lots, dtype=float)
+    revenue, trader_lot = np.zeros(lots.size), np.zeros(lots.size)
+    bought = np.zeros(len(capacity))
+    kg = kernels.sell_in_queue(
+        lots,
+        np.arange(lots.size),
+        0,
+        np.asarray(capacity, dtype=float),
+        np.asarray(price, dtype=float),
+        trader_price,
+        revenue,
+        trader_lot,
+        bought,
+    )
+    return revenue, trader_lot, bought, kg
+
+
 def test_selling_queue_by_hand():
     # lots 100, 50, 200 kg; buyer A 120 kg at 10, buyer B 100 kg at 8, trader at 5
-    sale = markets.sell_through_queue(
-        np.array([100.0, 50.0, 200.0]), np.array([120.0, 100.0]), np.array([10.0, 8.0]), 5.0
-    )
-    assert_allclose(sale.revenue_buyers_idr, [1000.0, 20 * 10 + 30 * 8, 70 * 8])
-    assert_allclose(sale.revenue_trader_idr, [0.0, 0.0, 130 * 5])
-    assert_allclose(sale.bought_kg, [120.0, 100.0])
-    assert sale.trader_kg == pytest.approx(130.0)
+    revenue, trader_lot, bought, kg = _sell([100.0, 50.0, 200.0], [120.0, 100.0], [10.0, 8.0], 5.0)
+    assert_allclose(revenue, [1000.0, 20 * 10 + 30 * 8, 70 * 8 + 130 * 5])
+    assert_allclose(trader_lot, [0.0, 0.0, 130.0])
+    assert_allclose(bought, [120.0, 100.0])
+    assert kg == pytest.approx(130.0)
 
 
 def test_selling_queue_without_buyers_sells_all_to_trader():
-    sale = markets.sell_through_queue(np.array([3.0, 4.0]), np.zeros(0), np.zeros(0), 2.0)
-    assert_allclose(sale.revenue_trader_idr, [6.0, 8.0])
-    assert sale.trader_kg == pytest.approx(7.0)
+    revenue, trader_lot, _, kg = _sell([3.0, 4.0], [], [], 2.0)
+    assert_allclose(revenue, [6.0, 8.0])
+    assert_allclose(trader_lot, [3.0, 4.0])
+    assert kg == pytest.approx(7.0)
+    # every lot to the traders in one pass: the same, booked per simulated household
+    farm_revenue, inputs = np.zeros(2), np.zeros(2)
+    kg, paid = kernels.sell_to_traders(
+        np.array([1.5, 2.0]), np.array([2.0, 2.0]), 2.0, 0.25, farm_revenue, inputs
+    )
+    assert (kg, paid) == pytest.approx((7.0, 14.0))
+    assert_allclose(farm_revenue, [3.0, 4.0])  # per household: 1.5 kg x 2, 2 kg x 2
+    assert_allclose(inputs, [0.75, 1.0])
 
 
-def test_fill_in_order_rounds_to_nearest_household():
-    w = np.array([2.0, 2.0, 2.0])
-    assert markets.fill_in_order(w, 0.0) == 0
-    assert markets.fill_in_order(w, 3.0) == 1  # 2 workers is as close as 4: take fewer
-    assert markets.fill_in_order(w, 3.1) == 2
-    assert markets.fill_in_order(w, 100.0) == 3
+def test_hiring_and_lay_offs_round_to_the_nearest_household():
+    queue = np.arange(3)
+    weight = np.full(3, 2.0)
+    skill, adults, barred = np.ones(3, np.int16), np.ones(3, np.int16), np.zeros(3, bool)
+
+    def hire(need):
+        job = np.full(3, -1, dtype=np.int32)
+        return kernels.hire_in_queue(queue, job, skill, adults, barred, 0, weight, 0, 1, need)
+
+    assert hire(0.0) == 0.0
+    assert hire(3.0) == 2.0  # 2 workers is as close to 3 as 4: take fewer
+    assert hire(3.1) == 4.0
+    assert hire(100.0) == 6.0
+    # lay-offs round the same way, lowest priority (end of the queue) first
+    job = np.zeros(3, dtype=np.int32)
+    assert kernels.lay_off_in_queue(queue, job, 0, weight, 3.1) == 4.0
+    assert job.tolist() == [0, -1, -1]
+    job = np.zeros(3, dtype=np.int32)
+    assert kernels.lay_off_in_queue(queue, job, 0, weight, math.inf) == 6.0
+    assert job.tolist() == [-1, -1, -1]
 
 
 def test_log_prices_mean_revert_and_correlate():
@@ -104,72 +144,81 @@ def test_log_prices_mean_revert_and_correlate():
 
 
 def test_harvest_by_hand():
-    out = harvest(np.array([2.0, 2.0, 0.0]), 813.0, 0.25, 1.1, np.array([0.0, 1.5, 9.0]), 0.2)
+    out = np.empty(3)
+    scale = 813.0 * 0.25 * 1.1  # annual yield x season share x weather
+    kernels.harvest_month(np.array([2.0, 2.0, 0.0]), np.array([0.0, 1.5, 9.0]), scale, 0.2, out)
     own = [math.exp(-0.02), math.exp(0.2 * 1.5 - 0.02), 0.0]  # exp(sd z - sd^2 / 2)
-    assert_allclose(out, [2 * 813 * 0.25 * 1.1 * own[0], 2 * 813 * 0.25 * 1.1 * own[1], 0.0])
+    assert_allclose(out, [2 * scale * own[0], 2 * scale * own[1], 0.0])
+
+
+def _work(adults, job, weight, demand, *, p_informal, u):
+    """Farm and informal work at a farm wage of 1000 and informal income of 600."""
+    farm, informal = np.empty(len(adults)), np.empty(len(adults))
+    filled, farm_months, idle = kernels.work_month(
+        np.array(adults, dtype=np.int16),
+        np.array(job, dtype=np.int32),
+        np.array(weight, dtype=float),
+        np.array(u, dtype=float),
+        demand,
+        p_informal,
+        1000.0,
+        600.0,
+        farm,
+        informal,
+    )
+    return farm, informal, filled, farm_months, idle
 
 
 def test_farm_and_informal_work_by_hand():
-    work = farm_and_informal_work(
-        np.array([3, 1, 0], dtype=np.int16),  # adults; the first has one in a processing job
-        np.array([0, -1, -1], dtype=np.int32),
-        np.ones(3),
-        1.5,
-        farm_wage=1000.0,
-        informal_income=600.0,
-        p_informal=0.5,
-        u=np.array([0.2, 0.6, 0.9]),
+    # adults 3, 1, 0; the first household has one in a processing job
+    farm, informal, filled, farm_months, idle = _work(
+        [3, 1, 0], [0, -1, -1], [1.0, 1.0, 1.0], 1.5, p_informal=0.5, u=[0.2, 0.6, 0.9]
     )
     # supply 3, demand 1.5 -> each free worker works half a month on farms
-    assert_allclose(work.farm_earnings_idr, [1000.0, 500.0, 0.0])
+    assert_allclose(farm, [1000.0, 500.0, 0.0])
     # k = floor(free * 0.5 + u) = [1, 1, 0] workers find informal work for the other half
-    assert_allclose(work.informal_earnings_idr, [300.0, 300.0, 0.0])
-    assert work.idle_worker_months == pytest.approx(0.5)
-    assert work.share_demand_filled == pytest.approx(1.0)
-    assert work.farm_worker_months == pytest.approx(1.5)
+    assert_allclose(informal, [300.0, 300.0, 0.0])
+    assert idle == pytest.approx(0.5)
+    assert filled == pytest.approx(1.0)
+    assert farm_months == pytest.approx(1.5)
 
 
 def test_farm_work_when_labour_is_short():
-    work = farm_and_informal_work(
-        np.array([1], dtype=np.int16),
-        np.array([-1], dtype=np.int32),
-        np.array([2.0]),
-        8.0,
-        farm_wage=1000.0,
-        informal_income=600.0,
-        p_informal=1.0,
-        u=np.zeros(1),
-    )
-    assert work.share_demand_filled == pytest.approx(0.25)  # 2 of 8 worker-months found
-    assert_allclose(work.farm_earnings_idr, [1000.0])
-    assert_allclose(work.informal_earnings_idr, [0.0])
+    farm, informal, filled, _, _ = _work([1], [-1], [2.0], 8.0, p_informal=1.0, u=[0.0])
+    assert filled == pytest.approx(0.25)  # 2 of 8 worker-months found
+    assert_allclose(farm, [1000.0])
+    assert_allclose(informal, [0.0])
 
 
 RULE = dict(mpc=0.1, buffer_months=3.0, borrowing_months=0.5, debt_interest=0.02, income_weight=0.1)
 
 
+def consume(income, spending, savings, permanent):
+    """The consumption rule for one household: (consumption, savings, permanent, interest)."""
+    return kernels.consume_one(income, spending, savings, permanent, *RULE.values())
+
+
 def test_consumption_at_the_target_buffer_is_permanent_income():
-    r = consume(np.array([1000.0]), np.zeros(1), np.array([3000.0]), np.array([1000.0]), **RULE)
-    assert_allclose(r.consumption_idr, [1000.0])
-    assert_allclose(r.savings_idr, [3000.0])
+    c, s, _, _ = consume(1000.0, 0.0, 3000.0, 1000.0)
+    assert (c, s) == pytest.approx((1000.0, 3000.0))
 
 
 def test_consumption_with_debt_by_hand():
-    r = consume(np.array([500.0]), np.zeros(1), np.array([-200.0]), np.array([1000.0]), **RULE)
+    c_got, s_got, perm_got, interest = consume(500.0, 0.0, -200.0, 1000.0)
     perm = 0.9 * 1000 + 0.1 * 500  # 950
     cash = -200 + 500 - 0.02 * 200  # 296
     c = perm + 0.1 * (cash - perm * 4)  # 599.6 (below the ceiling 296 + 475)
-    assert_allclose(r.permanent_income_idr, [perm])
-    assert_allclose(r.interest_idr, [4.0])
-    assert_allclose(r.consumption_idr, [c])
-    assert_allclose(r.savings_idr, [cash - c])
+    assert perm_got == pytest.approx(perm)
+    assert interest == pytest.approx(4.0)
+    assert c_got == pytest.approx(c)
+    assert s_got == pytest.approx(cash - c)
 
 
 def test_borrowing_limit_binds_and_consumption_is_never_negative():
-    r = consume(np.array([0.0]), np.array([900.0]), np.array([-500.0]), np.array([1000.0]), **RULE)
+    c, s, _, _ = consume(0.0, 900.0, -500.0, 1000.0)
     # cash = -500 + 0 - 900 - 10 = -1410; limit 0.5 * 900 = 450 -> nothing left to consume
-    assert_allclose(r.consumption_idr, [0.0])
-    assert_allclose(r.savings_idr, [-1410.0])
+    assert c == 0.0
+    assert s == pytest.approx(-1410.0)
 
 
 def _budget(income_parts: dict[str, float], **kw):
@@ -226,12 +275,10 @@ def test_budget_month_income_and_consumption_by_hand():
     income = 700.0 - 100.0 + 200.0 + other + 50.0
     assert st_["income"][0] == pytest.approx(income)
     assert flows[HOUSEHOLD_FLOWS.index("other"), 0] == pytest.approx(other)
-    expected = consume(
-        np.array([income]), np.zeros(1), np.array([3000.0]), np.array([1000.0]), **RULE
+    c, s, perm, _ = consume(income, 0.0, 3000.0, 1000.0)
+    assert (st_["consumption"][0], st_["savings"][0], st_["permanent"][0]) == pytest.approx(
+        (c, s, perm)
     )
-    assert st_["consumption"][0] == pytest.approx(expected.consumption_idr[0])
-    assert st_["savings"][0] == pytest.approx(expected.savings_idr[0])
-    assert st_["permanent"][0] == pytest.approx(expected.permanent_income_idr[0])
 
 
 def test_budget_month_health_shock_by_hand():

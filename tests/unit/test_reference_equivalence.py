@@ -29,7 +29,13 @@ CASES = {
 }
 SEEDS = (3, 20240805)
 MONEY = ("farm_revenue_idr", "income_idr", "consumption_idr", "savings_idr")
-EXACT = ("is_extreme_poor", "extreme_poor_at_start", "months_out_run", "registered")
+EXACT = (
+    "is_extreme_poor",
+    "extreme_poor_at_start",
+    "poor_at_start",
+    "months_out_run",
+    "registered",
+)
 #: rupiah: below this, two amounts are the same (savings can come close to zero)
 ATOL_IDR = 1e-6
 

@@ -6,21 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from scenario_text import BASE, PLANT
 from valuechain.results import UserError
 from valuechain.runner import load_with_baseline
 from valuechain.scenario import ScenarioError
-
-SHIPPED_BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline_coffee.toml"
-
-BASE = f'extends = "{SHIPPED_BASELINE.as_posix()}"\n'
-PLANT = """
-[districts.lampung_barat.processors.h1]
-commodity = "coffee"
-process = "hull_grade"
-capacity_t_per_month = {capacity}
-wage_idr_per_month = 3000000
-fixed_cost_idr_per_month = 0
-"""
 
 #: name -> (file text or None for a missing file, overrides, texts the message must contain)
 CASES: dict[str, tuple[str | None, list[str], list[str]]] = {

@@ -1,15 +1,10 @@
-"""The vectorised household core: state arrays and the functions that update them."""
+"""The household state: arrays, the synthetic population, and yearly ageing.
 
-from valuechain.households.budget import consume
-from valuechain.households.labour import farm_and_informal_work, harvest, mean_one_lognormal
+The monthly mechanisms that update households (harvest, work, budgets and poverty spells)
+are compiled kernels in :mod:`valuechain.kernels.households`.
+"""
+
+from valuechain.households.labour import mean_one_lognormal
 from valuechain.households.state import FIELDS, Households, generate_population
 
-__all__ = [
-    "FIELDS",
-    "Households",
-    "consume",
-    "farm_and_informal_work",
-    "generate_population",
-    "harvest",
-    "mean_one_lognormal",
-]
+__all__ = ["FIELDS", "Households", "generate_population", "mean_one_lognormal"]

@@ -17,7 +17,6 @@ __all__ = [
     "HOUSEHOLD_FLOWS",
     "binomial_by_inversion",
     "budget_month",
-    "consume_array",
     "consume_one",
     "harvest_month",
     "work_month",
@@ -203,8 +202,16 @@ def consume_one(
     debt_interest: float,
     income_weight: float,
 ) -> tuple[float, float, float, float]:
-    """The buffer-stock rule for one household: (consumption, savings, permanent income,
-    interest). See :func:`valuechain.households.budget.consume` for the equations."""
+    """The buffer-stock rule with a borrowing limit (ODD 7.7) for one household; returns
+    (consumption, new savings, new permanent income, interest paid).
+
+    With permanent income ``P' = (1 - lam) P + lam y``, cash on hand
+    ``x = S + y - spending - r max(-S, 0)`` and target cash ``x* = P' (1 + b)``:
+    ``c = clip(P' + mpc (x - x*), 0, max(x + L P', 0))`` where ``L`` is the borrowing limit in
+    months of permanent income. New savings ``S' = x - c`` (negative is debt). At the target,
+    a household consumes exactly its permanent income and keeps ``b`` months of it in savings.
+    Spending (out-of-pocket health costs) reduces cash but is not consumption.
+    """
     perm = (1.0 - income_weight) * permanent + income_weight * income
     interest = debt_interest * max(-savings, 0.0)
     cash = savings + income - spending - interest
@@ -213,35 +220,6 @@ def consume_one(
     ceiling = max(cash + borrowing_months * max(perm, 0.0), 0.0)
     c = min(max(wanted, 0.0), ceiling)
     return c, cash - c, perm, interest
-
-
-@_jit
-def consume_array(
-    income: np.ndarray,
-    spending: np.ndarray,
-    savings: np.ndarray,
-    permanent: np.ndarray,
-    params: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    """:func:`consume_one` over arrays; ``out`` rows: consumption, savings, permanent
-    income, interest."""
-    for i in range(income.size):
-        c, s, p, r = consume_one(
-            income[i],
-            spending[i],
-            savings[i],
-            permanent[i],
-            params[0],
-            params[1],
-            params[2],
-            params[3],
-            params[4],
-        )
-        out[0, i] = c
-        out[1, i] = s
-        out[2, i] = p
-        out[3, i] = r
 
 
 # ---------------------------------------------------------------------------- demography

@@ -154,8 +154,35 @@ def hire_in_queue(
         if job_firm[q] >= 0 or skill[q] < skill_required or n_adults[q] <= 0 or barred[q - start]:
             continue
         w = weight[q]
-        if (hired + w) - 0.5 * w >= need:
+        if not _nearer_with(hired, w, need):
             break
         hired += w
         job_firm[q] = firm
     return hired
+
+
+@_jit
+def lay_off_in_queue(
+    queue: np.ndarray, job_firm: np.ndarray, firm: int, weight: np.ndarray, excess: float
+) -> float:
+    """Let go of ``firm``'s workers, lowest priority first (the queue read backwards), until
+    employment has fallen by ``excess``, rounding as :func:`hire_in_queue` does (``inf``:
+    everyone). Returns the weight let go."""
+    shed = 0.0
+    for j in range(queue.size - 1, -1, -1):
+        q = queue[j]
+        if job_firm[q] != firm:
+            continue
+        w = weight[q]
+        if not _nearer_with(shed, w, excess):
+            break
+        shed += w
+        job_firm[q] = -1
+    return shed
+
+
+@_jit
+def _nearer_with(done: float, w: float, goal: float) -> bool:
+    """Whether taking one more household of weight ``w`` keeps ``done`` within half a
+    weight of ``goal`` (rounding to the nearest whole simulated household)."""
+    return (done + w) - 0.5 * w < goal

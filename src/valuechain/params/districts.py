@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from valuechain.schema import FACTS, Strict, param
+from valuechain.schema import FACTS, MAX_SKILL, Strict, param
 
 __all__ = ["Crop", "District", "Entry", "Labour", "Population", "ProcessorSpec"]
 
@@ -181,7 +181,7 @@ class ProcessorSpec(Strict):
         ..., gt=0, unit="IDR/worker-month", source="scenario", description=">= minimum wage"
     )
     skill_required: int = param(
-        1, ge=0, le=5, unit="skill level", source="assumption", description="minimum skill"
+        1, ge=0, le=MAX_SKILL, unit="skill level", source="assumption", description="minimum skill"
     )
     fixed_cost_idr_per_month: float = param(
         ..., ge=0, unit="IDR/month", source="scenario", description="maintenance, management"
@@ -272,7 +272,12 @@ class Entry(Strict):
         ..., ge=0, unit="IDR/month", source="scenario", description="entrant fixed cost"
     )
     skill_required: int = param(
-        1, ge=0, le=5, unit="skill level", source="assumption", description="entrant minimum skill"
+        1,
+        ge=0,
+        le=MAX_SKILL,
+        unit="skill level",
+        source="assumption",
+        description="entrant minimum skill",
     )
     hurdle_margin_share: float = param(
         0.15,

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from valuechain.schema import FACTS, Strict, param
+from valuechain.schema import FACTS, MAX_SKILL, Strict, param
 
 __all__ = [
     "BPNT",
@@ -228,15 +228,15 @@ class Training(Programme):
     skill_gain: int = param(
         1,
         ge=1,
-        le=5,
+        le=MAX_SKILL,
         unit="skill levels",
         source="assumption",
         description="skill added on completion",
     )
     max_skill: int = param(
-        5,
+        MAX_SKILL,
         ge=0,
-        le=5,
+        le=MAX_SKILL,
         unit="skill level",
         source="model setting",
         description="skill cannot rise above this",
@@ -312,7 +312,11 @@ class MarketingCooperative(Programme):
         ge=0,
         lt=1,
         unit="share of the reference price",
-        source=f"{FACTS}: UPPB members got 11,658 vs 8,847 IDR/kg (2021-08), ~0.08 margin",
+        source=(
+            "assumption (0.03-0.12), as rubber's trader_margin_min; with rubber's trader "
+            f"margin 0.30 it gives members 0.92/0.70 = 1.31x the trader price, near {FACTS}: "
+            "UPPB 11,658 vs 8,847 IDR/kg = 1.32x (2021-08)"
+        ),
         description="what collective selling leaves to buyers",
     )
     support_idr_per_member_month: float = param(
@@ -399,7 +403,7 @@ class Education(Programme):
     skill_gain: int = param(
         1,
         ge=1,
-        le=5,
+        le=MAX_SKILL,
         unit="skill levels",
         source="assumption",
         description="added to the skill of those who reach working age",
