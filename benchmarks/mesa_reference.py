@@ -5,8 +5,8 @@ scalar Python (``math``, no numpy over households). It covers scenarios **withou
 processors** (``baseline_coffee``, ``baseline_rubber``): every farm sells to village traders
 at the trader farmgate price ``reference x (1 - trader_margin_max)``.
 
-It is fed the *same draws* as :class:`valuechain.model.ValueChainModel`: the population comes
-from :func:`valuechain.households.generate_population` on the ``population`` stream, and every
+It is fed the *same draws* as :class:`valuechain.model.model.ValueChainModel`: the population comes
+from :func:`valuechain.model.households.generate_population` on the ``population`` stream, and every
 month the same named streams are drawn in the same order and sizes as the model draws them;
 each agent is then handed its own element. So the two implementations must agree household
 by household (``tests/unit/test_reference_equivalence.py``), and this one is also the slow
@@ -36,10 +36,10 @@ from dataclasses import dataclass
 import mesa
 import numpy as np  # draws arrive as arrays; stage prices (a few per chain) stay arrays
 
-from valuechain import markets
-from valuechain.households import generate_population
-from valuechain.params import Scenario
-from valuechain.rng import Streams
+from valuechain.config import Scenario
+from valuechain.model import prices as markets
+from valuechain.model.households import generate_population
+from valuechain.model.rng import Streams
 
 __all__ = ["HouseholdAgent", "ReferenceModel"]
 
@@ -66,7 +66,7 @@ class _ChainPrices:
 class HouseholdAgent(mesa.Agent):
     """One farm household: its attributes, this month's draws and flows, its poverty record.
 
-    Attributes mirror :data:`valuechain.households.FIELDS` (scalars; ``land_ha`` and
+    Attributes mirror :data:`valuechain.model.households.FIELDS` (scalars; ``land_ha`` and
     ``harvest_kg`` are lists with one entry per commodity).
     """
 

@@ -54,7 +54,7 @@ def _build(engine: str, scenario: str, district: str, n: int, months: int):
         overrides.append("demography.enabled=false")
     sc = load_scenario(REPO / "scenarios" / f"{scenario}.toml", overrides).scenario
     if engine == "vectorised":
-        from valuechain.model import ValueChainModel
+        from valuechain.model.model import ValueChainModel
 
         return ValueChainModel(sc, seed=sc.seed)
     sys.path.insert(0, str(REPO / "benchmarks"))

@@ -2,7 +2,7 @@
 
 A sweep of ``--runs`` runs (default 200) of a 10,000-household rubber district over 60 months
 (``scenarios/baseline_rubber.toml``: 10 levels of the trader margin x 20 replications) through
-:func:`valuechain.sweep.run_experiment`, once per worker count; and, side by side, Mesa's
+:func:`valuechain.experiments.sweep.run_experiment`, once per worker count; and, side by side, Mesa's
 ``batch_run`` on the plain Mesa reference model (``benchmarks/mesa_reference.py``) of the same
 scenario and size, ``--mesa-runs`` runs (default 20). Each measurement runs in a fresh
 subprocess, so its peak RSS (``ru_maxrss``) is its own: ``peak_rss_mb`` is the runner (the
@@ -10,7 +10,7 @@ parent process that schedules runs and writes results), ``worker_peak_rss_mb`` t
 worker process. The runner is also measured at a quarter of the runs: if its memory grew with
 the number of runs, the two figures would differ. One JSON line per measurement on stdout::
 
-    {"engine": "valuechain.sweep", "workers": 2, "runs": 200, "households": 10000,
+    {"engine": "valuechain.experiments.sweep", "workers": 2, "runs": 200, "households": 10000,
      "months": 60, "seconds": 61.2, "runs_per_min": 196.1, "peak_rss_mb": 180.3, ...}
 
 Notes on ``batch_run`` (Mesa 3.3): it has no seed argument, so seeds are passed as a model
@@ -73,7 +73,7 @@ def _peaks() -> tuple[float, float]:
 
 def measure_sweep(workers: int, runs: int, households: int, months: int) -> dict:
     """Run a sweep in this (child) process and time it."""
-    from valuechain.sweep import run_experiment
+    from valuechain.experiments.sweep import run_experiment
 
     with tempfile.TemporaryDirectory() as tmp:
         path = _experiment(Path(tmp), runs, households, months)
@@ -83,7 +83,7 @@ def measure_sweep(workers: int, runs: int, households: int, months: int) -> dict
         n = len(res.runs)
     own, kids = _peaks()
     return {
-        "engine": "valuechain.sweep",
+        "engine": "valuechain.experiments.sweep",
         "workers": workers,
         "runs": n,
         "households": households,
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         if r["engine"] == "mesa.batch_run" and r["workers"] in sweep:
             ratio = sweep[r["workers"]]["runs_per_min"] / r["runs_per_min"]
             print(
-                f"valuechain.sweep / mesa.batch_run at {r['workers']} worker(s): {ratio:.1f}x "
+                f"valuechain.experiments.sweep / mesa.batch_run at {r['workers']} worker(s): {ratio:.1f}x "
                 "runs per minute",
                 file=sys.stderr,
             )

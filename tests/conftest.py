@@ -10,7 +10,7 @@ from hypothesis import settings
 
 from scenario_text import SHIPPED_BASELINE
 
-# Compiled kernels (valuechain.kernels) compile on the first call with new argument types;
+# Compiled kernels (valuechain.model.kernels) compile on the first call with new argument types;
 # a per-example deadline would time the compiler, not the model.
 settings.register_profile("valuechain", deadline=None)
 settings.load_profile("valuechain")

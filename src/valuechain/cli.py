@@ -1,7 +1,7 @@
 """The ``valuechain`` command: run scenarios, validate files, draw figures.
 
-A thin layer over :mod:`valuechain.runner`, :mod:`valuechain.results` and
-:mod:`valuechain.figures`: what the command does, Python code can do with the same results.
+A thin layer over :mod:`valuechain.runs.replications`, :mod:`valuechain.runs.results` and
+:mod:`valuechain.present.figures`: what the command does, Python code can do with the same results.
 User errors (a wrong file, key, value or option) print ``error: ...`` and a hint on stderr and
 exit with status 2, never with a traceback; a traceback means a bug in valuechain.
 """
@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from valuechain.results import FIGURES_DIR, UserError
-from valuechain.scenario import LoadedScenario, ScenarioError
+from valuechain.config.loader import LoadedScenario, ScenarioError
+from valuechain.errors import UserError
+from valuechain.runs.results import FIGURES_DIR
 
 __all__ = ["main"]
 
@@ -229,14 +230,14 @@ def _describe(loaded: LoadedScenario) -> str:
 
 
 def _warn_resolution(loaded: LoadedScenario) -> None:
-    from valuechain.scenario import resolution_warnings
+    from valuechain.config.loader import resolution_warnings
 
     for text in resolution_warnings(loaded.scenario):
         print(f"warning: {text}", file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from valuechain.runner import load_with_baseline
+    from valuechain.runs.replications import load_with_baseline
 
     loaded, base = load_with_baseline(args.scenario, args.overrides)
     print(f"OK: {_describe(loaded)}")
@@ -247,8 +248,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from valuechain import runner
-    from valuechain.results import check_writable
+    from valuechain.runs import replications as runner
+    from valuechain.runs.results import check_writable
 
     loaded, base = runner.load_with_baseline(
         args.scenario, args.overrides, seed=args.seed, months=args.months
@@ -271,7 +272,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         ) from None
     figures: list[Path] = []
     if not args.no_figures:
-        from valuechain.figures import write_figures
+        from valuechain.present.figures import write_figures
 
         figures = write_figures(out)
     print(_report(sr, out, figures))
@@ -279,8 +280,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from valuechain.figures import write_figures
-    from valuechain.results import check_writable
+    from valuechain.present.figures import write_figures
+    from valuechain.runs.results import check_writable
 
     out = args.out or Path(args.results) / FIGURES_DIR
     if Path(args.results).is_dir():
@@ -295,8 +296,8 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace, for_sensitivity: bool = False):
     from concurrent.futures.process import BrokenProcessPool
 
-    from valuechain.experiments import load_experiment
-    from valuechain.sweep import run_experiment
+    from valuechain.experiments.spec import load_experiment
+    from valuechain.experiments.sweep import run_experiment
 
     loaded = load_experiment(args.experiment)
     if for_sensitivity and (
@@ -361,7 +362,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
-    from valuechain.sensitivity import write_sensitivity
+    from valuechain.experiments.sensitivity import write_sensitivity
 
     res = _sweep(args, for_sensitivity=True)
     written = write_sensitivity(res, conf_level=args.conf_level, num_resamples=args.resamples)
@@ -450,7 +451,7 @@ def _comparison_table(comp: pd.DataFrame) -> str:
 
 
 def _report(sr, out: Path, figures: list[Path]) -> str:
-    from valuechain.statistics import summarise_runs
+    from valuechain.runs.statistics import summarise_runs
 
     n = sr.replications
     seeds = f"seed {sr.seeds[0]}" if n == 1 else f"seeds {sr.seeds[0]}..{sr.seeds[-1]}"

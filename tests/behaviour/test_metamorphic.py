@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from valuechain.model import ValueChainModel
-from valuechain.scenario import load_scenario
+from valuechain.config.loader import load_scenario
+from valuechain.model.model import ValueChainModel
 
 #: rates are sums of person weights in sorted order: equal sets may differ in the last bits
 EPS = 1e-12

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from scenario_text import BASE, PLANT, SHIPPED_BASELINE
-from valuechain.runner import run_scenario
+from valuechain.runs.replications import run_scenario
 
 REPLICATIONS, MONTHS, DISTRICTS = 2, 6, 1
 KEYS = ["scenario", "replication", "seed"]

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from sweep_cases import MORRIS_FACTORS, write_experiment
-from valuechain.sweep import read_experiment, run_experiment
+from valuechain.experiments.sweep import read_experiment, run_experiment
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:

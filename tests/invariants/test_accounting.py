@@ -4,8 +4,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from valuechain.model import ValueChainModel
-from valuechain.scenario import scenario_from_dict
+from valuechain.config.loader import scenario_from_dict
+from valuechain.model.model import ValueChainModel
 
 PROCESSES = {"coffee": ["hull_grade", "roast"], "rubber": ["crumb", "smoke"]}
 
@@ -185,7 +185,7 @@ def test_indicators_stay_in_bounds(case):
 
 def test_every_lever_at_once_keeps_the_books_balanced():
     """All programme kinds, processors of all owner types, two districts, every step."""
-    from valuechain.scenario import load_scenario
+    from valuechain.config.loader import load_scenario
 
     loaded = load_scenario(
         "scenarios/percepatan_2024.toml",

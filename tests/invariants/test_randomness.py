@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from valuechain.model import ValueChainModel
-from valuechain.rng import STREAMS, Streams, stable_key
-from valuechain.scenario import load_scenario
+from valuechain.config.loader import load_scenario
+from valuechain.model.model import ValueChainModel
+from valuechain.model.rng import STREAMS, Streams, stable_key
 
 SMALL = ["districts.lampung_barat.n_households=400", "months=14"]
 
@@ -64,7 +64,7 @@ def test_scenario_and_baseline_see_the_same_shocks():
 
 
 def test_adding_a_district_leaves_the_first_districts_draws_alone():
-    from valuechain.params import District
+    from valuechain.config import District
 
     loaded = load_scenario("scenarios/baseline_coffee.toml", SMALL)
     one = ValueChainModel(loaded.scenario, seed=3).run()

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sweep_cases import write_experiment
-from valuechain.sweep import run_experiment
+from valuechain.experiments.sweep import run_experiment
 
 distributed = pytest.importorskip("distributed")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from valuechain.model import ValueChainModel
-from valuechain.scenario import load_scenario
+from valuechain.config.loader import load_scenario
+from valuechain.model.model import ValueChainModel
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = [

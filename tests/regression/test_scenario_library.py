@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from valuechain.model import ValueChainModel
-from valuechain.scenario import load_scenario
+from valuechain.config.loader import load_scenario
+from valuechain.model.model import ValueChainModel
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.toml"))
 

@@ -67,8 +67,8 @@ def test_about_half_the_extreme_poor_farm_or_fish(name):
     Here: the share of extreme-poor persons in households with a holding (land or boats)."""
     from regression_cases import ROOT
 
-    from valuechain.model import ValueChainModel
-    from valuechain.scenario import load_scenario
+    from valuechain.config.loader import load_scenario
+    from valuechain.model.model import ValueChainModel
 
     loaded = load_scenario(ROOT / "scenarios" / f"{name}.toml", ["months=24"])
     shares = []

@@ -1,0 +1,329 @@
+"""A district: its crops, population, labour market, processing plants and entry rule."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from valuechain.config.schema import FACTS, MAX_SKILL, Strict, param
+
+__all__ = ["Crop", "District", "Entry", "Labour", "Population", "ProcessorSpec"]
+
+
+class Crop(Strict):
+    """Land in one commodity within a district's synthetic population."""
+
+    share_growing: float = param(
+        ..., ge=0, le=1, unit="share of households", source="scenario", description="growers"
+    )
+    land_ha_median: float = param(
+        ..., gt=0, unit="ha", source="scenario", description="median plot of growers"
+    )
+    land_ha_log_sd: float = param(
+        0.7,
+        ge=0,
+        le=3,
+        unit="log ha",
+        source="assumption (0.5-1.0 tried)",
+        description="spread of the log-normal plot size",
+    )
+
+
+class Population(Strict):
+    """Distributions the synthetic households are drawn from."""
+
+    adults_mean: float = param(
+        2.1,
+        ge=1,
+        le=6,
+        unit="persons",
+        source="assumption (1.8-2.6); with children and elderly gives ~3.9 persons per household",
+        description="mean working-age adults (1 + Poisson)",
+    )
+    children_mean: float = param(
+        1.3, ge=0, le=6, unit="persons", source="assumption (1.0-1.8)", description="Poisson mean"
+    )
+    p_elderly: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="probability",
+        source="assumption (0.2-0.4)",
+        description="household has elderly members (one, or two: see p_second_elderly)",
+    )
+    p_second_elderly: float = param(
+        0.3,
+        ge=0,
+        le=1,
+        unit="probability",
+        source="assumption (0.2-0.4)",
+        description="a household with elderly members has two rather than one",
+    )
+    p_elderly_only: float = param(
+        0.05,
+        ge=0,
+        le=1,
+        unit="probability",
+        source="assumption (0.03-0.08)",
+        description="household of elderly members only, with no one of working age",
+    )
+    p_disabled: float = param(
+        0.04,
+        ge=0,
+        le=1,
+        unit="probability",
+        source="assumption (0.02-0.08)",
+        description="household has one more member, with a severe disability, who cannot work",
+    )
+    skill_shares: list[float] = Field(
+        [0.45, 0.35, 0.15, 0.05],
+        min_length=2,
+        max_length=6,
+        description="share of households whose workers have skill level 0, 1, 2, ... "
+        "(assumption: most rural workers have primary schooling or less)",
+    )
+    other_income_idr_per_month_median: float = param(
+        1_400_000,
+        ge=0,
+        unit="IDR/household/month",
+        source="assumption (0.6-1.6 M tried; calibrated with the grower factor: coffee "
+        "baseline extreme poverty ~3%)",
+        description="non-farm, non-wage income (small trade, remittances) median",
+    )
+    other_income_grower_factor: float = param(
+        0.25,
+        ge=0,
+        le=2,
+        unit="multiplier",
+        source="assumption (0.2-1 tried; calibrated: half the extreme poor live mainly from "
+        "farming, FACTS 0.52 of heads in agriculture): growers have less non-farm income",
+        description="other income of households with a holding, relative to the rest",
+    )
+    other_income_log_sd: float = param(
+        0.7,
+        ge=0,
+        le=3,
+        unit="log IDR",
+        source="assumption (0.6-1.0 tried; calibrated with the median)",
+        description="spread of the log-normal other income across households",
+    )
+    other_income_monthly_sd: float = param(
+        0.3,
+        ge=0,
+        le=2,
+        unit="log IDR",
+        source="assumption (0.1-0.5 tried)",
+        description="month-to-month log-normal shock to other income",
+    )
+
+    @field_validator("skill_shares")
+    @classmethod
+    def _shares(cls, v: list[float]) -> list[float]:
+        if any(x < 0 for x in v) or abs(sum(v) - 1) > 1e-6:
+            raise ValueError("non-negative shares that sum to 1")
+        return v
+
+
+class Labour(Strict):
+    """Farm wage labour and informal fallback work in a district."""
+
+    farm_wage_idr_per_month: float = param(
+        1_300_000,
+        gt=0,
+        unit="IDR/worker-month",
+        source="assumption (1.0-1.8 M): farm labourer day wage ~Rp 55-65k x 22 days",
+        description="wage for hired farm work",
+    )
+    informal_income_idr_per_month: float = param(
+        800_000,
+        ge=0,
+        unit="IDR/worker-month",
+        source="assumption (0.5-1.0 M tried)",
+        description="earnings of a worker in informal fallback work",
+    )
+    p_informal_work: float = param(
+        0.9,
+        ge=0,
+        le=1,
+        unit="probability per month",
+        source="assumption (0.6-0.9 tried; calibrated with the grower factor)",
+        description="chance a worker without a job finds informal work this month",
+    )
+    p_job_separation_month: float = param(
+        0.02,
+        ge=0,
+        le=1,
+        unit="probability/month",
+        source="assumption (0.01-0.04): quits and separations in manufacturing",
+        description="chance a processing worker leaves the job in a month",
+    )
+    max_workers_per_household: int = param(
+        1,
+        ge=1,
+        le=1,
+        unit="jobs",
+        source="model simplification",
+        description="processing jobs a household can hold (one)",
+    )
+
+
+class ProcessorSpec(Strict):
+    """A processing plant: a huller, roastery, crumb-rubber remiller, smokehouse..."""
+
+    commodity: str
+    process: str
+    owner: Literal["private", "cooperative", "public"] = "private"
+    capacity_t_per_month: float = param(
+        ..., gt=0, unit="t input/month", source="scenario", description="input capacity"
+    )
+    wage_idr_per_month: float = param(
+        ..., gt=0, unit="IDR/worker-month", source="scenario", description=">= minimum wage"
+    )
+    skill_required: int = param(
+        1, ge=0, le=MAX_SKILL, unit="skill level", source="assumption", description="minimum skill"
+    )
+    fixed_cost_idr_per_month: float = param(
+        ..., ge=0, unit="IDR/month", source="scenario", description="maintenance, management"
+    )
+    capex_idr: float = param(
+        0.0,
+        ge=0,
+        unit="IDR",
+        source="scenario",
+        description="capital cost at opening (public money for public and cooperative plants)",
+    )
+    operating_subsidy_idr_per_month: float = param(
+        0.0, ge=0, unit="IDR/month", source="scenario", description="public operating subsidy"
+    )
+    open_month: int = param(
+        0, ge=0, unit="month index", source="scenario", description="first month of operation"
+    )
+    offer_premium: float = param(
+        0.02,
+        ge=0,
+        le=0.5,
+        unit="share",
+        source="assumption (0-0.05 tried)",
+        description="price offered to farmers above the trader farmgate price",
+    )
+    target_utilisation: float = param(
+        0.85,
+        gt=0,
+        le=1,
+        unit="share of capacity",
+        source="assumption; Gapkindo: crumb rubber ~60% utilised nationally",
+        description="throughput planned when the margin is positive",
+    )
+    initial_cash_idr: float = param(
+        0.0, ge=0, unit="IDR", source="scenario", description="working capital at opening"
+    )
+    funding: Literal["central", "district"] = Field(
+        "district", description="budget that pays capital cost and operating subsidy"
+    )
+    input_stock_months: float = param(
+        1.0,
+        ge=0,
+        le=12,
+        unit="months of planned input",
+        source="assumption (0-6): coffee keeps for months, slab for weeks",
+        description="input stock the plant buys ahead (lets it run after the harvest)",
+    )
+    member_share: float = param(
+        0.0,
+        ge=0,
+        le=1,
+        unit="share of growers",
+        source="scenario",
+        description="cooperatives only: growers in the district who are members",
+    )
+    dividend_share: float = param(
+        0.5,
+        ge=0,
+        le=1,
+        unit="share of profit",
+        source="assumption (0.3-0.7)",
+        description="cooperatives only: share of a month's profit paid to members",
+    )
+
+    @model_validator(mode="after")
+    def _coop(self) -> ProcessorSpec:
+        if self.member_share > 0 and self.owner != "cooperative":
+            raise ValueError("member_share applies to owner = 'cooperative' only")
+        return self
+
+
+class Entry(Strict):
+    """Private entry of processors when margins are attractive."""
+
+    commodity: str
+    process: str
+    capacity_t_per_month: float = param(
+        ..., gt=0, unit="t/month", source="scenario", description="capacity of an entrant"
+    )
+    wage_idr_per_month: float = param(
+        ...,
+        gt=0,
+        unit="IDR/worker-month",
+        source="scenario",
+        description="entrant wage (>= minimum wage)",
+    )
+    fixed_cost_idr_per_month: float = param(
+        ..., ge=0, unit="IDR/month", source="scenario", description="entrant fixed cost"
+    )
+    skill_required: int = param(
+        1,
+        ge=0,
+        le=MAX_SKILL,
+        unit="skill level",
+        source="assumption",
+        description="entrant minimum skill",
+    )
+    hurdle_margin_share: float = param(
+        0.15,
+        ge=0,
+        le=1,
+        unit="share of revenue",
+        source="assumption (0.1-0.3 tried)",
+        description="expected operating margin needed before a private plant enters",
+    )
+    max_entrants: int = param(
+        3, ge=0, unit="plants", source="assumption", description="entrants over the whole run"
+    )
+
+
+class District(Strict):
+    """One district: population, land, labour market, processors."""
+
+    type: Literal["upland", "lowland", "coastal"]
+    n_households: int = param(
+        20_000,
+        ge=10,
+        le=5_000_000,
+        unit="simulated households",
+        source="model setting",
+        description="households simulated",
+    )
+    real_households: float = param(
+        ..., gt=0, unit="households", source="scenario", description="households in the district"
+    )
+    minimum_wage_idr_per_month: float = param(
+        ..., gt=0, unit="IDR/month", source=FACTS, description="provincial minimum wage (UMP)"
+    )
+    population: Population = Field(default_factory=Population)
+    labour: Labour = Field(default_factory=Labour)
+    crops: dict[str, Crop]
+    processors: dict[str, ProcessorSpec] = Field(default_factory=dict)
+    entry: Entry | None = None
+
+    @model_validator(mode="after")
+    def _wages(self) -> District:
+        for name, p in self.processors.items():
+            if p.wage_idr_per_month < self.minimum_wage_idr_per_month:
+                raise ValueError(
+                    f"processors.{name}.wage_idr_per_month {p.wage_idr_per_month:,.0f} is below "
+                    f"minimum_wage_idr_per_month {self.minimum_wage_idr_per_month:,.0f}"
+                )
+        if self.entry and self.entry.wage_idr_per_month < self.minimum_wage_idr_per_month:
+            raise ValueError("entry.wage_idr_per_month is below minimum_wage_idr_per_month")
+        return self

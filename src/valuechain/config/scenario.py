@@ -1,0 +1,188 @@
+"""Scenario schema: every parameter with its unit, range and source.
+
+The schema is the single home of default values. Each field is declared with
+:func:`param`, which records a unit and a source (a row of
+``shared/data/indonesia_facts.csv``, a publication, or the word *assumption* with the
+range that has been tried). ``docs/ODD.md`` generates its parameter table from here.
+
+Unknown keys are errors (``extra="forbid"``), so a misspelt key never passes silently.
+
+The top level (:class:`Scenario`) is here; its parts are in :mod:`.chains` (stages,
+processes, price shocks), :mod:`.districts` (crops, population, labour, plants, entry) and
+:mod:`.behaviour` (demography, poverty lines, household budgets, health, firms); the
+programmes' schema is :mod:`valuechain.config.programmes`. Import any of them from here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator, model_validator
+
+from valuechain.config.behaviour import (
+    Demography,
+    Firms,
+    Health,
+    HouseholdBehaviour,
+    PovertyLines,
+)
+from valuechain.config.chains import Chain, PriceShock, Process, Stage
+from valuechain.config.districts import (
+    Crop,
+    District,
+    Entry,
+    Labour,
+    Population,
+    ProcessorSpec,
+)
+from valuechain.config.programmes import Policy, Registry
+from valuechain.config.schema import Strict, param
+
+__all__ = [
+    "Chain",
+    "Crop",
+    "Demography",
+    "District",
+    "Entry",
+    "Firms",
+    "Health",
+    "HouseholdBehaviour",
+    "Labour",
+    "Population",
+    "PovertyLines",
+    "PriceShock",
+    "Process",
+    "ProcessorSpec",
+    "Scenario",
+    "Stage",
+    "param",
+]
+
+
+_YM = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class Scenario(Strict):
+    """A complete scenario: what a scenario TOML file holds once resolved."""
+
+    name: str = Field(
+        ...,
+        min_length=1,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="scenario name (letters, digits, _ . -): names the results folder",
+    )
+    description: str = Field("", description="one line on what the scenario is")
+    start: str = Field(..., description="first simulated month, YYYY-MM")
+    months: int = param(
+        60, ge=1, le=600, unit="months", source="scenario", description="simulated months"
+    )
+    seed: int = param(
+        0,
+        ge=0,
+        le=2**62,
+        unit="integer",
+        source="scenario",
+        description="seed of replication 0; replication r uses seed + r",
+    )
+    spinup_months: int = param(
+        24,
+        ge=0,
+        le=240,
+        unit="months",
+        source="assumption (12-36): long enough for savings to settle (mpc 0.08/month)",
+        description="months simulated before start, with no plant open and nothing recorded; "
+        "prices are then reset to their start values",
+    )
+    replications: int = param(
+        10,
+        ge=1,
+        le=100_000,
+        unit="runs",
+        source="scenario",
+        description="replications for `valuechain run`",
+    )
+    baseline: str | None = Field(None, description="scenario file this one is compared to")
+    poverty: PovertyLines = Field(default_factory=PovertyLines)
+    households: HouseholdBehaviour = Field(default_factory=HouseholdBehaviour)
+    demography: Demography = Field(default_factory=Demography)
+    registry: Registry = Field(default_factory=Registry)
+    policies: dict[str, Policy] = Field(
+        default_factory=dict, description="programmes by name; see the [policies.*] sections"
+    )
+    health: Health = Field(default_factory=Health)
+    firms: Firms = Field(default_factory=Firms)
+    chains: dict[str, Chain]
+    shocks: list[PriceShock] = Field(default_factory=list)
+    districts: dict[str, District] = Field(..., min_length=1)
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, v: str) -> str:
+        if not _YM.match(v):
+            raise ValueError("a month written YYYY-MM, such as 2024-08")
+        return v
+
+    @model_validator(mode="after")
+    def _links(self) -> Scenario:
+        for dname, d in self.districts.items():
+            for crop in d.crops:
+                if crop not in self.chains:
+                    raise ValueError(
+                        f"districts.{dname}.crops.{crop}: no chain {crop!r} "
+                        f"(chains: {sorted(self.chains)})"
+                    )
+            specs = [(f"processors.{k}", p) for k, p in d.processors.items()]
+            if d.entry:
+                specs.append(("entry", d.entry))
+            for where, p in specs:
+                chain = self.chains.get(p.commodity)
+                if chain is None:
+                    raise ValueError(
+                        f"districts.{dname}.{where}.commodity: no chain {p.commodity!r} "
+                        f"(chains: {sorted(self.chains)})"
+                    )
+                if p.process not in chain.processes:
+                    raise ValueError(
+                        f"districts.{dname}.{where}.process: {p.process!r} is not a process of "
+                        f"{p.commodity} (processes: {sorted(chain.processes)})"
+                    )
+                if p.commodity not in d.crops:
+                    raise ValueError(f"districts.{dname}.{where}: district grows no {p.commodity}")
+        for name, pol in self.policies.items():
+            if pol.kind == "education" and not self.demography.enabled:
+                raise ValueError(
+                    f"policies.{name}: education acts as young people reach working age; "
+                    "set demography.enabled = true"
+                )
+            commodity = getattr(pol, "commodity", None)
+            if commodity is not None and commodity not in self.commodities:
+                raise ValueError(
+                    f"policies.{name}.commodity: {commodity!r} is grown in no district "
+                    f"(grown: {self.commodities})"
+                )
+            for d in pol.districts or []:
+                if d not in self.districts:
+                    raise ValueError(
+                        f"policies.{name}.districts: no district {d!r} "
+                        f"(districts: {sorted(self.districts)})"
+                    )
+            if pol.start_month >= self.months:
+                raise ValueError(
+                    f"policies.{name}.start_month {pol.start_month} is not before "
+                    f"months={self.months}"
+                )
+        for i, s in enumerate(self.shocks):
+            chain = self.chains.get(s.commodity)
+            if chain is None:
+                raise ValueError(f"shocks.{i}.commodity: no chain {s.commodity!r}")
+            for st in s.stages or []:
+                if st not in chain.stages:
+                    raise ValueError(f"shocks.{i}.stages: {st!r} is not a stage of {s.commodity}")
+            if s.month >= self.months:
+                raise ValueError(f"shocks.{i}.month {s.month} is not before months={self.months}")
+        return self
+
+    @property
+    def commodities(self) -> list[str]:
+        """Commodities grown in at least one district, in a stable order."""
+        return sorted({c for d in self.districts.values() for c in d.crops})

@@ -1,0 +1,446 @@
+"""Experiment files: a base scenario, factors over scenario keys, a design, outputs.
+
+An experiment is a TOML file (see ``experiments/``)::
+
+    base = "../scenarios/hilirisasi_rubber.toml"   # relative to this file
+    replications = 2                               # replication r runs with seed + r
+    seed = 7                                       # default: the base scenario's seed
+
+    [base_overrides]                               # applied to the base before any factor
+    "districts.jambi_lowland.n_households" = 2000
+
+    [factors.remiller_capacity]
+    key = "districts.jambi_lowland.processors.remiller.capacity_t_per_month"
+    bounds = [1000, 6000]                          # or levels = [...]; dist, integer optional
+
+    [design]
+    kind = "morris"                                # grid | lhs | morris | sobol
+    trajectories = 10
+
+    [outputs.sustained_exits]
+    indicator = "sustained_exits"
+    aggregation = "final"                          # final | mean_last12 | sum | mean | max | min
+
+Files are validated like scenarios: unknown keys, wrong types, reversed or empty ranges, an
+unknown design or a factor key the base scenario does not have are errors naming the file,
+the key path, the value and what was expected. Every design point is applied to the base
+scenario and validated before anything runs.
+
+Designs: ``grid`` (every combination of levels, :func:`itertools.product`), ``lhs``
+(:class:`scipy.stats.qmc.LatinHypercube` with the seed), ``morris`` and ``sobol``
+(``SALib.sample.morris.sample`` / ``SALib.sample.sobol.sample`` with the seed: the same
+samples SALib gives for the same problem).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from valuechain.config.loader import (
+    LoadedScenario,
+    Problem,
+    ScenarioError,
+    _known_path,
+    apply_overrides,
+    load_scenario,
+    scenario_from_dict,
+)
+from valuechain.config.scenario import Scenario
+from valuechain.config.schema import Strict
+from valuechain.errors import UserError
+from valuechain.experiments.designs import (
+    Design,
+    design_points,
+    salib_problem,
+    sample_design,
+    toml_value,
+)
+
+__all__ = [
+    "KEY_COLUMNS",
+    "Design",
+    "ExperimentError",
+    "ExperimentSpec",
+    "LoadedExperiment",
+    "load_experiment",
+    "salib_problem",
+    "toml_value",
+]
+
+#: Columns identifying a run in ``runs.parquet`` and ``timeseries.parquet``.
+KEY_COLUMNS = ("point", "replication", "seed")
+#: How an output is taken from a run's months (``valuechain.experiments.sweep.aggregate``).
+Aggregation = Literal["final", "mean_last12", "sum", "mean", "max", "min"]
+_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class ExperimentError(UserError):
+    """An experiment file that cannot be used; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem], hint: str = ""):
+        self.problems = problems
+        n = len(problems)
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"{n} problem{'s' if n != 1 else ''} in the experiment:\n{lines}",
+            hint
+            or "fix the key in the file named; `valuechain sweep` checks the whole file "
+            "and every design point before running anything",
+        )
+
+
+# --------------------------------------------------------------------------- schema
+
+
+class FactorSpec(Strict):
+    """One factor: a scenario key and its range (``bounds``) or its ``levels``."""
+
+    key: str = Field(..., min_length=1, description="dotted scenario key")
+    bounds: list[float] | None = Field(None, description="[low, high]")
+    levels: list[bool | int | float | str] | None = Field(None, min_length=1)
+    dist: Literal["uniform", "loguniform"] = "uniform"
+    integer: bool = Field(False, description="round sampled values to whole numbers")
+    label: str = Field("", description="name shown in tables and figures")
+    unit: str = ""
+
+    @field_validator("bounds")
+    @classmethod
+    def _bounds(cls, v: list[float] | None) -> list[float] | None:
+        if v is None:
+            return v
+        if len(v) != 2 or not all(math.isfinite(x) for x in v):
+            raise ValueError("two finite numbers [low, high]")
+        if v[0] > v[1]:
+            raise ValueError("bounds reversed: [low, high] with low below high")
+        if v[0] == v[1]:
+            raise ValueError("an empty range: low must be below high (fix it with base_overrides)")
+        return v
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, v: list | None) -> list | None:
+        if v is not None and len({json.dumps(x) for x in v}) != len(v):
+            raise ValueError("distinct levels (a level is repeated)")
+        return v
+
+    @model_validator(mode="after")
+    def _one_range(self) -> FactorSpec:
+        if (self.bounds is None) == (self.levels is None):
+            raise ValueError("give either bounds = [low, high] or levels = [...], not both")
+        if self.dist == "loguniform" and (self.bounds is None or self.bounds[0] <= 0):
+            raise ValueError("dist = 'loguniform' needs bounds with a positive low end")
+        return self
+
+
+_DESIGN_SIZE = {
+    "grid": ("grid_points",),
+    "lhs": ("samples",),
+    "morris": ("trajectories", "levels"),
+    "sobol": ("base_samples", "calc_second_order"),
+}
+
+
+class DesignSpec(Strict):
+    """How design points are drawn; each kind has its own size keys."""
+
+    kind: Literal["grid", "lhs", "morris", "sobol"]
+    grid_points: int | None = Field(None, ge=2, description="grid: points spanning bounds")
+    samples: int | None = Field(None, ge=1, description="lhs: points")
+    trajectories: int | None = Field(None, ge=2, description="morris: trajectories r")
+    levels: int | None = Field(None, ge=2, description="morris: grid levels p (even)")
+    base_samples: int | None = Field(None, ge=2, description="sobol: N, a power of 2")
+    calc_second_order: bool | None = Field(None, description="sobol: second-order indices")
+
+    @model_validator(mode="after")
+    def _sizes(self) -> DesignSpec:
+        own = _DESIGN_SIZE[self.kind]
+        for name in ("grid_points", "samples", "trajectories", "levels", "base_samples"):
+            if getattr(self, name) is not None and name not in own:
+                raise ValueError(f"{name} does not apply to kind = {self.kind!r} (use {own[0]})")
+        if self.calc_second_order is not None and self.kind != "sobol":
+            raise ValueError("calc_second_order applies to kind = 'sobol' only")
+        need = {"lhs": "samples", "morris": "trajectories", "sobol": "base_samples"}
+        if self.kind in need and getattr(self, need[self.kind]) is None:
+            raise ValueError(f"kind = {self.kind!r} needs {need[self.kind]} (the design size)")
+        if self.kind == "morris" and (self.levels or 4) % 2:
+            raise ValueError("morris levels must be even (4 or 6 are usual)")
+        n = self.base_samples
+        if self.kind == "sobol" and n is not None and n & (n - 1):
+            raise ValueError(f"base_samples = {n}: a power of 2 (Sobol sequences need it)")
+        return self
+
+
+class OutputSpec(Strict):
+    """An output of interest: an indicator aggregated over the months of a run."""
+
+    indicator: str
+    aggregation: Aggregation = "final"
+    district: str = "all"
+    label: str = ""
+
+
+class ExperimentSpec(Strict):
+    """What an experiment file holds (validated)."""
+
+    name: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    base: str = Field(..., min_length=1, description="scenario file, relative to this file")
+    base_overrides: dict[str, Any] = Field(default_factory=dict)
+    factors: dict[str, FactorSpec] = Field(..., min_length=1)
+    design: DesignSpec
+    replications: int = Field(1, ge=1, le=100_000)
+    seed: int | None = Field(None, ge=0, le=2**62)
+    outputs: dict[str, OutputSpec] = Field(default_factory=dict)
+
+    @field_validator("factors", "outputs")
+    @classmethod
+    def _names(cls, v: dict) -> dict:
+        import re
+
+        bad = [k for k in v if not re.match(_NAME, k) or k in KEY_COLUMNS]
+        if bad:
+            raise ValueError(
+                f"names {bad} must be identifiers (letters, digits, _) other than "
+                f"{', '.join(KEY_COLUMNS)}"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExperimentSpec:
+        clash = sorted(set(self.factors) & set(self.outputs))
+        if clash:
+            raise ValueError(f"factors and outputs share the names {clash}")
+        if self.design.kind in ("morris", "sobol"):
+            lv = [k for k, f in self.factors.items() if f.levels is not None]
+            if lv:
+                raise ValueError(
+                    f"{self.design.kind} needs bounds for every factor; {lv} have levels"
+                )
+        if self.design.kind == "grid" and self.design.grid_points is None:
+            nb = [k for k, f in self.factors.items() if f.bounds is not None]
+            if nb:
+                raise ValueError(f"a grid needs levels for {nb}, or design.grid_points")
+        return self
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class LoadedExperiment:
+    """A validated experiment: its spec, the base scenario (with base_overrides), the design."""
+
+    spec: ExperimentSpec
+    path: Path
+    text: str
+    base: LoadedScenario
+
+    @property
+    def name(self) -> str:
+        """The experiment's name (``name`` key, else the file name)."""
+        return self.spec.name or self.path.stem
+
+    @property
+    def seed(self) -> int:
+        """Seed of replication 0 (the base scenario's seed unless the file sets one)."""
+        return self.base.scenario.seed if self.spec.seed is None else self.spec.seed
+
+    @property
+    def seeds(self) -> list[int]:
+        """Replication r runs with ``seed + r`` at every design point (common random numbers)."""
+        return [self.seed + r for r in range(self.spec.replications)]
+
+    @property
+    def file_hash(self) -> str:
+        """SHA-256 of the file's text."""
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    @functools.cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of what is run: the validated spec and the resolved base scenario."""
+        blob = json.dumps(
+            {"spec": self.spec.model_dump(mode="json"), "base": self.base.content_hash},
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    @functools.cached_property
+    def design(self) -> Design:
+        """The design points (deterministic in the spec and the seed)."""
+        X = sample_design(self.spec, self.seed)
+        return Design(list(self.spec.factors), X, design_points(self.spec, X))
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        """The SALib problem of the factors."""
+        return salib_problem(self.spec)
+
+    @property
+    def n_runs(self) -> int:
+        """Design points x replications."""
+        return len(self.design) * self.spec.replications
+
+    def overrides(self, point: int) -> list[str]:
+        """The ``key=VALUE`` overrides of a design point."""
+        row = self.design.points.iloc[point]
+        return [f"{f.key}={toml_value(row[n])}" for n, f in self.spec.factors.items()]
+
+    def scenario(self, point: int) -> Scenario:
+        """The base scenario with a design point's values (validated)."""
+        doc = apply_overrides(self.base.document, self.overrides(point))
+        return scenario_from_dict(doc, source=str(self.path), with_shipped_chains=False)
+
+    def scenarios(self) -> list[Scenario]:
+        """Every point's scenario, validated; raise one error listing the invalid points."""
+        out, bad = [], {}
+        for p in range(len(self.design)):
+            try:
+                out.append(self.scenario(p))
+            except ScenarioError as exc:
+                for prob in exc.problems:
+                    bad.setdefault((prob.path, prob.expected), []).append((p, prob.value))
+        if bad:
+            raise ExperimentError(
+                [self._point_problem(k, v) for k, v in list(bad.items())[:10]],
+                hint="narrow the factor's bounds or levels so every point is a valid scenario",
+            )
+        return out
+
+    def _point_problem(self, key: tuple[str, str], hits: list[tuple[int, Any]]) -> Problem:
+        path, expected = key
+        point, value = hits[0]
+        row = self.design.points.iloc[point]
+        fac = [
+            n
+            for n, f in self.spec.factors.items()
+            if path.startswith(f.key) or f.key.startswith(path)
+        ] or list(self.spec.factors)
+        at = ", ".join(f"{n} = {toml_value(row[n])}" for n in fac)
+        return Problem(
+            str(self.path),
+            f"factors.{fac[0]}" if len(fac) == 1 else "factors",
+            value,
+            f"{len(hits)} of {len(self.design)} design points give an invalid scenario, e.g. "
+            f"point {point} ({at}): {path}: {expected}",
+        )
+
+
+def _problems(exc: ValidationError, doc: dict, source: str) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        value: Any = doc
+        for part in loc:
+            value = value.get(part) if isinstance(value, dict) else None
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (misspelt? see experiments/README in the docs)"
+        elif err["type"] == "missing":
+            msg = "missing: this key is required"
+        out.append(Problem(source, ".".join(str(p) for p in loc), value, msg))
+    return out
+
+
+def load_experiment(path: str | Path) -> LoadedExperiment:
+    """Read and validate an experiment file, its base scenario, factor keys and outputs.
+
+    Raises:
+        ExperimentError: the file, a key, a factor key or an output is wrong.
+        ScenarioError: the base scenario itself is invalid.
+    """
+    path = Path(path)
+    src = str(path)
+    if not path.is_file():
+        raise ExperimentError([Problem("command line", "", str(path), "no such experiment file")])
+    text = path.read_text("utf-8")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExperimentError([Problem(src, "", "", f"malformed TOML: {exc}")]) from None
+    try:
+        spec = ExperimentSpec.model_validate(doc)
+    except ValidationError as exc:
+        raise ExperimentError(_problems(exc, doc, src)) from None
+    base_path = (path.parent / spec.base).resolve()
+    if not base_path.is_file():
+        raise ExperimentError([Problem(src, "base", spec.base, "no such scenario file")])
+    sets = [f"{k}={toml_value(v)}" for k, v in spec.base_overrides.items()]
+    try:
+        base = load_scenario(base_path, sets)
+    except ScenarioError as exc:
+        raise ExperimentError(
+            [
+                Problem(src, f"base_overrides / base ({p.path})", p.value, str(p))
+                for p in exc.problems
+            ]
+        ) from None
+    loaded = LoadedExperiment(spec, path.resolve(), text, base)
+    problems = _check_keys(loaded) + _check_outputs(loaded)
+    if problems:
+        raise ExperimentError(problems)
+    return loaded
+
+
+def _check_keys(loaded: LoadedExperiment) -> list[Problem]:
+    out = []
+    for name, f in loaded.spec.factors.items():
+        parts = f.key.split(".")
+        wrong = _known_path(Scenario, parts, loaded.base.document)
+        node: Any = loaded.base.document
+        for part in parts:
+            node = node.get(part) if isinstance(node, dict) else None
+        if wrong is None and isinstance(node, dict):
+            wrong = f"{f.key!r} is a table, not a value"
+        if wrong:
+            out.append(Problem(str(loaded.path), f"factors.{name}.key", f.key, wrong))
+    return out
+
+
+def known_indicators(base: Scenario) -> list[str]:
+    """Time-series columns the base scenario produces (per-commodity names expanded)."""
+    from valuechain.outputs import metrics
+
+    names = list(metrics.INDICATORS)
+    for tmpl in getattr(metrics, "COMMODITY_INDICATORS", {}):
+        names += [tmpl.replace("{c}", c) for c in base.commodities]
+    return names
+
+
+def summary_names(base: Scenario) -> list[str]:
+    """Summary columns of ``runs.parquet`` (per-commodity names expanded)."""
+    from valuechain.outputs import metrics
+
+    names = list(metrics.SUMMARY)
+    for tmpl in getattr(metrics, "COMMODITY_SUMMARY", {}):
+        names += [tmpl.replace("{c}", c) for c in base.commodities]
+    return names
+
+
+def _check_outputs(loaded: LoadedExperiment) -> list[Problem]:
+    out, src = [], str(loaded.path)
+    known = known_indicators(loaded.base.scenario)
+    districts = ["all", *loaded.base.scenario.districts]
+    taken = set(summary_names(loaded.base.scenario))
+    for name in [*loaded.spec.factors, *loaded.spec.outputs]:
+        if name in taken:
+            kind = "factors" if name in loaded.spec.factors else "outputs"
+            out.append(
+                Problem(src, f"{kind}.{name}", name, "a name not used by a summary indicator")
+            )
+    for name, o in loaded.spec.outputs.items():
+        if o.indicator not in known:
+            out.append(
+                Problem(src, f"outputs.{name}.indicator", o.indicator, f"one of {', '.join(known)}")
+            )
+        if o.district not in districts:
+            out.append(Problem(src, f"outputs.{name}.district", o.district, f"one of {districts}"))
+    return out

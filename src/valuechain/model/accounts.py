@@ -1,0 +1,169 @@
+"""The ledger: every kilogram and rupiah of a month, booked from both sides.
+
+Household-side flows are arrays (per simulated household, IDR/month); buyer-, firm- and
+government-side flows come from the processors' books and the traders' purchases. The
+residuals compare the two sides and the change of each stock (household savings, processor
+cash and input stocks) with the flows booked against it; they are ~0 when the model is
+consistent, and every step reports them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from valuechain.model.kernels import HOUSEHOLD_FLOWS, wsum
+
+if TYPE_CHECKING:
+    from valuechain.model.model import ValueChainModel
+
+__all__ = ["HOUSEHOLD_FLOWS", "Ledger"]
+
+
+class Ledger:
+    """Flows of the current month and stocks at its start."""
+
+    def __init__(self, n_districts: int, n_commodities: int):
+        self.n_districts = n_districts
+        self.n_commodities = n_commodities
+        self._n = 0
+        self.paid_by_traders = np.zeros(n_districts)
+        self.fiscal_cum = np.zeros(n_districts)  # since the first recorded month
+
+    def start_month(self, model: ValueChainModel) -> None:
+        """Snapshot stocks and zero the month's flows."""
+        hh = model.households
+        if self._n != hh.n:
+            self._n = hh.n
+            # one (flow x household) array; each flow is a row view, summed in one pass
+            self.flows = np.zeros((len(HOUSEHOLD_FLOWS), hh.n))
+            for i, name in enumerate(HOUSEHOLD_FLOWS):
+                setattr(self, name, self.flows[i])
+            self.was_extreme_poor = np.zeros(hh.n, dtype=bool)
+        else:
+            self.flows.fill(0.0)
+        self.paid_by_traders[:] = 0.0
+        self.savings_start = np.array(
+            [wsum(hh.weight[s], hh.savings_idr[s]) for s in hh.district_slices]
+        )
+        self.cash_start = {p.index: p.cash_idr for p in model.processors}
+        self.stock_start = {p.index: p.stock_kg for p in model.processors}
+        self.stock_value_start = {p.index: p.stock_value_idr for p in model.processors}
+
+    # ---------------------------------------------------------------- residuals
+    def mass_residual(self, model: ValueChainModel, k: int) -> float:
+        """kg unaccounted in district ``k`` this month, summed over commodities.
+
+        harvest (household side) = bought by processors from farmers + bought by traders
+        (who take it out raw); bought from outside the district (market side) = booked by the
+        processors; processor stock change = bought - processed (each plant).
+        """
+        m = model._month
+        hh = model.households
+        s = hh.district_slices[k]
+        firms = [p for p in model.processors if p.district == k]
+        total = 0.0
+        for j in range(self.n_commodities):
+            mine = [p for p in firms if p.commodity == j]
+            direct = sum(p.books.bought_direct_kg for p in mine)
+            harvest = wsum(hh.weight[s], hh.harvest_kg[s, j])
+            total += abs(harvest - direct - m.trader_kg[(k, j)])
+            total += abs(m.imported_kg[(k, j)] - sum(p.books.bought_outside_kg for p in mine))
+        for p in firms:
+            b = p.books
+            change = p.stock_kg - self.stock_start.get(p.index, 0.0)
+            total += abs(change - (b.bought_direct_kg + b.bought_outside_kg - b.processed_kg))
+        return total
+
+    def money_residual(self, model: ValueChainModel, k: int) -> float:
+        """IDR unaccounted in district ``k`` this month (sum of absolute mismatches).
+
+        Each payment between agents is compared as paid and as received (farm sales, wages,
+        dividends, hired farm work, transfers); household savings and processor cash must
+        change by exactly the net flows booked against them.
+        """
+        hh = model.households
+        s = hh.district_slices[k]
+        w = hh.weight[s]
+        firms = [p for p in model.processors if p.district == k]
+        books = [p.books for p in firms]
+
+        # household side: one matrix-vector product (BLAS) for the flows; this is a check,
+        # not a model quantity, so its last bits may depend on the machine's BLAS
+        f = dict(zip(HOUSEHOLD_FLOWS, (self.flows[:, s] @ w).tolist(), strict=True))
+        farm_revenue, income, consumption, savings = (
+            float(np.dot(w, x[s]))
+            for x in (hh.farm_revenue_idr, hh.income_idr, hh.consumption_idr, hh.savings_idr)
+        )
+        paid_for_farm = sum(b.paid_direct_idr for b in books) + self.paid_by_traders[k]
+        r = abs(farm_revenue - paid_for_farm)
+        r += abs(f["wages"] - sum(b.wage_bill_idr for b in books))
+        r += abs(f["dividends"] - sum(b.dividends_idr for b in books))
+        r += abs(f["farm_wage_paid"] - f["farm_wage_earned"])
+        granted = sum(float(p.month_cost[k]) for p in model.programmes if p.transfers)
+        r += abs(f["transfers"] - granted)
+        components = (
+            farm_revenue
+            - f["farm_inputs"]
+            - f["farm_wage_paid"]
+            + f["farm_wage_earned"]
+            + f["wages"]
+            + f["informal"]
+            + f["other"]
+            + f["transfers"]
+            + f["dividends"]
+            + f["credit_returns"]
+        )
+        r += abs(income - components)
+        net = income - f["health_cost"] - f["interest"] - consumption
+        net += f["credit"]  # loans in, instalments out
+        lending = sum(float(p.month_cost[k]) for p in model.programmes if hasattr(p, "repaid"))
+        r += abs(f["credit"] - lending)  # what households got = the funds' net lending
+        r += abs(savings - self.savings_start[k] - net)
+        for p in firms:
+            b = p.books
+            flows = (
+                b.revenue_idr
+                + b.subsidy_idr
+                - b.paid_direct_idr
+                - b.paid_outside_idr
+                - b.wage_bill_idr
+                - b.variable_cost_idr
+                - b.fixed_cost_idr
+                - b.dividends_idr
+            )
+            r += abs(p.cash_idr - self.cash_start.get(p.index, p.spec.initial_cash_idr) - flows)
+            # stock valued at cost: value bought - value processed = change of stock value
+            value_change = p.stock_value_idr - self.stock_value_start.get(p.index, 0.0)
+            r += abs(value_change - (b.paid_direct_idr + b.paid_outside_idr - b.input_cost_idr))
+        return r
+
+    def spending(self, model: ValueChainModel, k: int) -> dict[str, float]:
+        """This month's public spending in district ``k``: by programme, on processing
+        (capital cost of public and cooperative plants in their opening month, operating
+        subsidies), and by funding source (central, district)."""
+        out = {f"spending_{p.name}": float(p.month_cost[k]) for p in model.programmes}
+        by_source = {"central": 0.0, "district": 0.0}
+        for p in model.programmes:
+            by_source[p.spec.funding] += float(p.month_cost[k])
+        processing = 0.0
+        for p in model.processors:
+            if p.district == k:
+                cost = p.books.subsidy_idr + p.books.capex_public_idr
+                processing += cost
+                by_source[p.spec.funding] += cost
+        out["spending_processing"] = processing
+        out["spending_central"] = by_source["central"]
+        out["spending_district"] = by_source["district"]
+        return out
+
+    def fiscal_cost(self, model: ValueChainModel, k: int) -> float:
+        """Government spending in district ``k`` this month (all programmes and processing);
+        adds it to the running total ``fiscal_cum[k]``. Called once per recorded month."""
+        spend = sum(float(p.month_cost[k]) for p in model.programmes)
+        for p in model.processors:
+            if p.district == k:
+                spend += p.books.subsidy_idr + p.books.capex_public_idr
+        self.fiscal_cum[k] += spend
+        return spend

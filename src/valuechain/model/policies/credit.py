@@ -1,0 +1,91 @@
+"""Programme credit: loans, annuity instalments, defaults and the returns they finance."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from valuechain.config.programmes import Credit
+from valuechain.model.kernels import wsum
+from valuechain.model.policies.base import ProgrammeRun, cost_per_head, intake_by_district
+
+if TYPE_CHECKING:
+    from valuechain.model.model import ValueChainModel
+
+__all__ = ["CreditRun"]
+
+
+class CreditRun(ProgrammeRun):
+    """Small credit: disbursements, annuity repayments, defaults and returns (vectorised).
+
+    The instalment of a loan of ``L`` at monthly rate ``r`` over ``n`` months is
+    ``L r / (1 - (1 + r)^-n)`` (``L / n`` when ``r = 0``). Money moves through the ledger's
+    ``credit`` flow (cash, not income: disbursements in, instalments out) and the financed
+    activity's earnings through ``credit_returns`` (income). Loans already made keep running
+    (and being repaid) after the programme stops lending.
+    """
+
+    spec: Credit
+
+    def __init__(self, name: str, spec: Credit, model: ValueChainModel):
+        super().__init__(name, spec, model)
+        n = model.households.n
+        self.balance = np.zeros(n)
+        self.months_left = np.zeros(n, dtype=np.int16)
+        self.repaid = np.zeros(len(model.district_names))
+        r, term = spec.interest_month, spec.term_months
+        # r / (1 - (1 + r)^-n), written to stay exact as r -> 0 (where it tends to 1 / n)
+        annuity = r / -math.expm1(-term * math.log1p(r)) if r * term > 1e-12 else 1 / term
+        self.instalment = spec.loan_idr * annuity
+
+    def _stream(self, model: ValueChainModel, k: int) -> np.random.Generator:
+        return model.streams.stream(f"credit/{self.name}/{model.district_names[k]}")
+
+    def advance(self, model: ValueChainModel) -> None:
+        """Defaults, instalments and the financed activity's earnings of running loans."""
+        hh = model.households
+        led = model.ledger
+        self.repaid[:] = 0.0
+        running = self.months_left > 0
+        if not running.any():
+            return
+        for k, s in enumerate(hh.district_slices):
+            run = running[s]
+            u = self._stream(model, k).random(run.size)
+            pay = run & (u >= self.spec.p_default_month)
+            earn = self.spec.loan_idr * self.spec.return_month
+            led.credit_returns[s] += pay * earn
+            led.credit[s] -= pay * self.instalment
+            grown = self.balance[s] * (1 + self.spec.interest_month) - self.instalment
+            self.balance[s] = np.where(pay, np.maximum(grown, 0.0), 0.0)
+            self.months_left[s] = np.where(pay, self.months_left[s] - 1, 0)
+            self.repaid[k] = wsum(hh.weight[s], pay) * self.instalment
+
+    def act(self, model: ValueChainModel) -> None:
+        """Lend when active; book net lending (repayments come back to the fund) always."""
+        super().act(model)
+        if not self.active(model.t) or self.exhausted_month == model.t:
+            self.month_cost[:] = -self.repaid
+            self.spent_idr -= float(self.repaid.sum())
+
+    def plan(self, model: ValueChainModel) -> np.ndarray:
+        self._new = intake_by_district(self, model, self.spec.loans_per_month, self._eligible)
+        return cost_per_head(model, self._new, self.spec.loan_idr) - self.repaid
+
+    def _eligible(self, model: ValueChainModel, s: slice) -> np.ndarray:
+        hh = model.households
+        eligible = (hh.n_adults[s] > 0) & (self.months_left[s] == 0)
+        return eligible & hh.registered[s] if self.spec.registered_only else eligible
+
+    def deliver(self, model: ValueChainModel) -> None:
+        for idx in self._new.values():
+            self.balance[idx] = self.spec.loan_idr
+            self.months_left[idx] = self.spec.term_months
+            model.ledger.credit[idx] += self.spec.loan_idr
+
+    def borrowers(self, model: ValueChainModel, k: int) -> float:
+        """Households with a running loan in district ``k`` (real)."""
+        s = model.households.district_slices[k]
+        return wsum(model.households.weight[s], self.months_left[s] > 0)

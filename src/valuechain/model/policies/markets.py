@@ -1,0 +1,70 @@
+"""Levers that act through markets: an export tax on raw commodity, and collective selling
+through a marketing cooperative."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from valuechain.config.programmes import ExportTax, MarketingCooperative
+from valuechain.model.kernels import wsum
+from valuechain.model.policies.base import ProgrammeRun
+
+if TYPE_CHECKING:
+    from valuechain.model.model import ValueChainModel
+
+__all__ = ["ExportTaxRun", "MarketingCooperativeRun"]
+
+
+class ExportTaxRun(ProgrammeRun):
+    """Tax on raw exports: acts through the trader price (phase 3) and costs nothing."""
+
+    spec: ExportTax
+
+    def plan(self, model: ValueChainModel) -> np.ndarray:
+        return np.zeros(len(model.district_names))
+
+    def deliver(self, model: ValueChainModel) -> None:
+        """Nothing to hand out: the tax works through the trader price."""
+
+    def export_tax_rate(self, model: ValueChainModel, k: int, j: int) -> float:
+        if not self.active(model.t) or k not in self.districts:
+            return 0.0
+        return self.spec.rate if model.commodities[j] == self.spec.commodity else 0.0
+
+
+class MarketingCooperativeRun(ProgrammeRun):
+    """Collective selling: members drawn once among growers; facilitation cost per member."""
+
+    spec: MarketingCooperative
+
+    def __init__(self, name: str, spec: MarketingCooperative, model: ValueChainModel):
+        super().__init__(name, spec, model)
+        hh = model.households
+        self.members = np.zeros(hh.n, dtype=bool)
+        self._j = model.commodities.index(spec.commodity)
+        for k in self.districts:
+            s = hh.district_slices[k]
+            u = model.streams.stream(f"membership/{name}/{model.district_names[k]}").random(
+                s.stop - s.start
+            )
+            self.members[s] = (hh.land_ha[s, self._j] > 0) & (u < spec.member_share)
+
+    def plan(self, model: ValueChainModel) -> np.ndarray:
+        hh = model.households
+        cost = np.zeros(len(model.district_names))
+        for k in self.districts:
+            s = hh.district_slices[k]
+            cost[k] = wsum(hh.weight[s], self.members[s]) * self.spec.support_idr_per_member_month
+        return cost
+
+    def deliver(self, model: ValueChainModel) -> None:
+        """Facilitation is paid to providers; members gain through the collective price."""
+
+    def collective_margin(
+        self, model: ValueChainModel, k: int, j: int
+    ) -> tuple[np.ndarray, float] | None:
+        if j != self._j or k not in self.districts or not self.active(model.t):
+            return None
+        return self.members[model.households.district_slices[k]], self.spec.margin

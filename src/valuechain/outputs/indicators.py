@@ -1,0 +1,266 @@
+"""Per-step indicator rows (each district and ``all``) and run summaries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from valuechain.model import kernels
+from valuechain.outputs.metrics import COMMODITY_SUMMARY, SUMMARY, gini
+
+if TYPE_CHECKING:
+    from valuechain.model.model import ValueChainModel
+
+__all__ = ["district_rows", "summarise"]
+
+
+def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, float]:
+    """The weighted sums behind district ``k``'s indicators (``pc``: its households'
+    consumption per person)."""
+    hh = model.households
+    led = model.ledger
+    s = hh.district_slices[k]
+    out = dict(
+        zip(
+            kernels.SUMS,
+            kernels.indicator_sums(
+                pc,
+                hh.persons[s],
+                hh.weight[s],
+                model.poverty_lines,
+                hh.is_extreme_poor[s],
+                led.was_extreme_poor[s],
+                hh.extreme_poor_at_start[s],
+                hh.months_out_run[s],
+                model.scenario.poverty.sustained_exit_months,
+                hh.job_firm[s],
+                hh.poor_at_start[s],
+                hh.n_adults[s],
+                led.transfers[s],
+                hh.registered[s],
+                hh.n_elderly[s],
+                hh.n_disabled[s],
+                hh.coop[s],
+                _selling_groups(model, s),
+            ).tolist(),
+            strict=True,
+        )
+    )
+    firms = [p for p in model.processors if p.district == k]
+    m = model._month
+    exclusion, inclusion = m.targeting_errors.get(k, (0.0, 0.0))
+    out |= {
+        "farm_labour": m.farm_worker_months.get(k, 0.0),
+        "idle": m.idle_worker_months.get(k, 0.0),
+        "exclusion_error_x": exclusion * out["households"],
+        "inclusion_error_x": inclusion * out["households"],
+        "tax_revenue": m.tax_revenue.get(k, 0.0),
+        "trainees": _programme_total(model, k, "trainees"),
+        "borrowers": _programme_total(model, k, "borrowers"),
+        "training_completions": sum(
+            p.completions[k] for p in model.programmes if hasattr(p, "completions")
+        ),
+        "fiscal_cost": led.fiscal_cost(model, k),
+        "fiscal_cost_cum": led.fiscal_cum[k],
+        "processor_profit": sum(p.books.profit_idr for p in firms),
+        "processors_active": float(sum(p.operating(model.t) for p in firms)),
+        "local_value_added": sum(
+            p.books.revenue_idr
+            - p.books.paid_direct_idr
+            - p.books.paid_outside_idr
+            - p.books.variable_cost_idr
+            for p in firms
+        ),
+        "mass_balance_residual": led.mass_residual(model, k),
+        "money_balance_residual": led.money_residual(model, k),
+    }
+    out.update(led.spending(model, k))
+    for p in model.programmes:
+        out[f"budget_exhausted_{p.name}"] = float(p.exhausted_month is not None)
+    return out
+
+
+def _programme_total(model: ValueChainModel, k: int, what: str) -> float:
+    """Sum of a per-district count (``trainees``, ``borrowers``) over the programmes that
+    have it."""
+    return sum(getattr(p, what)(model, k) for p in model.programmes if hasattr(p, what))
+
+
+def _selling_groups(model: ValueChainModel, s: slice) -> np.ndarray:
+    """Households of district slice ``s`` in a collective selling group (empty: no group)."""
+    groups = [g[s] for p in model.programmes if (g := getattr(p, "members", None)) is not None]
+    if not groups:
+        return _NO_GROUP
+    return np.logical_or.reduce(groups)
+
+
+_NO_GROUP = np.zeros(0, dtype=bool)
+
+
+def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ...]]:
+    """Per commodity: harvest kg, farm revenue IDR, bought locally by processors kg,
+    trader farmgate price, raw exports kg, processor imports kg."""
+    out = {}
+    m = model._month
+    for j, c in enumerate(model.commodities):
+        harvest_kg = m.sold_kg.get((k, j), 0.0)
+        firms = [p for p in model.processors if p.district == k and p.commodity == j]
+        local_kg = sum(p.books.bought_direct_kg for p in firms)
+        raw_kg = m.trader_kg.get((k, j), 0.0)
+        imported = m.imported_kg.get((k, j), 0.0)
+        out[c] = (
+            harvest_kg,
+            m.farm_revenue.get((k, j), 0.0),  # what farmers received, all buyers
+            local_kg,
+            m.trader_price[(k, j)],
+            raw_kg,
+            imported,
+        )
+    return out
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    """``numerator / denominator``, NaN when there is nothing to divide by."""
+    return numerator / denominator if denominator > 0 else np.nan
+
+
+def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float) -> dict:
+    persons = sums["persons"]
+    row = {
+        "step": model.t,
+        "date": model.date,
+        "district": name,
+        "extreme_poverty_rate": sums["poor190"] / persons,
+        "extreme_poverty_rate_215": sums["poor215"] / persons,
+        "poverty_rate": sums["poor_nat"] / persons,
+        "poverty_gap": sums["gap190"] / persons,
+        "poverty_severity": sums["sev190"] / persons,
+        "exits": sums["exits"],
+        "entries": sums["entries"],
+        "sustained_exits": sums["sustained_exits"],
+        "processing_jobs": sums["processing_jobs"],
+        "processing_jobs_poor": sums["processing_jobs_poor"],
+        "farm_labour": sums["farm_labour"],
+        "unemployment_rate": sums["idle"] / sums["labour_force"] if sums["labour_force"] else 0.0,
+        "mean_consumption_pc": sums["consumption"] / persons,
+        "gini": gini,
+        "transfer_recipients": sums["transfer_recipients"],
+        "registered_households": sums["registered_households"],
+        "exclusion_error": sums["exclusion_error_x"] / sums["households"],
+        "inclusion_error": sums["inclusion_error_x"] / sums["households"],
+        "extreme_poverty_rate_elderly_disabled": _ratio(
+            sums["poor190_elderly_disabled"], sums["persons_elderly_disabled"]
+        ),
+        "cooperative_members": sums["cooperative_members"],
+        "tax_revenue": sums["tax_revenue"],
+        "trainees": sums["trainees"],
+        "borrowers": sums["borrowers"],
+        "training_completions": sums["training_completions"],
+        "fiscal_cost": sums["fiscal_cost"],
+        "fiscal_cost_cum": sums["fiscal_cost_cum"],
+        "cost_per_sustained_exit": _ratio(sums["fiscal_cost_cum"], sums["sustained_exits"]),
+        "processor_profit": sums["processor_profit"],
+        "processors_active": sums["processors_active"],
+        "local_value_added": sums["local_value_added"],
+    }
+    for c, (kg, revenue, local_kg, trader_price, raw_kg, imported_kg) in comm.items():
+        ref = model.reference_farm_price(c)
+        price = revenue / kg if kg > 0 else trader_price
+        row[f"farmgate_price_{c}"] = price
+        row[f"farmgate_share_{c}"] = price / ref
+        row[f"reference_price_{c}"] = ref
+        row[f"harvest_{c}"] = kg
+        row[f"raw_exports_{c}"] = raw_kg
+        row[f"processor_imports_{c}"] = imported_kg
+        row[f"local_processing_share_{c}"] = _ratio(local_kg, kg)
+    for key, value in sums.items():
+        if key.startswith(("spending_", "budget_exhausted_")):
+            row[key] = value
+    row["mass_balance_residual"] = sums["mass_balance_residual"]
+    row["money_balance_residual"] = sums["money_balance_residual"]
+    return row
+
+
+def district_rows(model: ValueChainModel) -> list[dict]:
+    """Indicator rows for every district, for ``all`` (totals) and, when the scenario has
+    more than one district, for each district type present (``type:upland`` and so on)."""
+    hh = model.households
+    pc = hh.consumption_idr / hh.size
+    rows = []
+    parts = []
+    for k, name in enumerate(model.district_names):
+        s = hh.district_slices[k]
+        sums = _district_sums(model, k, pc[s])
+        comm = _commodity_sums(model, k)
+        rows.append(_row(model, name, sums, comm, gini(pc[s], hh.persons[s])))
+        parts.append((sums, comm))
+    if len(rows) == 1:
+        total = dict(rows[0])
+        total["district"] = "all"
+        return [*rows, total]
+    groups = {"all": list(range(len(rows)))}
+    types = [d.type for d in model.scenario.districts.values()]
+    for t in sorted(set(types)):
+        groups[f"type:{t}"] = [k for k, tk in enumerate(types) if tk == t]
+    for name, ks in groups.items():
+        idx = np.concatenate([np.arange(hh.n)[hh.district_slices[k]] for k in ks])
+        group_gini = gini(pc[idx], hh.persons[idx])
+        rows.append(_row(model, name, *_combine([parts[k] for k in ks]), group_gini))
+    return rows
+
+
+def _combine(parts: list[tuple[dict, dict]]) -> tuple[dict, dict]:
+    """Sums and commodity flows of several districts, as one."""
+    sums: dict[str, float] = {}
+    acc: dict[str, list[float]] = {}
+    for district_sums, comm in parts:
+        for key, value in district_sums.items():
+            if key.startswith("budget_exhausted_"):
+                sums[key] = max(sums.get(key, 0.0), value)
+            else:
+                sums[key] = sums.get(key, 0.0) + value
+        for c, (kg, rev, local, tp, raw, imported) in comm.items():
+            a = acc.setdefault(c, [0.0] * 7)
+            a[0] += kg
+            a[1] += rev
+            a[2] += local
+            a[3] += tp * district_sums["persons"]  # trader price: person-weighted mean
+            a[4] += district_sums["persons"]
+            a[5] += raw
+            a[6] += imported
+    comm_all = {c: (a[0], a[1], a[2], a[3] / a[4], a[5], a[6]) for c, a in acc.items()}
+    return sums, comm_all
+
+
+def _aggregate(series: pd.Series, how: str, weights: pd.Series | None = None) -> float:
+    if how == "first":
+        return float(series.iloc[0])
+    if how == "last":
+        return float(series.iloc[-1])
+    if how == "sum":
+        return float(series.sum())
+    if how == "max_abs":
+        return float(series.abs().max())
+    if how == "mean_last12":
+        return float(series.iloc[-12:].mean())
+    if how == "run":  # harvest-weighted over the run
+        ok = series.notna() & (weights > 0)
+        return float((series[ok] * weights[ok]).sum() / weights[ok].sum()) if ok.any() else np.nan
+    raise ValueError(f"unknown aggregation {how!r}")
+
+
+def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[str, float]:
+    """Summary indicators of one run from its ``district == "all"`` rows."""
+    tot = timeseries[timeseries["district"] == "all"].sort_values("step")
+    out = {name: _aggregate(tot[col], how) for name, (col, how, _) in SUMMARY.items()}
+    for col in tot.columns:  # per programme: total spending and whether the budget ran out
+        if col.startswith("spending_"):
+            out[f"{col}_total"] = float(tot[col].sum())
+        elif col.startswith("budget_exhausted_"):
+            out[col] = float(tot[col].max())
+    for c in commodities:
+        for name, (col, how, _) in COMMODITY_SUMMARY.items():
+            out[name.format(c=c)] = _aggregate(tot[col.format(c=c)], how, tot.get(f"harvest_{c}"))
+    return out

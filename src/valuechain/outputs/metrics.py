@@ -1,0 +1,211 @@
+"""Indicators: poverty measures, inequality, and the catalogue of output columns.
+
+Rates are shares of persons in [0, 1]; counts are real persons or workers (simulated
+households scaled by their weights); money in rupiah per month unless named otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from valuechain.model import kernels
+from valuechain.model.kernels import wsum
+
+__all__ = [
+    "COMMODITY_INDICATORS",
+    "INDICATORS",
+    "PROGRAMME_INDICATORS",
+    "SUMMARY",
+    "Indicator",
+    "fgt",
+    "gini",
+    "weighted_gini",
+]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An output column: what it measures and its unit."""
+
+    label: str
+    unit: str
+
+
+INDICATORS: dict[str, Indicator] = {
+    "extreme_poverty_rate": Indicator("Extreme poverty (USD 1.90, 2011 PPP)", "share of persons"),
+    "extreme_poverty_rate_215": Indicator(
+        "Extreme poverty (USD 2.15, 2017 PPP)", "share of persons"
+    ),
+    "poverty_rate": Indicator("Poverty (national line)", "share of persons"),
+    "poverty_gap": Indicator("Extreme poverty gap, FGT1 (USD 1.90 line)", "share of the line"),
+    "poverty_severity": Indicator("Extreme poverty severity, FGT2 (USD 1.90 line)", "index"),
+    "exits": Indicator("Exits from extreme poverty this month", "persons"),
+    "entries": Indicator("Entries into extreme poverty this month", "persons"),
+    "sustained_exits": Indicator(
+        "Persons extreme poor in the first month, now out for the sustained-exit window",
+        "persons",
+    ),
+    "processing_jobs": Indicator("Processing jobs", "workers"),
+    "processing_jobs_poor": Indicator(
+        "Processing jobs held by households poor (national line) at the start", "workers"
+    ),
+    "farm_labour": Indicator("Hired farm labour", "worker-months"),
+    "unemployment_rate": Indicator("Working-age labour time without work", "share"),
+    "mean_consumption_pc": Indicator("Mean consumption per person", "IDR/person/month"),
+    "gini": Indicator("Gini of consumption per person", "index"),
+    "transfer_recipients": Indicator("Households receiving any transfer", "households"),
+    "registered_households": Indicator("Households in the targeting registry", "households"),
+    "exclusion_error": Indicator(
+        "Registry exclusion error: share of its target (poorest by consumption) not registered",
+        "share of households",
+    ),
+    "inclusion_error": Indicator(
+        "Registry inclusion error: share of the registered outside its target",
+        "share of households",
+    ),
+    "extreme_poverty_rate_elderly_disabled": Indicator(
+        "Extreme poverty among persons in households with elderly or disabled members",
+        "share of persons",
+    ),
+    "cooperative_members": Indicator(
+        "Households in a cooperative (processing or collective selling)", "households"
+    ),
+    "tax_revenue": Indicator("Export tax collected on raw exports", "IDR/month"),
+    "trainees": Indicator("Persons on training courses", "persons"),
+    "borrowers": Indicator("Households repaying a programme loan", "households"),
+    "training_completions": Indicator("Trainees completing a course this month", "persons"),
+    "fiscal_cost": Indicator("Government spending this month", "IDR/month"),
+    "fiscal_cost_cum": Indicator("Government spending since the start", "IDR"),
+    "cost_per_sustained_exit": Indicator(
+        "Government spending since the start per sustained exit (gross; the paired "
+        "comparison gives the cost per additional exit)",
+        "IDR/person",
+    ),
+    "spending_processing": Indicator(
+        "Spending on processing: plants' capital cost and operating subsidies", "IDR/month"
+    ),
+    "spending_central": Indicator("Spending paid by the central budget", "IDR/month"),
+    "spending_district": Indicator("Spending paid by district budgets", "IDR/month"),
+    "processor_profit": Indicator("Processor profits", "IDR/month"),
+    "processors_active": Indicator("Processors operating", "plants"),
+    "local_value_added": Indicator(
+        "Value added by local processing (output value less input cost)", "IDR/month"
+    ),
+    "mass_balance_residual": Indicator("Mass accounting residual", "kg"),
+    "money_balance_residual": Indicator("Money accounting residual", "IDR"),
+}
+
+#: Per-commodity columns; ``{c}`` is replaced by the commodity name.
+COMMODITY_INDICATORS: dict[str, Indicator] = {
+    "farmgate_price_{c}": Indicator("Farmgate price received", "IDR/kg farm stage"),
+    "farmgate_share_{c}": Indicator("Farmgate price / reference price", "share"),
+    "reference_price_{c}": Indicator("Reference price of the farm stage", "IDR/kg"),
+    "harvest_{c}": Indicator("Harvest", "kg farm stage/month"),
+    "raw_exports_{c}": Indicator("Farm stage leaving the district raw (traders)", "kg/month"),
+    "processor_imports_{c}": Indicator(
+        "Farm stage processors bought from outside the district", "kg/month"
+    ),
+    "local_processing_share_{c}": Indicator(
+        "Share of the harvest bought by local processors (from farmers)", "share"
+    ),
+}
+
+#: Per-programme columns; ``{p}`` is replaced by the programme's name.
+PROGRAMME_INDICATORS: dict[str, Indicator] = {
+    "spending_{p}": Indicator("Spending of the programme this month", "IDR/month"),
+    "budget_exhausted_{p}": Indicator("The programme's budget has run out (1) or not (0)", "flag"),
+}
+
+#: Run summary (one row of runs.parquet per run): name -> (indicator, how, label).
+SUMMARY: dict[str, tuple[str, str, str]] = {
+    "extreme_poverty_rate_first": ("extreme_poverty_rate", "first", "at the first month"),
+    "extreme_poverty_rate_final": ("extreme_poverty_rate", "last", "at the final month"),
+    "extreme_poverty_rate_last12": ("extreme_poverty_rate", "mean_last12", "mean, last 12 mo."),
+    "extreme_poverty_rate_215_final": ("extreme_poverty_rate_215", "last", "at the final month"),
+    "poverty_rate_final": ("poverty_rate", "last", "at the final month"),
+    "poverty_gap_final": ("poverty_gap", "last", "at the final month"),
+    "sustained_exits_final": ("sustained_exits", "last", "at the final month"),
+    "exits_total": ("exits", "sum", "over the run"),
+    "entries_total": ("entries", "sum", "over the run"),
+    "processing_jobs_last12": ("processing_jobs", "mean_last12", "mean, last 12 mo."),
+    "processing_jobs_poor_last12": ("processing_jobs_poor", "mean_last12", "mean, last 12 mo."),
+    "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12", "mean, last 12 mo."),
+    "gini_final": ("gini", "last", "at the final month"),
+    "fiscal_cost_cum": ("fiscal_cost", "sum", "over the run"),
+    "tax_revenue_total": ("tax_revenue", "sum", "over the run"),
+    "cost_per_sustained_exit_final": ("cost_per_sustained_exit", "last", "at the final month"),
+    "exclusion_error_last12": ("exclusion_error", "mean_last12", "mean, last 12 mo."),
+    "inclusion_error_last12": ("inclusion_error", "mean_last12", "mean, last 12 mo."),
+    "trainees_last12": ("trainees", "mean_last12", "mean, last 12 mo."),
+    "training_completions_total": ("training_completions", "sum", "over the run"),
+    "extreme_poverty_rate_elderly_disabled_last12": (
+        "extreme_poverty_rate_elderly_disabled",
+        "mean_last12",
+        "mean, last 12 mo.",
+    ),
+    "processor_profit_total": ("processor_profit", "sum", "over the run"),
+    "local_value_added_total": ("local_value_added", "sum", "over the run"),
+    "max_abs_mass_balance_residual": ("mass_balance_residual", "max_abs", "largest"),
+    "max_abs_money_balance_residual": ("money_balance_residual", "max_abs", "largest"),
+}
+
+#: Per-commodity summaries.
+COMMODITY_SUMMARY: dict[str, tuple[str, str, str]] = {
+    "farmgate_price_{c}_last12": ("farmgate_price_{c}", "mean_last12", "mean, last 12 mo."),
+    "farmgate_share_{c}_last12": ("farmgate_share_{c}", "mean_last12", "mean, last 12 mo."),
+    "local_processing_share_{c}_run": ("local_processing_share_{c}", "run", "over the run"),
+}
+
+
+def gini(x: np.ndarray, w: np.ndarray) -> float:
+    """Gini coefficient of ``x`` (non-negative) with weights ``w``, as the model reports it.
+
+    One integer sort and one compiled pass (:func:`valuechain.model.kernels.sort_keys`,
+    :func:`valuechain.model.kernels.gini`); equal to :func:`weighted_gini` (tested).
+    """
+    if x.size == 0:
+        return float("nan")
+    keys, mask = kernels.sort_keys(np.ascontiguousarray(x, dtype=np.float64), 0.0)
+    keys.sort()
+    return float(kernels.gini(keys, mask, x, np.asarray(w, dtype=np.float64)))
+
+
+def fgt(pc: np.ndarray, persons: np.ndarray, line: float) -> tuple[float, float, float]:
+    """Foster-Greer-Thorbecke measures FGT0, FGT1, FGT2 weighted by persons.
+
+    ``FGT_a = sum(w * max(0, 1 - y/z)^a * [y < z]) / sum(w)``. The model computes the same
+    sums in one pass with the other indicators (:func:`valuechain.model.kernels.indicator_sums`).
+    """
+    total = persons.sum()
+    if total <= 0:
+        return (float("nan"),) * 3
+    gap = np.maximum(0.0, 1.0 - pc / line)
+    poor = pc < line
+    h = wsum(persons, poor) / total
+    g1 = wsum(persons, gap) / total
+    g2 = wsum(persons, gap * gap) / total
+    return float(h), g1, g2
+
+
+def weighted_gini(x: np.ndarray, w: np.ndarray) -> float:
+    """Gini coefficient of ``x`` with weights ``w`` (exact, by sorting).
+
+    ``G = 1 - sum_i w_i (S_{i-1} + S_i) / (W * S_n)`` with ``S`` the cumulative weighted sum
+    of sorted values; equal to the mean absolute difference over twice the mean.
+    """
+    if x.size == 0:
+        return float("nan")
+    order = np.argsort(x)  # ties may come in any order: the Gini does not depend on it
+    xs = x[order]
+    ws = w[order]
+    cum_w = np.cumsum(ws)
+    cum_xw = np.cumsum(xs * ws)
+    total_w = cum_w[-1]
+    total_xw = cum_xw[-1]
+    if total_w <= 0 or total_xw <= 0:
+        return float("nan")
+    prev = cum_xw - xs * ws
+    area = wsum(ws, prev + cum_xw) / (total_w * total_xw)
+    return float(1.0 - area)

@@ -1,0 +1,2 @@
+"""Presentation: figures for reports, the tables the command line prints, and the ODD
+generator."""

@@ -1,0 +1,255 @@
+"""Figures from results tables (never from a model).
+
+Every function takes DataFrames in the layout of ``timeseries.parquet`` (or a results
+directory) and returns a :class:`matplotlib.figure.Figure`. Figures are built on the
+object-oriented API without pyplot, so nothing is kept in a global figure registry and no
+display backend is needed; PNG is rendered by Agg. :func:`save_figure` writes PNG (200 dpi)
+and SVG atomically, with no timestamp in the files, so the same results give the same bytes.
+
+Example:
+    >>> from valuechain.present.figures import write_figures   # doctest: +SKIP
+    >>> write_figures("results/huller_coffee")          # -> results/huller_coffee/figures/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.figure import Figure
+
+from valuechain.runs.results import FIGURES_DIR, Results, atomic_write_bytes, read_results
+
+__all__ = [
+    "FIGSIZE_IN",
+    "extreme_poverty_figure",
+    "processing_jobs_figure",
+    "save_figure",
+    "standard_figures",
+    "trajectory_figure",
+    "write_figures",
+]
+
+#: Report size: a figure 6.5 in wide fits a portrait A4/Letter text block at 100%.
+FIGSIZE_IN = (6.5, 4.0)
+DPI = 200
+SCENARIO_COLOUR = "#1f5fa8"
+BASELINE_COLOUR = "#d9822b"
+_STYLE = {
+    "font.size": 11,
+    "axes.titlesize": 11.5,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 9.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "svg.hashsalt": "valuechain",  # stable ids in SVG output
+}
+
+#: How a unit of :mod:`valuechain.outputs.metrics` is shown on an axis: (axis label, multiplier).
+_AXIS_UNITS = {
+    "share of persons": ("% of persons", 100.0),
+    "share": ("%", 100.0),
+    "workers": ("jobs (workers)", 1.0),
+    "persons": ("persons", 1.0),
+}
+
+
+def _label_unit(indicator: str) -> tuple[str, str]:
+    from valuechain.runs.statistics import describe_indicator
+
+    return describe_indicator(indicator)
+
+
+def _bands(ts: pd.DataFrame, indicator: str, district: str, scale: float) -> pd.DataFrame:
+    """Median and 5th/95th percentiles across replications, per month."""
+    if indicator not in ts.columns:
+        raise KeyError(f"the timeseries has no column {indicator!r}")
+    sub = ts.loc[ts["district"] == district, ["step", "date", indicator]]
+    if sub.empty:
+        have = sorted(ts["district"].unique())
+        raise KeyError(f"no rows for district {district!r} (districts: {have})")
+    g = sub.groupby(["step", "date"], sort=True)[indicator]
+    out = pd.DataFrame(
+        {
+            "q05": g.quantile(0.05) * scale,
+            "median": g.median() * scale,
+            "q95": g.quantile(0.95) * scale,
+        }
+    ).reset_index()
+    out["when"] = pd.to_datetime(out["date"], format="%Y-%m")
+    return out
+
+
+def _n_reps(ts: pd.DataFrame) -> int:
+    return int(ts["replication"].nunique()) if "replication" in ts.columns else 1
+
+
+def _name(ts: pd.DataFrame, fallback: str) -> str:
+    if "scenario" in ts.columns and len(ts):
+        return str(ts["scenario"].iloc[0])
+    return fallback
+
+
+def trajectory_figure(
+    timeseries: pd.DataFrame,
+    indicator: str,
+    *,
+    baseline: pd.DataFrame | None = None,
+    district: str = "all",
+    title: str | None = None,
+    ylabel: str | None = None,
+    scale: float | None = None,
+) -> Figure:
+    """An indicator over time: median across replications with a shaded 5–95% band.
+
+    Args:
+        timeseries: rows of ``timeseries.parquet`` (scenario, replication, step, date,
+            district, indicators).
+        indicator: the column to plot.
+        baseline: the baseline's timeseries, drawn beside the scenario in a second colour.
+        district: a district name, or ``"all"`` for the whole area.
+        title: the headline (default: the indicator's label).
+        ylabel: the y-axis label (default: from the indicator's unit).
+        scale: multiplier of the values (default: 100 for shares, shown in %).
+
+    Returns:
+        The figure (not shown, not saved).
+    """
+    label, unit = _label_unit(indicator)
+    default_ylabel, default_scale = _AXIS_UNITS.get(unit, (unit or indicator, 1.0))
+    ylabel = ylabel or default_ylabel
+    scale = default_scale if scale is None else scale
+    name = _name(timeseries, "scenario")
+    n = _n_reps(timeseries)
+    with mpl.rc_context(_STYLE):
+        fig = Figure(figsize=FIGSIZE_IN, layout="constrained")
+        ax = fig.add_subplot()
+        series = [(timeseries, name, SCENARIO_COLOUR)]
+        if baseline is not None:
+            series.append((baseline, f"baseline {_name(baseline, 'baseline')}", BASELINE_COLOUR))
+        lowest, highest = 0.0, 0.0
+        for ts, who, colour in series:
+            b = _bands(ts, indicator, district, scale)
+            lowest = min(lowest, float(b["q05"].min()))
+            highest = max(highest, float(b["q95"].max()))
+            ax.fill_between(
+                b["when"],
+                b["q05"],
+                b["q95"],
+                color=colour,
+                alpha=0.18,
+                linewidth=0,
+                label=f"{who}, 5–95% of runs",
+            )
+            ax.plot(
+                b["when"],
+                b["median"],
+                color=colour,
+                linewidth=2,
+                label=f"{who}, median",
+                clip_on=False,
+                zorder=3,
+            )
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.set_xlabel("month")
+        ax.set_ylabel(ylabel)
+        if lowest >= 0:  # counts, rates and prices: start the axis at zero
+            ax.set_ylim(0.0, ax.get_ylim()[1] if highest > 0 else 1.0)
+        where = "all districts" if district == "all" else f"district {district}"
+        reps = f"{n} replication{'s' if n != 1 else ''}"
+        ax.set_title(f"{title or label}\n{name}, {where}, {reps}", loc="left")
+        ax.legend(loc="best", frameon=False)
+    return fig
+
+
+def extreme_poverty_figure(
+    timeseries: pd.DataFrame, baseline: pd.DataFrame | None = None, district: str = "all"
+) -> Figure:
+    """Extreme-poverty headcount (USD 1.90 line) over time, in % of persons."""
+    return trajectory_figure(
+        timeseries,
+        "extreme_poverty_rate",
+        baseline=baseline,
+        district=district,
+        title="Extreme poverty headcount (USD 1.90/day, 2011 PPP)",
+        ylabel="% of persons",
+    )
+
+
+def processing_jobs_figure(
+    timeseries: pd.DataFrame, baseline: pd.DataFrame | None = None, district: str = "all"
+) -> Figure:
+    """Processing jobs over time, in workers."""
+    return trajectory_figure(
+        timeseries,
+        "processing_jobs",
+        baseline=baseline,
+        district=district,
+        title="Jobs in local processing",
+        ylabel="jobs (workers)",
+    )
+
+
+def standard_figures(results: Results | str | Path) -> dict[str, Figure]:
+    """The standard figure set of a results directory, by file stem.
+
+    ``extreme_poverty`` and ``processing_jobs`` always; ``farmgate_price_<commodity>`` for
+    each commodity in the timeseries. The baseline (``DIR/baseline``) is drawn beside the
+    scenario when present.
+    """
+    if not isinstance(results, Results):
+        results = read_results(results)
+    ts = results.timeseries
+    base = results.baseline.timeseries if results.baseline is not None else None
+    figs = {
+        "extreme_poverty": extreme_poverty_figure(ts, base),
+        "processing_jobs": processing_jobs_figure(ts, base),
+    }
+    for col in sorted(c for c in ts.columns if c.startswith("farmgate_price_")):
+        if base is not None and col not in base.columns:
+            continue
+        figs[col] = trajectory_figure(ts, col, baseline=base)
+    return figs
+
+
+def save_figure(
+    fig: Figure, path_stem: str | Path, formats: Sequence[str] = ("png", "svg"), dpi: int = DPI
+) -> list[Path]:
+    """Write ``fig`` as ``<path_stem>.png`` and ``.svg`` (atomically; no timestamps)."""
+    stem = Path(path_stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        path = stem.with_name(f"{stem.name}.{fmt}")
+        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+
+        def write(fh, fmt=fmt, metadata=metadata):
+            with mpl.rc_context(_STYLE):
+                fig.savefig(fh, format=fmt, dpi=dpi, metadata=metadata)
+
+        written.append(atomic_write_bytes(path, write))
+    return written
+
+
+def write_figures(results_dir: str | Path, out_dir: str | Path | None = None) -> list[Path]:
+    """Draw :func:`standard_figures` of a results directory into ``DIR/figures``.
+
+    Returns:
+        The files written (PNG and SVG of each figure).
+    """
+    results = read_results(results_dir)
+    out = Path(out_dir) if out_dir is not None else Path(results_dir) / FIGURES_DIR
+    written: list[Path] = []
+    for stem, fig in standard_figures(results).items():
+        written += save_figure(fig, out / stem)
+        fig.clear()
+    return written

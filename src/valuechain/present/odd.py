@@ -1,0 +1,235 @@
+"""Generate the parts of docs/ODD.md that the code knows better than prose.
+
+``docs/ODD.md`` holds hand-written text with generated blocks between markers::
+
+    <!-- BEGIN GENERATED: parameters -->
+    ...
+    <!-- END GENERATED: parameters -->
+
+``python -m valuechain.present.odd docs/ODD.md`` rewrites the blocks in place; a test fails when the
+committed copy is stale. Blocks: ``schedule``, ``state``, ``parameters``, ``chains``,
+``streams``, ``indicators``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from valuechain import config as params
+from valuechain.config.programmes import Policy, Programme
+from valuechain.model.households.state import FIELDS
+from valuechain.model.rng import STREAMS
+from valuechain.outputs.metrics import (
+    COMMODITY_INDICATORS,
+    COMMODITY_SUMMARY,
+    INDICATORS,
+    PROGRAMME_INDICATORS,
+    SUMMARY,
+)
+
+__all__ = ["generate", "render_blocks", "update_file"]
+
+_BLOCK = re.compile(
+    r"(<!-- BEGIN GENERATED: (?P<name>\w+) -->\n)(?P<body>.*?)(<!-- END GENERATED: (?P=name) -->)",
+    re.S,
+)
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in rows:
+        out.append("| " + " | ".join(str(x).replace("|", "\\|") for x in r) + " |")
+    return "\n".join(out) + "\n"
+
+
+def _schedule() -> str:
+    from valuechain.model.model import ValueChainModel
+
+    lines = inspect.getsource(ValueChainModel.step).splitlines()
+    rows = []
+    for line in lines:
+        m = re.match(r"\s+self\.(\w+)\(\)\s+# (\d+) (.*)", line)
+        if m:
+            method = getattr(ValueChainModel, m.group(1))
+            summary = inspect.getdoc(method).splitlines()[0]
+            rows.append([m.group(2), f"`{m.group(1)}`", m.group(3), summary])
+    return _table(["#", "method", "what", "docstring (section and summary)"], rows)
+
+
+def _state() -> str:
+    rows = [[f"`{k}`", v[0], v[1], v[2]] for k, v in FIELDS.items()]
+    return _table(["field", "dtype", "unit", "meaning"], rows)
+
+
+def _bound(info) -> str:
+    lo = hi = None
+    for m in info.metadata:
+        for attr, side in (("ge", "["), ("gt", "("), ("le", "]"), ("lt", ")")):
+            v = getattr(m, attr, None)
+            if v is not None:
+                if side in "[(":
+                    lo = f"{side}{v:g}"
+                else:
+                    hi = f"{v:g}{side}"
+    if lo is None and hi is None:
+        return ""
+    return f"{lo or '(-inf'}, {hi or 'inf)'}"
+
+
+def _default(info) -> str:
+    if info.is_required():
+        return "required"
+    if info.default_factory is not None:
+        return "(section)"
+    d = info.default
+    if isinstance(d, float):
+        return f"{d:,.6g}"
+    return f"{d!r}" if isinstance(d, str) else str(d)
+
+
+def _walk(model: type[BaseModel], prefix: str, rows: list) -> None:
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra or {}
+        ann = info.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            _walk(ann, f"{prefix}{name}.", rows)
+            continue
+        rows.append(
+            [
+                f"`{prefix}{name}`",
+                _default(info),
+                extra.get("unit", ""),
+                _bound(info),
+                extra.get("source", ""),
+                info.description or "",
+            ]
+        )
+
+
+def _programme_kinds() -> list[tuple[str, type]]:
+    """Each programme schema of the ``policies`` union with its ``kind``."""
+    union = get_args(Policy)[0]
+    return [(get_args(m.model_fields["kind"].annotation)[0], m) for m in get_args(union)]
+
+
+def _parameters() -> str:
+    sections = [
+        ("Scenario (top level)", params.Scenario, ""),
+        ("District (`districts.<name>.`)", params.District, "districts.<name>."),
+        ("Crop (`districts.<name>.crops.<commodity>.`)", params.Crop, ""),
+        ("Processor (`districts.<name>.processors.<plant>.`)", params.ProcessorSpec, ""),
+        ("Entry rule (`districts.<name>.entry.`)", params.Entry, ""),
+        ("Price shock (`[[shocks]]`)", params.PriceShock, ""),
+        ("Chain (`chains.<commodity>.`)", params.Chain, ""),
+        ("Stage (`chains.<commodity>.stages.<stage>.`)", params.Stage, ""),
+        ("Process (`chains.<commodity>.processes.<process>.`)", params.Process, ""),
+        ("Every programme (`policies.<name>.`)", Programme, ""),
+        *(
+            (f'Programme `kind = "{kind}"`, besides those', model, "")
+            for kind, model in _programme_kinds()
+        ),
+    ]
+    shared = {f"`{name}`" for name in Programme.model_fields}
+    out = []
+    for title, model, prefix in sections:
+        rows: list = []
+        _walk(model, prefix if model is params.District else "", rows)
+        rows = [r for r in rows if r[1] != "(section)"]
+        if model is not Programme and issubclass(model, Programme):
+            rows = [r for r in rows if r[0] not in shared and r[0] != "`kind`"]
+        out.append(f"**{title}**\n\n")
+        out.append(_table(["key", "default", "unit", "range", "source", "meaning"], rows))
+        out.append("\n")
+    return "".join(out)
+
+
+def _chains() -> str:
+    text = resources.files("valuechain").joinpath("config/data/chains.toml").read_text("utf-8")
+    rows = []
+    table = ""
+    last = None
+    for line in text.splitlines():
+        head = re.match(r"^\[([^\]]+)\]", line)
+        if head:
+            table = head.group(1)
+            last = None
+            continue
+        kv = re.match(r"^(\w+)\s*=\s*(.+?)\s*(?:#\s*(.*))?$", line)
+        if kv:
+            last = [f"`{table}.{kv.group(1)}`", kv.group(2), kv.group(3) or ""]
+            rows.append(last)
+            continue
+        cont = re.match(r"^\s+#\s*(.*)$", line)
+        if cont and last is not None:
+            last[2] = f"{last[2]} {cont.group(1)}".strip()
+    return _table(["key", "value", "source / note (from data/chains.toml)"], rows)
+
+
+def _streams() -> str:
+    rows = [[f"`{k}`", v] for k, v in STREAMS.items()]
+    return (
+        _table(["stream", "drives"], rows)
+        + "\nQualified names give each district, commodity or cooperative its own stream: "
+        "`prices/<commodity>`, `weather/<district>/<commodity>`, "
+        "`harvest/<district>/<commodity>`, `income/<district>`, `labour/<district>`, "
+        "`market/<district>`, `health/<district>`, `targeting/<district>`, "
+        "`membership/<district>/<plant>`.\n"
+    )
+
+
+def _indicators() -> str:
+    rows = [[f"`{k}`", v.label, v.unit] for k, v in INDICATORS.items()]
+    rows += [[f"`{k}`", v.label, v.unit] for k, v in COMMODITY_INDICATORS.items()]
+    rows += [[f"`{k}`", v.label, v.unit] for k, v in PROGRAMME_INDICATORS.items()]
+    out = _table(["column", "meaning", "unit"], rows)
+    srows = [[f"`{k}`", f"`{c}`", how, label] for k, (c, how, label) in SUMMARY.items()]
+    srows += [[f"`{k}`", f"`{c}`", how, label] for k, (c, how, label) in COMMODITY_SUMMARY.items()]
+    out += "\nRun summaries (one row per run in `runs.parquet`, from the `all` rows):\n\n"
+    out += _table(["summary", "of column", "aggregation", "meaning"], srows)
+    return out
+
+
+GENERATORS = {
+    "schedule": _schedule,
+    "state": _state,
+    "parameters": _parameters,
+    "chains": _chains,
+    "streams": _streams,
+    "indicators": _indicators,
+}
+
+
+def generate(name: str) -> str:
+    """The Markdown body of one generated block."""
+    return GENERATORS[name]()
+
+
+def render_blocks(text: str) -> str:
+    """``text`` with every generated block refreshed."""
+
+    def repl(m: re.Match) -> str:
+        return m.group(1) + generate(m.group("name")) + m.group(4)
+
+    return _BLOCK.sub(repl, text)
+
+
+def update_file(path: str | Path) -> bool:
+    """Rewrite the generated blocks of ``path``; True if the file changed."""
+    path = Path(path)
+    old = path.read_text("utf-8")
+    new = render_blocks(old)
+    if new != old:
+        path.write_text(new, "utf-8")
+    return new != old
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command
+    target = sys.argv[1] if len(sys.argv) > 1 else "docs/ODD.md"
+    print(f"{target}: {'updated' if update_file(target) else 'already current'}")

@@ -1,0 +1,532 @@
+"""Replications of a scenario and paired runs against its baseline.
+
+Replication ``r`` of a scenario whose seed is ``S`` is the single run with seed ``S + r``. A
+scenario that names a ``baseline`` is compared to it under common random numbers: the baseline
+runs with the same seeds, so the paired difference of an indicator, replication by
+replication, carries far less noise than the difference of two independent means.
+
+Example:
+    >>> from valuechain.runs.replications import run_scenario           # doctest: +SKIP
+    >>> sr = run_scenario("scenarios/hilirisasi_coffee.toml", replications=5, workers=4)
+    >>> sr.comparison[["indicator", "difference", "ci_low", "ci_high"]]
+    >>> sr.write("results/hilirisasi_coffee")
+
+Runs execute in-process (``workers=1``) or on a local pool of spawned processes; the results
+are identical, byte for byte, whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import multiprocessing
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from valuechain.config.loader import (
+    LoadedScenario,
+    ScenarioError,
+    load_scenario,
+    scenario_from_dict,
+)
+from valuechain.config.scenario import Scenario
+from valuechain.errors import UserError
+from valuechain.runs.results import (
+    BASELINE_DIR,
+    COMPARISON,
+    RUNS,
+    TIMESERIES,
+    clear_results_dir,
+    write_csv_atomic,
+    write_manifest,
+    write_table_atomic,
+)
+from valuechain.runs.statistics import (
+    KEY_COLUMNS,
+    MAIN_INDICATORS,
+    compare_runs,
+    describe_indicator,
+    main_indicators,
+    summarise_runs,
+)
+
+__all__ = [
+    "KEY_COLUMNS",
+    "MAIN_INDICATORS",
+    "RunResult",
+    "ScenarioRuns",
+    "compare_runs",
+    "describe_indicator",
+    "load_with_baseline",
+    "main_indicators",
+    "run_replications",
+    "run_scenario",
+    "summarise_runs",
+]
+
+
+# --------------------------------------------------------------------------- one run
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one replication returns from a worker."""
+
+    replication: int
+    seed: int
+    summary: dict[str, float]
+    timeseries: pd.DataFrame
+    wall_time_s: float
+
+
+def _default_model_class() -> type:
+    from valuechain.model.model import ValueChainModel  # deferred: `validate` never imports Mesa
+
+    return ValueChainModel
+
+
+def _run_one(
+    scenario: Scenario, replication: int, seed: int, model_class: type | None
+) -> RunResult:
+    """Build, run and read one model; always release it (Mesa keeps models alive otherwise)."""
+    cls = model_class or _default_model_class()
+    t0 = time.perf_counter()
+    model = cls(scenario, seed=seed)
+    try:
+        model.run()
+        ts = model.indicators()
+        summary = {k: float(v) for k, v in model.summary().items()}
+    finally:
+        model.release()
+    return RunResult(replication, seed, summary, ts, time.perf_counter() - t0)
+
+
+def _one_blas_thread() -> None:
+    """Worker initialiser: runs are the parallel unit, so each gets one BLAS thread.
+
+    Several OpenBLAS threads per worker fight over the same cores as the other workers and
+    make district-sized dot products ten times slower, not faster.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+def _execute(
+    tasks: Sequence[tuple[Any, Scenario, int, int]],
+    *,
+    workers: int,
+    progress: bool,
+    desc: str,
+    model_class: type | None,
+) -> dict[Any, RunResult]:
+    """Run ``(key, scenario, replication, seed)`` tasks; return results by key."""
+    from tqdm.auto import tqdm
+
+    bar = tqdm(
+        total=len(tasks),
+        desc=desc,
+        unit="run",
+        file=sys.stderr,
+        disable=None if progress else True,  # None: off when stderr is not a terminal
+        dynamic_ncols=True,
+    )
+    out: dict[Any, RunResult] = {}
+    try:
+        if workers <= 1 or len(tasks) <= 1:
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(1):
+                for key, scenario, rep, seed in tasks:
+                    out[key] = _run_one(scenario, rep, seed, model_class)
+                    bar.update()
+            return out
+        ctx = multiprocessing.get_context("spawn")  # Mesa 3.3 requires spawn; say so
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_one_blas_thread
+        )
+        try:
+            pending = {
+                pool.submit(_run_one, scenario, rep, seed, model_class): key
+                for key, scenario, rep, seed in tasks
+            }
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_EXCEPTION)
+                for fut in done:
+                    key = pending.pop(fut)
+                    out[key] = fut.result()  # re-raises a worker's exception here
+                    bar.update()
+        except BaseException:  # a failed run or Ctrl-C: do not finish the other runs
+            _terminate_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return out
+    finally:
+        bar.close()
+
+
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's processes now (a worker ignores Ctrl-C until its run ends)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
+
+
+# --------------------------------------------------------------------------- replications
+
+
+def _frames(name: str, results: list[RunResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Assemble ``runs`` and ``timeseries`` in replication order (worker-independent)."""
+    results = sorted(results, key=lambda r: r.replication)
+    rows = [
+        {"scenario": name, "replication": r.replication, "seed": r.seed, **r.summary}
+        for r in results
+    ]
+    runs = pd.DataFrame(rows)
+    runs["scenario"] = runs["scenario"].astype(str)
+    runs[["replication", "seed"]] = runs[["replication", "seed"]].astype("int64")
+    parts = []
+    for r in results:
+        ts = r.timeseries.reset_index(drop=True).copy()
+        ts.insert(0, "seed", np.int64(r.seed))
+        ts.insert(0, "replication", np.int64(r.replication))
+        ts.insert(0, "scenario", name)
+        parts.append(ts)
+    timeseries = pd.concat(parts, ignore_index=True)
+    timeseries["scenario"] = timeseries["scenario"].astype(str)
+    return runs, timeseries
+
+
+def _seeds(scenario: Scenario, replications: int) -> list[int]:
+    if replications < 1:
+        raise UserError(
+            f"replications must be at least 1, not {replications}", hint="use --replications N"
+        )
+    last = scenario.seed + replications - 1
+    if last > 2**63 - 1:
+        raise UserError(
+            f"seed {scenario.seed} + {replications - 1} replications exceeds 2**63 - 1",
+            hint="choose a smaller seed",
+        )
+    return [scenario.seed + r for r in range(replications)]
+
+
+@dataclass
+class ScenarioRuns:
+    """Replications of one scenario (and of its baseline, paired by seed).
+
+    Attributes:
+        loaded: the resolved scenario that was run.
+        runs: one row per replication: scenario, replication, seed, summary indicators.
+        timeseries: one row per replication x step x district: scenario, replication, seed,
+            step, date, district, indicators.
+        seeds: the seed of each replication (``seed + r``).
+        wall_times_s: wall time of each replication, in replication order.
+        total_wall_time_s: wall time of the whole call (scenario and baseline together).
+        workers: processes used.
+        baseline: the baseline's runs with the same seeds, or None.
+        comparison: paired differences scenario - baseline (see :func:`compare_runs`), or None.
+        started: when the runs started (UTC, ISO 8601).
+        command: the command line that asked for them (recorded in the manifest), if any.
+    """
+
+    loaded: LoadedScenario
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+    seeds: list[int]
+    wall_times_s: list[float]
+    total_wall_time_s: float
+    workers: int
+    baseline: ScenarioRuns | None = None
+    comparison: pd.DataFrame | None = None
+    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    command: list[str] | None = None
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.loaded.scenario.name
+
+    @property
+    def replications(self) -> int:
+        """Number of replications."""
+        return len(self.seeds)
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest describing these runs (``files`` is added when written)."""
+        return build_manifest(self)
+
+    def write(self, directory: str | Path) -> Path:
+        """Write the results directory (baseline under ``DIR/baseline``); manifest last.
+
+        A previous result in ``directory`` is invalidated first (its manifest removed), so an
+        interrupted write never leaves a directory that looks complete.
+        """
+        directory = Path(directory)
+        clear_results_dir(directory)
+        if self.baseline is not None:
+            self.baseline.write(directory / BASELINE_DIR)
+        write_table_atomic(self.runs, directory / RUNS)
+        write_table_atomic(self.timeseries, directory / TIMESERIES)
+        if self.comparison is not None:
+            write_csv_atomic(self.comparison, directory / COMPARISON)
+        write_manifest(directory, self.manifest())
+        return directory
+
+
+def run_replications(
+    loaded: LoadedScenario,
+    replications: int | None = None,
+    *,
+    workers: int = 1,
+    progress: bool = False,
+    model_class: type | None = None,
+) -> ScenarioRuns:
+    """Run the replications of one scenario (no baseline); see :func:`run_scenario`."""
+    reps = loaded.scenario.replications if replications is None else replications
+    seeds = _seeds(loaded.scenario, reps)
+    t0 = time.perf_counter()
+    tasks = [(r, loaded.scenario, r, s) for r, s in enumerate(seeds)]
+    out = _execute(
+        tasks,
+        workers=workers,
+        progress=progress,
+        desc=loaded.scenario.name,
+        model_class=model_class,
+    )
+    return _assemble(loaded, [out[r] for r in range(reps)], t0, workers)
+
+
+def _assemble(
+    loaded: LoadedScenario, results: list[RunResult], t0: float, workers: int
+) -> ScenarioRuns:
+    runs, ts = _frames(loaded.scenario.name, results)
+    return ScenarioRuns(
+        loaded=loaded,
+        runs=runs,
+        timeseries=ts,
+        seeds=[r.seed for r in results],
+        wall_times_s=[r.wall_time_s for r in results],
+        total_wall_time_s=time.perf_counter() - t0,
+        workers=workers,
+    )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _with_overrides(loaded: LoadedScenario, overrides: Sequence[str]) -> LoadedScenario:
+    """Apply further ``--set`` overrides to an already loaded scenario."""
+    if not overrides:
+        return loaded
+    if loaded.path is not None:
+        return load_scenario(loaded.path, (*loaded.overrides, *overrides))
+    from valuechain.config.loader import apply_overrides
+
+    doc = apply_overrides(loaded.document, overrides)
+    scenario = scenario_from_dict(doc, source="<scenario>", with_shipped_chains=False)
+    return LoadedScenario(scenario, None, doc, (*loaded.overrides, *overrides))
+
+
+def load_with_baseline(
+    path_or_loaded: str | Path | LoadedScenario,
+    overrides: Iterable[str] = (),
+    *,
+    seed: int | None = None,
+    months: int | None = None,
+) -> tuple[LoadedScenario, LoadedScenario | None]:
+    """Load a scenario and the baseline it names, with the same overrides applied to both.
+
+    ``seed`` and ``months`` are overrides of the keys of the same name. The baseline is
+    given the scenario's seed (common random numbers) and must simulate the same months.
+
+    Raises:
+        ScenarioError: the scenario is invalid.
+        UserError: the baseline is missing or invalid, or its calendar differs.
+    """
+    extra = list(overrides)
+    if seed is not None:
+        extra.append(f"seed={int(seed)}")
+    if months is not None:
+        extra.append(f"months={int(months)}")
+    if isinstance(path_or_loaded, LoadedScenario):
+        loaded = _with_overrides(path_or_loaded, extra)
+    else:
+        loaded = load_scenario(path_or_loaded, extra)
+    base_path = loaded.baseline_path()
+    if base_path is None:
+        return loaded, None
+    where = f"{loaded.path or '<scenario>'} (key 'baseline' = {loaded.scenario.baseline!r})"
+    if not base_path.is_file():
+        raise UserError(
+            f"the baseline {base_path} named by {where} does not exist",
+            hint="fix the 'baseline' key; a relative path is read from the scenario's folder",
+        )
+    try:
+        base = load_scenario(base_path, [*loaded.overrides, f"seed={loaded.scenario.seed}"])
+    except ScenarioError as exc:
+        raise UserError(
+            f"the baseline {base_path} named by {where} is not usable "
+            f"(with the overrides {list(loaded.overrides) or 'none'}):\n"
+            f"{str(exc).split(chr(10), 1)[-1]}",
+            hint="the same --set overrides are applied to the scenario and to its baseline; "
+            "fix the baseline file or the override",
+        ) from None
+    s, b = loaded.scenario, base.scenario
+    if (s.start, s.months) != (b.start, b.months):
+        raise UserError(
+            f"{s.name} simulates {s.months} months from {s.start} but its baseline {b.name} "
+            f"simulates {b.months} months from {b.start}; a paired comparison needs the same "
+            "calendar",
+            hint="make start and months equal in both files (--set months=N applies to both)",
+        )
+    return loaded, base
+
+
+def run_scenario(
+    path_or_loaded: str | Path | LoadedScenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    overrides: Iterable[str] = (),
+    workers: int = 1,
+    progress: bool = False,
+    *,
+    months: int | None = None,
+    model_class: type | None = None,
+) -> ScenarioRuns:
+    """Run the replications of a scenario, and of its baseline under the same seeds.
+
+    Args:
+        path_or_loaded: a scenario file, or a scenario loaded with
+            :func:`valuechain.config.loader.load_scenario`.
+        replications: number of replications (default: the scenario's ``replications``).
+        seed: seed of replication 0 (an override of ``seed``); replication r uses seed + r.
+        overrides: ``key.path=value`` overrides, applied to the scenario and its baseline.
+        workers: processes; 1 runs in this process. Results do not depend on it.
+        progress: show a progress bar on stderr (when it is a terminal).
+        months: simulated months (an override of ``months``).
+        model_class: the model to run (default :class:`valuechain.model.model.ValueChainModel`);
+            it must be importable by worker processes.
+
+    Returns:
+        The runs, with ``.baseline`` and ``.comparison`` filled when the scenario names a
+        baseline.
+    """
+    if workers < 1:
+        raise UserError(f"workers must be at least 1, not {workers}", hint="use --workers N")
+    loaded, base = load_with_baseline(path_or_loaded, overrides, seed=seed, months=months)
+    reps = loaded.scenario.replications if replications is None else replications
+    seeds = _seeds(loaded.scenario, reps)
+    t0 = time.perf_counter()
+    tasks = [(("s", r), loaded.scenario, r, s) for r, s in enumerate(seeds)]
+    if base is not None:
+        tasks += [(("b", r), base.scenario, r, s) for r, s in enumerate(seeds)]
+    desc = loaded.scenario.name + (" + baseline" if base is not None else "")
+    out = _execute(tasks, workers=workers, progress=progress, desc=desc, model_class=model_class)
+    result = _assemble(loaded, [out["s", r] for r in range(reps)], t0, workers)
+    if base is not None:
+        result.baseline = _assemble(base, [out["b", r] for r in range(reps)], t0, workers)
+        result.comparison = compare_runs(result.runs, result.baseline.runs)
+    result.total_wall_time_s = time.perf_counter() - t0
+    return result
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def _package_version() -> str:
+    try:
+        return importlib.metadata.version("valuechain")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _git(args: list[str]) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", *args], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def git_revision() -> dict[str, Any]:
+    """The git commit of the current directory's checkout and whether it has local changes."""
+    rev = _git(["rev-parse", "HEAD"])
+    if rev is None:
+        return {"git_revision": None, "git_dirty": None}
+    status = _git(["status", "--porcelain", "--untracked-files=no"])
+    return {"git_revision": rev, "git_dirty": None if status is None else bool(status)}
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("numpy", "pandas", "scipy", "mesa", "pyarrow", "pydantic"):
+        try:
+            out[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def build_manifest(sr: ScenarioRuns) -> dict[str, Any]:
+    """The manifest of a results directory (see :mod:`valuechain.runs.results`)."""
+    loaded = sr.loaded
+    manifest: dict[str, Any] = {
+        "kind": "run",
+        "scenario": sr.name,
+        "scenario_file": str(loaded.path) if loaded.path else None,
+        "content_hash": loaded.content_hash,
+        "overrides": list(loaded.overrides),
+        "replications": sr.replications,
+        "seeds": list(sr.seeds),
+        "months": loaded.scenario.months,
+        "start": loaded.scenario.start,
+        "districts": sorted(loaded.scenario.districts),
+        "commodities": loaded.scenario.commodities,
+        "started_utc": sr.started,
+        "wall_time_s": {
+            "per_run": [round(t, 4) for t in sr.wall_times_s],
+            "total": round(sr.total_wall_time_s, 4),
+        },
+        "workers": sr.workers,
+        "package_version": _package_version(),
+        **git_revision(),
+        "versions": _versions(),
+        "platform": platform.platform(),
+        "command": sr.command,
+        "baseline": None,
+        "scenario_text": loaded.text,
+    }
+    if sr.baseline is not None:
+        b = sr.baseline.loaded
+        manifest["baseline"] = {
+            "directory": BASELINE_DIR,
+            "scenario": b.scenario.name,
+            "scenario_file": str(b.path) if b.path else None,
+            "content_hash": b.content_hash,
+            "scenario_text": b.text,
+        }
+    return manifest
+
+
+def default_workers(n_runs: int) -> int:
+    """min(runs, CPUs): the CLI's default pool size."""
+    return max(1, min(n_runs, os.cpu_count() or 1))

@@ -1,0 +1,265 @@
+"""Statistics over replications: summaries with t-intervals, paired comparisons against a
+baseline, and the bootstrap interval of the extra cost per extra sustained exit.
+
+Every function takes the ``runs`` tables (one row per replication, summary indicators as
+columns) and returns tidy frames with a label and unit per indicator.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from valuechain.errors import UserError
+
+__all__ = [
+    "BOOTSTRAP_RESAMPLES",
+    "KEY_COLUMNS",
+    "MAIN_INDICATORS",
+    "compare_runs",
+    "describe_indicator",
+    "main_indicators",
+    "summarise_runs",
+]
+
+#: Columns that identify a run in ``runs`` and ``timeseries`` (before the indicators).
+KEY_COLUMNS = ("scenario", "replication", "seed")
+
+#: Summary indicators reported and compared by default, in this order (``fnmatch`` patterns
+#: over the columns of ``runs``; keys of :data:`valuechain.outputs.metrics.SUMMARY`).
+MAIN_INDICATORS: tuple[str, ...] = (
+    "extreme_poverty_rate_final",
+    "extreme_poverty_rate_last12",
+    "extreme_poverty_rate_215_final",
+    "poverty_rate_final",
+    "poverty_gap_final",
+    "sustained_exits_final",
+    "exits_total",
+    "entries_total",
+    "processing_jobs_last12",
+    "processing_jobs_poor_last12",
+    "farmgate_price_*_last12",
+    "farmgate_share_*_last12",
+    "local_processing_share_*_run",
+    "mean_consumption_pc_last12",
+    "gini_final",
+    "fiscal_cost_cum",
+)
+
+
+def main_indicators(columns: Iterable[str], patterns: Sequence[str] = MAIN_INDICATORS) -> list[str]:
+    """The columns matching ``patterns``, in the order of the patterns."""
+    columns = [c for c in columns if c not in KEY_COLUMNS]
+    chosen: list[str] = []
+    for pat in patterns:
+        for c in sorted(fnmatch.filter(columns, pat)):
+            if c not in chosen:
+                chosen.append(c)
+    return chosen
+
+
+def describe_indicator(key: str) -> tuple[str, str]:
+    """A label and unit for a summary key or time-series column (empty unit if unknown)."""
+    from valuechain.outputs import metrics
+
+    summary = dict(metrics.SUMMARY)
+    indicators = dict(metrics.INDICATORS)
+    commodity_summary = getattr(metrics, "COMMODITY_SUMMARY", {})
+    for tmpl, spec in commodity_summary.items():
+        head, _, tail = tmpl.partition("{c}")
+        if key.startswith(head) and key.endswith(tail) and len(key) > len(head) + len(tail):
+            c = key[len(head) : len(key) - len(tail)]
+            summary[key] = (spec[0].replace("{c}", c), spec[1], spec[2])
+    for tmpl, ind in getattr(metrics, "COMMODITY_INDICATORS", {}).items():
+        head = tmpl.partition("{c}")[0]
+        if key.startswith(head) and key not in indicators:
+            c = key[len(head) :]
+            if key in summary and summary[key][0].startswith(head):
+                c = summary[key][0][len(head) :]
+            indicators[head + c] = metrics.Indicator(f"{ind.label}, {c}", ind.unit)
+    if key in summary:
+        base, how, label = summary[key]
+        ind = indicators.get(base)
+        if ind is None:
+            return key, ""
+        unit, text = ind.unit, ind.label
+        if how == "sum":
+            unit = unit.removesuffix("/month")
+            text = text.removesuffix(" this month")
+        return f"{text}, {label}", unit
+    if key in indicators:
+        return indicators[key].label, indicators[key].unit
+    return key, ""
+
+
+def _t_interval(values: np.ndarray, confidence: float) -> tuple[int, float, float, float, float]:
+    """n, mean, standard error, and the t confidence interval of the mean."""
+    values = values[np.isfinite(values)]
+    n = int(values.size)
+    if n == 0:
+        return 0, math.nan, math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if n < 2:
+        return n, mean, math.nan, math.nan, math.nan
+    from scipy import stats  # deferred: scipy.stats takes a second to import
+
+    se = float(values.std(ddof=1) / math.sqrt(n))
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
+    return n, mean, se, mean - half, mean + half
+
+
+def summarise_runs(
+    runs: pd.DataFrame,
+    indicators: Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Mean of each indicator over replications with a t confidence interval of the mean.
+
+    Columns: indicator, label, unit, n, mean, sd, se, ci_low, ci_high. With one replication
+    the interval is NaN (a variance needs two).
+    """
+    indicators = main_indicators(runs.columns) if indicators is None else list(indicators)
+    rows = []
+    for key in indicators:
+        values = runs[key].to_numpy(dtype=float)
+        n, mean, se, lo, hi = _t_interval(values, confidence)
+        label, unit = describe_indicator(key)
+        rows.append(
+            {
+                "indicator": key,
+                "label": label,
+                "unit": unit,
+                "n": n,
+                "mean": mean,
+                "sd": se * math.sqrt(n) if n >= 2 else math.nan,
+                "se": se,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+    return pd.DataFrame(rows, columns=_SUMMARY_COLUMNS)
+
+
+_SUMMARY_COLUMNS = ["indicator", "label", "unit", "n", "mean", "sd", "se", "ci_low", "ci_high"]
+_COMPARISON_COLUMNS = [
+    "indicator",
+    "label",
+    "unit",
+    "n",
+    "scenario_mean",
+    "baseline_mean",
+    "difference",
+    "se",
+    "ci_low",
+    "ci_high",
+]
+
+
+def compare_runs(
+    runs: pd.DataFrame,
+    baseline_runs: pd.DataFrame,
+    indicators: Sequence[str] | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Paired differences scenario - baseline over replications with the same seed.
+
+    For each indicator, ``d_r = scenario_r - baseline_r`` over the replications present in
+    both (paired on replication and seed; pairs with a missing value are dropped). The
+    standard error is ``sd(d) / sqrt(n)`` and the interval ``mean(d) ± t_{n-1} · se``
+    (Student t, scipy.stats.t). With one pair the standard error and interval are NaN.
+
+    Columns: indicator, label, unit, n, scenario_mean, baseline_mean, difference, se,
+    ci_low, ci_high (means over the same pairs).
+
+    Raises:
+        UserError: the two sets of runs share no (replication, seed) pair.
+    """
+    if indicators is None:
+        common = [c for c in runs.columns if c in set(baseline_runs.columns)]
+        indicators = main_indicators(common)
+    keys = ["replication", "seed"]
+    paired = runs.merge(baseline_runs, on=keys, suffixes=("__s", "__b"), how="inner")
+    if paired.empty:
+        raise UserError(
+            "the scenario and baseline runs share no (replication, seed) pair",
+            hint="run both with the same seeds (valuechain run does this)",
+        )
+    rows = []
+    for key in indicators:
+        s = paired[f"{key}__s"].to_numpy(dtype=float)
+        b = paired[f"{key}__b"].to_numpy(dtype=float)
+        ok = np.isfinite(s) & np.isfinite(b)
+        n, diff, se, lo, hi = _t_interval(s[ok] - b[ok], confidence)
+        label, unit = describe_indicator(key)
+        rows.append(
+            {
+                "indicator": key,
+                "label": label,
+                "unit": unit,
+                "n": n,
+                "scenario_mean": float(s[ok].mean()) if n else math.nan,
+                "baseline_mean": float(b[ok].mean()) if n else math.nan,
+                "difference": diff,
+                "se": se,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
+    cost = _cost_per_additional_exit(paired, confidence)
+    if cost is not None:
+        rows.append(cost)
+    return pd.DataFrame(rows, columns=_COMPARISON_COLUMNS)
+
+
+#: resamples of the paired bootstrap for ratios of differences (fixed seed: reproducible)
+BOOTSTRAP_RESAMPLES = 2000
+
+
+def _cost_per_additional_exit(paired: pd.DataFrame, confidence: float) -> dict | None:
+    """Extra public spending per extra sustained exit, scenario against baseline.
+
+    ``mean(d cost) / mean(d exits)`` over the replication pairs, with a percentile interval
+    from a paired bootstrap (replications resampled with their pairs; numpy seed 0). NaN when
+    the scenario adds no sustained exits on average: there is then no cost per exit to give;
+    an upper end of ``inf`` means the interval includes "no extra exits at all".
+    """
+    cols = ("fiscal_cost_cum", "sustained_exits_final")
+    if not all(f"{c}__s" in paired and f"{c}__b" in paired for c in cols):
+        return None
+    d_cost = (paired["fiscal_cost_cum__s"] - paired["fiscal_cost_cum__b"]).to_numpy(float)
+    d_exit = (paired["sustained_exits_final__s"] - paired["sustained_exits_final__b"]).to_numpy(
+        float
+    )
+    ok = np.isfinite(d_cost) & np.isfinite(d_exit)
+    d_cost, d_exit = d_cost[ok], d_exit[ok]
+    n = int(d_cost.size)
+    value = lo = hi = math.nan
+    if n and d_exit.mean() > 0:
+        value = float(d_cost.mean() / d_exit.mean())
+        if n >= 2:
+            rng = np.random.default_rng(0)
+            idx = rng.integers(0, n, size=(BOOTSTRAP_RESAMPLES, n))
+            exits = d_exit[idx].mean(axis=1)
+            ratios = np.where(
+                exits > 0, d_cost[idx].mean(axis=1) / np.where(exits > 0, exits, 1), np.inf
+            )
+            tail = (1 - confidence) / 2 * 100
+            # no interpolation: resamples without extra exits give an unbounded (inf) end
+            pct = np.percentile(ratios, [tail, 100 - tail], method="inverted_cdf")
+            lo, hi = (float(x) for x in pct)
+    return {
+        "indicator": "cost_per_additional_sustained_exit",
+        "label": "Extra public spending per extra sustained exit (paired bootstrap interval)",
+        "unit": "IDR/person",
+        "n": n,
+        "scenario_mean": math.nan,
+        "baseline_mean": math.nan,
+        "difference": value,
+        "se": math.nan,
+        "ci_low": lo,
+        "ci_high": hi,
+    }

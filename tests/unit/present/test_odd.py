@@ -1,0 +1,33 @@
+"""docs/ODD.md's generated blocks match the code (regenerate: python -m valuechain.present.odd)."""
+
+from pathlib import Path
+
+from valuechain.present.odd import GENERATORS, render_blocks
+
+ODD = Path(__file__).resolve().parents[3] / "docs" / "ODD.md"
+
+
+def test_generated_blocks_are_current():
+    text = ODD.read_text("utf-8")
+    assert render_blocks(text) == text, (
+        "docs/ODD.md is stale: run `python -m valuechain.present.odd docs/ODD.md` and commit it"
+    )
+
+
+def test_every_block_is_present():
+    text = ODD.read_text("utf-8")
+    for name in GENERATORS:
+        assert f"<!-- BEGIN GENERATED: {name} -->" in text, name
+
+
+def test_every_parameter_has_a_unit_and_a_source():
+    from valuechain.present.odd import _parameters
+
+    for line in _parameters().splitlines():
+        if not line.startswith("| `"):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        key, default, unit, _range, source = cells[:5]
+        numeric = default.replace(",", "").replace(".", "").replace("e+", "").isdigit()
+        if numeric:
+            assert unit and source, f"{key}: a number needs a unit and a source"

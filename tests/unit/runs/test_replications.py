@@ -1,0 +1,264 @@
+"""Runner: replications, seeds, paired comparison statistics, determinism across workers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from valuechain.errors import UserError
+from valuechain.runs.replications import (
+    compare_runs,
+    load_with_baseline,
+    main_indicators,
+    run_scenario,
+    summarise_runs,
+)
+
+# Student t quantile t_{0.975, 3}, from a printed table (Fisher & Yates), to 6 decimals.
+T_975_DF3 = 3.182446
+
+
+def _runs(values: dict[str, list[float]], seed0: int = 100) -> pd.DataFrame:
+    n = len(next(iter(values.values())))
+    return pd.DataFrame(
+        {"scenario": "s", "replication": range(n), "seed": [seed0 + r for r in range(n)], **values}
+    )
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def test_paired_difference_and_interval_match_hand_computation():
+    scen = _runs({"extreme_poverty_rate_final": [1.0, 2.0, 3.0, 4.0]})
+    base = _runs({"extreme_poverty_rate_final": [0.5, 1.0, 2.0, 2.0]})
+    comp = compare_runs(scen, base)
+    row = comp.set_index("indicator").loc["extreme_poverty_rate_final"]
+    # d = 0.5, 1, 1, 2: mean 1.125; squared deviations sum to 1.1875; sd = sqrt(1.1875/3)
+    sd = math.sqrt(1.1875 / 3)
+    se = sd / 2
+    assert row["n"] == 4
+    assert row["scenario_mean"] == pytest.approx(2.5)
+    assert row["baseline_mean"] == pytest.approx(1.375)
+    assert row["difference"] == pytest.approx(1.125)
+    assert row["se"] == pytest.approx(0.3145764, rel=1e-6)
+    assert row["se"] == pytest.approx(se)
+    assert row["ci_low"] == pytest.approx(1.125 - T_975_DF3 * se, rel=1e-6)
+    assert row["ci_high"] == pytest.approx(1.125 + T_975_DF3 * se, rel=1e-6)
+    assert row["ci_low"] == pytest.approx(0.123877, abs=1e-5)
+    assert list(comp.columns) == [
+        "indicator", "label", "unit", "n", "scenario_mean", "baseline_mean",
+        "difference", "se", "ci_low", "ci_high",
+    ]  # fmt: skip
+
+
+def test_pairs_follow_replication_not_row_order_and_skip_missing_values():
+    scen = _runs({"fiscal_cost_cum": [10.0, 20.0, 30.0, np.nan]})
+    base = _runs({"fiscal_cost_cum": [1.0, 2.0, 3.0, 4.0]}).iloc[::-1]  # shuffled rows
+    row = compare_runs(scen, base).iloc[0]
+    assert row["n"] == 3  # the NaN pair is dropped
+    assert row["difference"] == pytest.approx((9 + 18 + 27) / 3)
+    assert row["baseline_mean"] == pytest.approx(2.0)  # over the same three pairs
+
+
+def test_one_replication_gives_a_difference_but_no_interval():
+    comp = compare_runs(_runs({"gini_final": [0.4]}), _runs({"gini_final": [0.3]}))
+    row = comp.iloc[0]
+    assert row["n"] == 1
+    assert row["difference"] == pytest.approx(0.1)
+    assert math.isnan(row["se"]) and math.isnan(row["ci_low"]) and math.isnan(row["ci_high"])
+
+
+def test_identical_runs_give_a_zero_width_interval():
+    runs = _runs({"gini_final": [0.3, 0.4, 0.5]})
+    row = compare_runs(runs, runs.copy()).iloc[0]
+    assert (row["difference"], row["se"], row["ci_low"], row["ci_high"]) == (0, 0, 0, 0)
+
+
+def test_runs_with_different_seeds_cannot_be_paired():
+    with pytest.raises(UserError, match="share no"):
+        compare_runs(_runs({"gini_final": [0.3]}, seed0=1), _runs({"gini_final": [0.3]}, seed0=2))
+
+
+def test_summary_of_runs_is_a_t_interval_of_the_mean():
+    s = summarise_runs(_runs({"poverty_rate_final": [0.1, 0.2, 0.3, 0.6]}))
+    row = s.iloc[0]
+    # mean 0.3; deviations -0.2, -0.1, 0, 0.3: sum of squares 0.14; sd = sqrt(0.14/3)
+    se = math.sqrt(0.14 / 3) / 2
+    assert row["mean"] == pytest.approx(0.3)
+    assert row["se"] == pytest.approx(se)
+    assert row["ci_high"] - row["mean"] == pytest.approx(T_975_DF3 * se, rel=1e-6)
+    assert row["unit"] == "share of persons"
+
+
+def test_main_indicators_follow_the_pattern_order_and_ignore_keys():
+    cols = ["seed", "fiscal_cost_cum", "farmgate_price_rubber_last12", "extreme_poverty_rate_final",
+            "farmgate_price_coffee_last12", "something_else"]  # fmt: skip
+    assert main_indicators(cols) == [
+        "extreme_poverty_rate_final",
+        "farmgate_price_coffee_last12",
+        "farmgate_price_rubber_last12",
+        "fiscal_cost_cum",
+    ]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def test_baseline_gets_the_scenario_seed_and_the_same_overrides(tiny):
+    loaded, base = load_with_baseline(tiny.scenario, ["months=4"], seed=77)
+    assert base is not None
+    assert (loaded.scenario.seed, base.scenario.seed) == (77, 77)
+    assert (loaded.scenario.months, base.scenario.months) == (4, 4)
+    assert base.path == tiny.baseline.resolve()
+
+
+def test_overrides_of_an_already_loaded_scenario_reach_the_baseline(tiny):
+    from valuechain.config.loader import load_scenario
+
+    loaded, base = load_with_baseline(load_scenario(tiny.scenario, ["months=4"]), seed=5)
+    assert loaded.overrides == ("months=4", "seed=5")
+    assert (base.scenario.months, base.scenario.seed) == (4, 5)
+
+
+def test_override_unknown_to_the_baseline_is_reported(tiny):
+    key = "districts.lampung_barat.processors.huller.capacity_t_per_month"
+    load_with_baseline(tiny.scenario, [])  # valid without the override
+    with pytest.raises(UserError) as err:
+        load_with_baseline(tiny.scenario, [f"{key}=10"])
+    text = str(err.value)
+    assert str(tiny.baseline) in text and "huller" in text and "baseline" in text
+
+
+def test_missing_baseline_file_is_reported(tiny):
+    tiny.scenario.write_text(
+        tiny.scenario.read_text().replace('baseline = "baseline.toml"', 'baseline = "nope.toml"')
+    )
+    with pytest.raises(UserError, match=r"nope\.toml.*does not exist"):
+        load_with_baseline(tiny.scenario)
+
+
+def test_baseline_with_another_calendar_is_refused(tiny):
+    tiny.scenario.write_text("months = 5\n" + tiny.scenario.read_text())
+    with pytest.raises(UserError, match="same calendar"):
+        load_with_baseline(tiny.scenario)
+
+
+# --------------------------------------------------------------------------- real runs
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory, tiny_factory):
+    files = tiny_factory(tmp_path_factory.mktemp("runner"))
+    return files, run_scenario(files.scenario, workers=1)
+
+
+def test_replication_r_uses_seed_plus_r_and_baseline_shares_seeds(in_process):
+    _, sr = in_process
+    assert sr.seeds == [1234, 1235]
+    assert sr.runs["seed"].tolist() == [1234, 1235]
+    assert sr.runs["replication"].tolist() == [0, 1]
+    assert sr.baseline is not None
+    assert sr.baseline.runs["seed"].tolist() == [1234, 1235]
+    assert sr.baseline.name == "tiny_baseline"
+    n_rows = 2 * 6 * (1 + 1)  # replications x months x (districts + "all")
+    assert len(sr.timeseries) == n_rows == len(sr.baseline.timeseries)
+    assert list(sr.timeseries.columns[:6]) == [
+        "scenario", "replication", "seed", "step", "date", "district",
+    ]  # fmt: skip
+    assert "extreme_poverty_rate_final" in set(sr.comparison["indicator"])
+
+
+def test_same_seed_same_results_whatever_the_workers(in_process):
+    files, first = in_process
+    again = run_scenario(files.scenario, workers=1)
+    pooled = run_scenario(files.scenario, workers=2)
+    for other in (again, pooled):
+        pd.testing.assert_frame_equal(first.timeseries, other.timeseries, check_exact=True)
+        pd.testing.assert_frame_equal(first.runs, other.runs, check_exact=True)
+        pd.testing.assert_frame_equal(
+            first.baseline.timeseries, other.baseline.timeseries, check_exact=True
+        )
+        pd.testing.assert_frame_equal(first.comparison, other.comparison, check_exact=True)
+
+
+def test_different_seeds_give_different_runs(in_process):
+    files, first = in_process
+    other = run_scenario(files.baseline, replications=1, seed=99)
+    assert other.seeds == [99]
+    mine = first.baseline.timeseries.query("replication == 0").drop(columns=["seed"])
+    theirs = other.timeseries.drop(columns=["seed"])
+    theirs["scenario"] = mine["scenario"].iloc[0]
+    assert not mine.reset_index(drop=True).equals(theirs.reset_index(drop=True))
+
+
+def test_bad_arguments_are_user_errors(tiny):
+    with pytest.raises(UserError, match="workers"):
+        run_scenario(tiny.baseline, workers=0)
+    with pytest.raises(UserError, match="replications"):
+        run_scenario(tiny.baseline, replications=0)
+
+
+def test_git_revision_of_the_working_directory(tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    from valuechain.runs.replications import git_revision
+
+    monkeypatch.chdir(tmp_path)
+    assert git_revision() == {"git_revision": None, "git_dirty": None}
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    (tmp_path / "f.txt").write_text("x")
+    for cmd in (["init", "-q"], ["add", "f.txt"], ["commit", "-q", "-m", "x"]):
+        subprocess.run(["git", *cmd], check=True, capture_output=True)
+    rev = git_revision()
+    assert len(rev["git_revision"]) == 40 and rev["git_dirty"] is False
+    (tmp_path / "f.txt").write_text("y")
+    assert git_revision()["git_dirty"] is True
+
+
+def test_cost_per_additional_sustained_exit_by_hand():
+    from valuechain.runs.replications import compare_runs
+
+    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
+    scen = pd.DataFrame(
+        {
+            **keys,
+            "fiscal_cost_cum": [110.0, 130.0, 120.0],
+            "sustained_exits_final": [12.0, 14.0, 13.0],
+        }
+    )
+    base = pd.DataFrame(
+        {
+            **keys,
+            "fiscal_cost_cum": [100.0, 100.0, 100.0],
+            "sustained_exits_final": [10.0, 10.0, 10.0],
+        }
+    )
+    comp = compare_runs(scen, base, indicators=["fiscal_cost_cum"]).set_index("indicator")
+    row = comp.loc["cost_per_additional_sustained_exit"]
+    # mean extra cost 20 / mean extra exits 3
+    assert row["difference"] == pytest.approx(20 / 3)
+    assert row["ci_low"] <= row["difference"] <= row["ci_high"]
+    assert row["n"] == 3
+
+
+def test_no_cost_per_exit_when_the_scenario_adds_no_exits():
+    from valuechain.runs.replications import compare_runs
+
+    keys = {"replication": [0, 1], "seed": [5, 6]}
+    scen = pd.DataFrame(
+        {**keys, "fiscal_cost_cum": [5.0, 5.0], "sustained_exits_final": [1.0, 1.0]}
+    )
+    base = pd.DataFrame(
+        {**keys, "fiscal_cost_cum": [1.0, 1.0], "sustained_exits_final": [2.0, 2.0]}
+    )
+    comp = compare_runs(scen, base, indicators=["fiscal_cost_cum"]).set_index("indicator")
+    assert np.isnan(comp.loc["cost_per_additional_sustained_exit", "difference"])
