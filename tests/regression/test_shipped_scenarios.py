@@ -63,7 +63,7 @@ def test_stylised_facts_of_the_baselines():
 
 @pytest.mark.parametrize("name", ["baseline_coffee", "baseline_rubber", "baseline_coastal"])
 def test_about_half_the_extreme_poor_farm_or_fish(name):
-    """FACTS (BPS Susenas 2023): 52% of extreme-poor household heads work in agriculture.
+    """FACTS:extreme_poor_heads_in_agriculture_2023_03: 52% of extreme-poor heads farm (BPS).
     Here: the share of extreme-poor persons in households with a holding (land or boats)."""
     from regression_cases import ROOT
 

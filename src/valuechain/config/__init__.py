@@ -8,6 +8,7 @@ cli). Everything a scenario file can say is declared here, with unit, range and 
   groups (commodity chains; districts and their plants; households, poverty lines, firms;
   the programmes and the registry);
 - :mod:`.scenario`: the top level, :class:`~.scenario.Scenario`;
+- :mod:`.facts`: the table of published figures that sources cite as ``FACTS:<id>``;
 - :mod:`.loader`: reading a TOML file (``extends``, ``baseline``, ``--set``) into a validated
   scenario, with errors that name the file, the key path and the value.
 """

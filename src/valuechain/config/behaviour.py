@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from valuechain.config.schema import FACTS, Strict, param
+from valuechain.config.schema import Strict, param
 
 __all__ = ["Demography", "Firms", "Health", "HouseholdBehaviour", "PovertyLines"]
 
@@ -47,21 +47,21 @@ class PovertyLines(Strict):
         582_932,
         gt=0,
         unit="IDR/person/month",
-        source=f"{FACTS}: BPS 2024-03",
+        source="FACTS:national_poverty_line_2024_03 (BPS)",
         description="national poverty line",
     )
     extreme_190_idr_per_person_month: float = param(
         358_234,
         gt=0,
         unit="IDR/person/month",
-        source=f"{FACTS}: BPS 2021-03, USD 1.90 (2011 PPP), not inflated",
+        source="FACTS:extreme_line_190_2021_03 (BPS, USD 1.90 2011 PPP), not inflated",
         description="extreme poverty line at USD 1.90 (2011 PPP)",
     )
     extreme_215_idr_per_person_month: float = param(
         391_000,
         gt=0,
         unit="IDR/person/month",
-        source=f"{FACTS}: press reports of BPS 2025-01 (approximate)",
+        source="FACTS:extreme_line_215_2025_01 (press reports of BPS, approximate)",
         description="extreme poverty line at USD 2.15 (2017 PPP)",
     )
     sustained_exit_months: int = param(

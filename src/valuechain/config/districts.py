@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from valuechain.config.schema import FACTS, MAX_SKILL, Strict, param
+from valuechain.config.schema import MAX_SKILL, Strict, param
 
 __all__ = ["Crop", "District", "Entry", "Labour", "Population", "ProcessorSpec"]
 
@@ -97,7 +97,8 @@ class Population(Strict):
         le=2,
         unit="multiplier",
         source="assumption (0.2-1 tried; calibrated: half the extreme poor live mainly from "
-        "farming, FACTS 0.52 of heads in agriculture): growers have less non-farm income",
+        "farming, FACTS:extreme_poor_heads_in_agriculture_2023_03): growers have less non-farm "
+        "income",
         description="other income of households with a holding, relative to the rest",
     )
     other_income_log_sd: float = param(
@@ -212,7 +213,7 @@ class ProcessorSpec(Strict):
         gt=0,
         le=1,
         unit="share of capacity",
-        source="assumption; Gapkindo: crumb rubber ~60% utilised nationally",
+        source="assumption; FACTS:crumb_rubber_installed_capacity_2015 (~60% utilised nationally)",
         description="throughput planned when the margin is positive",
     )
     initial_cash_idr: float = param(
@@ -308,7 +309,7 @@ class District(Strict):
         ..., gt=0, unit="households", source="scenario", description="households in the district"
     )
     minimum_wage_idr_per_month: float = param(
-        ..., gt=0, unit="IDR/month", source=FACTS, description="provincial minimum wage (UMP)"
+        ..., gt=0, unit="IDR/month", source="scenario", description="provincial minimum wage (UMP)"
     )
     population: Population = Field(default_factory=Population)
     labour: Labour = Field(default_factory=Labour)

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from valuechain.config.schema import FACTS, MAX_SKILL, Strict, param
+from valuechain.config.schema import MAX_SKILL, Strict, param
 
 __all__ = [
     "BPNT",
@@ -50,7 +50,7 @@ class Registry(Strict):
         ge=0,
         le=1,
         unit="share of households",
-        source=f"{FACTS}: P3KE covers the poorest ~40% of families (2022)",
+        source="FACTS:p3ke_families_covered_poorest_40pct_2022 (the poorest ~40%)",
         description="households registered: the lowest scores in each district",
     )
     score_noise_sd: float = param(
@@ -112,7 +112,7 @@ class BPNT(Programme):
         200_000,
         ge=0,
         unit="IDR/household/month",
-        source=f"{FACTS}: BPNT/Sembako (unverified)",
+        source="FACTS:bpnt_sembako_food_assistance_2020 (unverified)",
         description="transfer per enrolled household",
     )
 
@@ -137,35 +137,35 @@ class PKH(Programme):
         3_000_000,
         ge=0,
         unit="IDR/person/year",
-        source=f"{FACTS}: PKH pregnant or child 0-6 (unverified)",
+        source="FACTS:pkh_pregnant_child_0_6_2019 (unverified)",
         description="per child aged 0-6",
     )
     elderly_disabled_idr_per_year: float = param(
         2_400_000,
         ge=0,
         unit="IDR/person/year",
-        source=f"{FACTS}: PKH elderly 60+ or severe disability (unverified)",
+        source="FACTS:pkh_elderly_60_severe_disability_2019 (unverified)",
         description="per elderly or severely disabled member",
     )
     primary_idr_per_year: float = param(
         900_000,
         ge=0,
         unit="IDR/person/year",
-        source=f"{FACTS}: PKH primary school child (unverified)",
+        source="FACTS:pkh_school_child_primary_junior_senior_2019 (primary; unverified)",
         description="per primary-school child",
     )
     junior_idr_per_year: float = param(
         1_500_000,
         ge=0,
         unit="IDR/person/year",
-        source=f"{FACTS}: PKH junior school child (unverified)",
+        source="FACTS:pkh_school_child_primary_junior_senior_2019 (junior; unverified)",
         description="per junior-secondary child",
     )
     senior_idr_per_year: float = param(
         2_000_000,
         ge=0,
         unit="IDR/person/year",
-        source=f"{FACTS}: PKH senior school child (unverified)",
+        source="FACTS:pkh_school_child_primary_junior_senior_2019 (senior; unverified)",
         description="per senior-secondary child",
     )
     max_components: int = param(
@@ -195,7 +195,7 @@ class ElderlyDisability(Programme):
         200_000,
         ge=0,
         unit="IDR/person/month",
-        source=f"{FACTS}: PKH elderly component 2.4 M/year (unverified)",
+        source="FACTS:pkh_elderly_60_severe_disability_2019 (2.4 M/year; unverified)",
         description="per elderly or severely disabled member of a registered household",
     )
     only_without_workers: bool = Field(
@@ -314,8 +314,8 @@ class MarketingCooperative(Programme):
         unit="share of the reference price",
         source=(
             "assumption (0.03-0.12), as rubber's trader_margin_min; with rubber's trader "
-            f"margin 0.30 it gives members 0.92/0.70 = 1.31x the trader price, near {FACTS}: "
-            "UPPB 11,658 vs 8,847 IDR/kg = 1.32x (2021-08)"
+            "margin 0.30 it gives members 0.92/0.70 = 1.31x the trader price, near "
+            "FACTS:rubber_uppb_price_vs_non_member_2021_08 (11,658 vs 8,847 IDR/kg = 1.32x)"
         ),
         description="what collective selling leaves to buyers",
     )

@@ -1,9 +1,9 @@
 """Scenario schema: every parameter with its unit, range and source.
 
 The schema is the single home of default values. Each field is declared with
-:func:`param`, which records a unit and a source (a row of
-``shared/data/indonesia_facts.csv``, a publication, or the word *assumption* with the
-range that has been tried). ``docs/ODD.md`` generates its parameter table from here.
+:func:`param`, which records a unit and a source (a row of the facts table cited as
+``FACTS:<id>``, see :mod:`.facts`; a publication; or the word *assumption* with the range
+that has been tried). ``docs/ODD.md`` generates its parameter table from here.
 
 Unknown keys are errors (``extra="forbid"``), so a misspelt key never passes silently.
 

@@ -6,9 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["FACTS", "MAX_SKILL", "Strict", "param"]
-
-FACTS = "shared/data/indonesia_facts.csv"
+__all__ = ["MAX_SKILL", "Strict", "param"]
 
 #: the highest skill level a worker can have (skill levels are 0..MAX_SKILL)
 MAX_SKILL = 5

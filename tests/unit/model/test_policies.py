@@ -218,7 +218,7 @@ def test_collective_selling_pays_members_the_group_price():
     ref = model.reference_farm_price("rubber")
     assert_allclose(price[members], ref * (1 - 0.08))
     assert_allclose(price[~members], ref * (1 - 0.30))
-    # FACTS: UPPB members 11,658 vs others 8,847 IDR/kg (ratio 1.32)
+    # FACTS:rubber_uppb_price_vs_non_member_2021_08: 11,658 vs 8,847 IDR/kg (ratio 1.32)
     assert price[members].mean() / price[~members].mean() == pytest.approx(11658 / 8847, rel=0.02)
     ts = model.indicators()
     assert ts["cooperative_members"].iloc[-1] == pytest.approx(hh.weight[0] * uppb.members.sum())
