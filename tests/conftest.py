@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from scenario_text import SHIPPED_BASELINE
+from tests.scenario_text import SHIPPED_BASELINE
 
 # Compiled kernels (valuechain.model.kernels) compile on the first call with new argument types;
 # a per-example deadline would time the compiler, not the model.

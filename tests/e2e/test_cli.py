@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scenario_text import BASE, PLANT, SHIPPED_BASELINE
+from tests.scenario_text import BASE, PLANT, SHIPPED_BASELINE
 from valuechain.runs.replications import run_scenario
 
 REPLICATIONS, MONTHS, DISTRICTS = 2, 6, 1

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sweep_cases import MORRIS_FACTORS, write_experiment
+from tests.sweep_cases import MORRIS_FACTORS, write_experiment
 from valuechain.experiments.sweep import read_experiment, run_experiment
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sweep_cases import write_experiment
+from tests.sweep_cases import write_experiment
 from valuechain.experiments.sweep import run_experiment
 
 distributed = pytest.importorskip("distributed")

@@ -3,20 +3,16 @@
 Runs are deterministic, so the tolerance only absorbs floating-point differences between
 platforms (relative 1e-6; for the accounting residuals, which are ~0 but not exactly 0,
 absolute 1e-3 kg and 1 IDR). A failure means behaviour changed: if intended, run
-``python tests/regression/update_expected.py`` and commit the reviewed diff.
+``python -m tests.regression.update_expected`` and commit the reviewed diff.
 """
 
 import json
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from regression_cases import EXPECTED, SCENARIOS, summaries
+from tests.regression.regression_cases import EXPECTED, SCENARIOS, summaries
 
 RTOL = 1e-6
 RESIDUALS = {"max_abs_mass_balance_residual": 1e-3, "max_abs_money_balance_residual": 1.0}
@@ -65,8 +61,7 @@ def test_stylised_facts_of_the_baselines():
 def test_about_half_the_extreme_poor_farm_or_fish(name):
     """FACTS:extreme_poor_heads_in_agriculture_2023_03: 52% of extreme-poor heads farm (BPS).
     Here: the share of extreme-poor persons in households with a holding (land or boats)."""
-    from regression_cases import ROOT
-
+    from tests.regression.regression_cases import ROOT
     from valuechain.config.loader import load_scenario
     from valuechain.model.model import ValueChainModel
 

@@ -3,16 +3,12 @@
 Run it only when a change of behaviour is intended, then review the diff of
 ``expected_summaries.json`` in the same commit as the change::
 
-    python tests/regression/update_expected.py && git diff tests/regression/
+    python -m tests.regression.update_expected && git diff tests/regression/
 """
 
 import json
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from regression_cases import EXPECTED, SCENARIOS, summaries
+from tests.regression.regression_cases import EXPECTED, SCENARIOS, summaries
 
 
 def main() -> None:

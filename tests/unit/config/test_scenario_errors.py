@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scenario_text import BASE, PLANT
+from tests.scenario_text import BASE, PLANT
 from valuechain.config.loader import ScenarioError
 from valuechain.errors import UserError
 from valuechain.runs.replications import load_with_baseline

@@ -19,7 +19,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
-from sweep_cases import MORRIS_FACTORS, write_experiment
+from tests.sweep_cases import MORRIS_FACTORS, write_experiment
 from valuechain.experiments.sensitivity import analyse_samples, write_sensitivity
 from valuechain.experiments.sweep import run_experiment
 

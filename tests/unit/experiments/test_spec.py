@@ -11,7 +11,13 @@ from SALib.sample import morris as salib_morris
 from SALib.sample import sobol as salib_sobol
 from scipy.stats import qmc
 
-from sweep_cases import CAPACITY, GRID_FACTORS, MORRIS_FACTORS, experiment_text, write_experiment
+from tests.sweep_cases import (
+    CAPACITY,
+    GRID_FACTORS,
+    MORRIS_FACTORS,
+    experiment_text,
+    write_experiment,
+)
 from valuechain.experiments.spec import ExperimentError, load_experiment
 
 

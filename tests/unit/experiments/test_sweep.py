@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sweep_cases import write_experiment
+from tests.sweep_cases import write_experiment
 from valuechain.errors import UserError
 from valuechain.experiments.spec import OutputSpec, load_experiment
 from valuechain.experiments.sweep import aggregate, read_experiment, run_experiment

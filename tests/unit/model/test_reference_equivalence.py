@@ -8,19 +8,16 @@ sums differs), flags and counts exactly.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from benchmarks.mesa_reference import ReferenceModel
 from valuechain import load_scenario
 from valuechain.model.model import ValueChainModel
 
 REPO = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from mesa_reference import ReferenceModel  # noqa: E402
 
 #: scenario file -> its district (to shrink it to a few hundred households)
 CASES = {
