@@ -83,12 +83,15 @@ def test_elderly_and_disabled_assistance_per_member():
     sc = scenario_with(ed={"kind": "elderly_disability", "amount_idr_per_person_month": 150_000})
     model = ValueChainModel(sc, seed=2)
     hh = model.households
+    # four households of known composition: (elderly, disabled, registered)
+    for i, (elderly, disabled, registered) in enumerate(
+        [(1, 0, True), (2, 1, True), (1, 1, False), (0, 0, True)]
+    ):
+        hh.n_elderly[i], hh.n_disabled[i], hh.registered[i] = elderly, disabled, registered
     ed = next(p for p in model.programmes if p.name == "ed")
     pay = ed.entitlement(model, 0)
-    members = (hh.n_elderly + hh.n_disabled).astype(float)
-    expected = np.where(hh.registered & (members > 0), members * 150_000, 0.0)
-    assert_allclose(pay, expected)
-    assert (pay > 0).any()
+    # 1 x 150,000; 3 x 150,000; not registered; nobody elderly or disabled
+    assert_allclose(pay[:4], [150_000, 450_000, 0, 0])
 
 
 def test_budget_exhaustion_stops_the_programme_and_says_so():
@@ -122,14 +125,20 @@ def test_a_programme_outside_its_window_pays_nothing():
 
 
 def test_spending_is_split_by_funding_source():
-    ts = (
-        run(scenario_with(extra={"kind": "bpnt", "funding": "district"}))
-        .indicators()
-        .query("district == 'all'")
-    )
-    assert_allclose(ts["spending_district"], ts["spending_extra"])
-    assert_allclose(ts["spending_central"], ts["spending_bpnt"])
-    assert_allclose(ts["fiscal_cost"], ts["spending_central"] + ts["spending_district"])
+    extra = {"kind": "bpnt", "funding": "district", "quota_share": 1.0, "amount_idr_per_month": 1e5}
+    sc = scenario_with(extra=extra)
+    sc.registry.coverage_share = 1.0  # every household registered, ranks 0, 1/500, ...
+    model = ValueChainModel(sc, seed=4)
+    model.step()
+    ts = model.indicators().query("district == 'all'").iloc[-1]
+    # 80,000 real households in 500 simulated ones: 160 each.
+    # the baseline's BPNT (central): ranks below 0.2 = 100 households x 160 x 200,000 IDR
+    assert ts["spending_bpnt"] == pytest.approx(100 * 160 * 200_000)
+    assert ts["spending_central"] == pytest.approx(3.2e9)
+    # the extra one (district): all 500 x 160 x 100,000 IDR
+    assert ts["spending_extra"] == pytest.approx(500 * 160 * 100_000)
+    assert ts["spending_district"] == pytest.approx(8.0e9)
+    assert ts["fiscal_cost"] == pytest.approx(3.2e9 + 8.0e9)
 
 
 # ------------------------------------------------------------------ health
