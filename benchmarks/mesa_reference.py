@@ -9,8 +9,8 @@ It is fed the *same draws* as :class:`valuechain.model.model.ValueChainModel`: t
 from :func:`valuechain.model.households.generate_population` on the ``population`` stream, and every
 month the same named streams are drawn in the same order and sizes as the model draws them;
 each agent is then handed its own element. So the two implementations must agree household
-by household (``tests/unit/test_reference_equivalence.py``), and this one is also the slow
-baseline of ``benchmarks/step_throughput.py``.
+by household (``tests/integration/model/test_reference_equivalence.py``), and this one is
+also the slow baseline of ``benchmarks/step_throughput.py``.
 
 Schedule of one month (the model's phase numbers in brackets)::
 
