@@ -222,6 +222,9 @@ def test_collective_selling_pays_members_the_group_price():
     assert_allclose(price[~members], ref * (1 - 0.30))
     # FACTS: UPPB members 11,658 vs others 8,847 IDR/kg (ratio 1.32)
     assert price[members].mean() / price[~members].mean() == pytest.approx(11658 / 8847, rel=0.02)
+    group = uppb.selling_group(model, 0)
+    with pytest.raises(ValueError):  # what a programme reports cannot change its members
+        group[0] = not group[0]
     ts = model.indicators()
     assert ts["cooperative_members"].iloc[-1] == pytest.approx(hh.weight[0] * uppb.members.sum())
     # the farmgate price indicator is what farmers received, members included

@@ -68,8 +68,15 @@ class MarketingCooperativeRun(ProgrammeRun):
     ) -> tuple[np.ndarray, float] | None:
         if j != self._j or k not in self.districts or not self.active(model.t):
             return None
-        return self.members[model.households.district_slices[k]], self.spec.margin
+        return self.members_in(model, k), self.spec.margin
 
     def selling_group(self, model: ValueChainModel, k: int) -> np.ndarray | None:
         """Members among district ``k``'s households (drawn once; none outside its districts)."""
-        return self.members[model.households.district_slices[k]]
+        return self.members_in(model, k)
+
+    def members_in(self, model: ValueChainModel, k: int) -> np.ndarray:
+        """Members among district ``k``'s households: a read-only view, so that no caller
+        can change who is a member."""
+        view = self.members[model.households.district_slices[k]]
+        view.flags.writeable = False
+        return view
