@@ -118,7 +118,7 @@ class Ledger:
         r += abs(income - components)
         net = income - f["health_cost"] - f["interest"] - consumption
         net += f["credit"]  # loans in, instalments out
-        lending = sum(float(p.month_cost[k]) for p in model.programmes if hasattr(p, "repaid"))
+        lending = sum(p.net_lending_idr(model, k) for p in model.programmes)
         r += abs(f["credit"] - lending)  # what households got = the funds' net lending
         r += abs(savings - self.savings_start[k] - net)
         for p in firms:

@@ -43,7 +43,7 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
                 hh.n_elderly[s],
                 hh.n_disabled[s],
                 hh.coop[s],
-                _selling_groups(model, s),
+                _selling_groups(model, k),
             ).tolist(),
             strict=True,
         )
@@ -57,11 +57,9 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
         "exclusion_error_x": exclusion * out["households"],
         "inclusion_error_x": inclusion * out["households"],
         "tax_revenue": m.tax_revenue.get(k, 0.0),
-        "trainees": _programme_total(model, k, "trainees"),
-        "borrowers": _programme_total(model, k, "borrowers"),
-        "training_completions": sum(
-            p.completions[k] for p in model.programmes if hasattr(p, "completions")
-        ),
+        "trainees": sum(p.trainees(model, k) for p in model.programmes),
+        "borrowers": sum(p.borrowers(model, k) for p in model.programmes),
+        "training_completions": sum(p.completions(model, k) for p in model.programmes),
         "fiscal_cost": led.fiscal_cost(model, k),
         "fiscal_cost_cum": led.fiscal_cum[k],
         "processor_profit": sum(p.books.profit_idr for p in firms),
@@ -82,15 +80,9 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
     return out
 
 
-def _programme_total(model: ValueChainModel, k: int, what: str) -> float:
-    """Sum of a per-district count (``trainees``, ``borrowers``) over the programmes that
-    have it."""
-    return sum(getattr(p, what)(model, k) for p in model.programmes if hasattr(p, what))
-
-
-def _selling_groups(model: ValueChainModel, s: slice) -> np.ndarray:
-    """Households of district slice ``s`` in a collective selling group (empty: no group)."""
-    groups = [g[s] for p in model.programmes if (g := getattr(p, "members", None)) is not None]
+def _selling_groups(model: ValueChainModel, k: int) -> np.ndarray:
+    """Households of district ``k`` in a collective selling group (empty: no group)."""
+    groups = [g for p in model.programmes if (g := p.selling_group(model, k)) is not None]
     if not groups:
         return _NO_GROUP
     return np.logical_or.reduce(groups)

@@ -3,13 +3,16 @@
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from valuechain.config import Scenario
 from valuechain.config.loader import load_scenario
 from valuechain.model.model import ValueChainModel
+from valuechain.model.policies.base import Intake, Plan, ProgrammeRun
 from valuechain.model.policies.registry import certify, targeting_errors
+from valuechain.outputs.indicators import district_rows
 
 BASE = load_scenario(
     "scenarios/baseline_coffee.toml",
@@ -142,6 +145,9 @@ def test_collective_selling_pays_members_the_group_price():
     assert_allclose(price[~members], ref * (1 - 0.30))
     # FACTS:rubber_uppb_price_vs_non_member_2021_08: 11,658 vs 8,847 IDR/kg (ratio 1.32)
     assert price[members].mean() / price[~members].mean() == pytest.approx(11658 / 8847, rel=0.02)
+    group = uppb.selling_group(model, 0)
+    with pytest.raises(ValueError):  # what a programme reports cannot change its members
+        group[0] = not group[0]
     ts = model.indicators()
     assert ts["cooperative_members"].iloc[-1] == pytest.approx(hh.weight[0] * uppb.members.sum())
     # the farmgate price indicator is what farmers received, members included
@@ -202,3 +208,132 @@ def test_a_year_of_ageing_keeps_everyone_accounted_for():
     assert all((v >= 0).all() for v in counts.values())
     assert (after[before > 0] >= 1).all()  # no home is left empty
     assert res.new_adults.sum() > 0 and res.births[:50].sum() == 0
+
+
+# ------------------------------------------------------------------ hooks
+
+TRAINING = {"kind": "training", "seats_per_month": 400, "duration_months": 3, "p_complete": 1.0}
+
+
+class Silent(ProgrammeRun):
+    """A programme that costs nothing, hands out nothing and overrides no hook."""
+
+    def plan(self, model: ValueChainModel) -> Plan:
+        return Plan(np.zeros(len(model.district_names)), {})
+
+    def deliver(self, model: ValueChainModel, plan: Plan) -> None:
+        pass
+
+
+def test_a_programme_that_overrides_no_hook_reports_the_neutral_values():
+    sc = scenario_with(extra={"kind": "bpnt"})
+    model = ValueChainModel(sc, seed=1)
+    p = Silent("silent", sc.policies["extra"], model)
+    assert p.trainees(model, 0) == 0
+    assert p.completions(model, 0) == 0
+    assert p.borrowers(model, 0) == 0
+    assert p.selling_group(model, 0) is None
+    assert p.net_lending_idr(model, 0) == 0.0
+    assert p.export_tax_rate(model, 0, 0) == 0.0
+    assert p.collective_margin(model, 0, 0) is None
+    assert p.education_gain(model, 0) == 0
+    with pytest.raises(AttributeError):  # it declares no random process: no stream
+        p.stream(model, 0)
+
+
+class Reporting(Silent):
+    """Reports fixed numbers through every reporting hook."""
+
+    def trainees(self, model: ValueChainModel, k: int) -> float:
+        return 7.0
+
+    def completions(self, model: ValueChainModel, k: int) -> float:
+        return 2.0
+
+    def borrowers(self, model: ValueChainModel, k: int) -> float:
+        return 3.0
+
+    def selling_group(self, model: ValueChainModel, k: int) -> np.ndarray | None:
+        s = model.households.district_slices[k]
+        return np.ones(s.stop - s.start, dtype=bool)  # everyone sells together
+
+    def net_lending_idr(self, model: ValueChainModel, k: int) -> float:
+        return 5_000_000.0
+
+
+def test_indicators_and_accounts_report_what_the_hooks_say():
+    sc = scenario_with(extra={"kind": "bpnt"})
+    model = ValueChainModel(sc, seed=1)
+    model.step()
+    balanced = model.ledger.money_residual(model, 0)
+    model.programmes.append(Reporting("reporting", sc.policies["extra"], model))
+    row = district_rows(model)[0]
+    assert (row["trainees"], row["training_completions"], row["borrowers"]) == (7.0, 2.0, 3.0)
+    # every household in a selling group: the members are all the (real) households
+    assert row["cooperative_members"] == pytest.approx(model.households.weight.sum())
+    # households got no loan but the hook says 5 million were lent: the accounts see it
+    residual = model.ledger.money_residual(model, 0)
+    assert residual == pytest.approx(balanced + 5_000_000.0)
+
+
+def _report(model: ValueChainModel, p: ProgrammeRun, k: int) -> list:
+    """Everything programme ``p`` reports about district ``k``, as plain values."""
+    group = p.selling_group(model, k)
+    margins = [p.collective_margin(model, k, j) for j in range(len(model.commodities))]
+    return [
+        p.trainees(model, k),
+        p.completions(model, k),
+        p.borrowers(model, k),
+        None if group is None else group.tolist(),
+        p.net_lending_idr(model, k),
+        [p.export_tax_rate(model, k, j) for j in range(len(model.commodities))],
+        [None if m is None else (m[0].tolist(), m[1]) for m in margins],
+        np.asarray(p.education_gain(model, k)).tolist(),
+        p.month_cost.tolist(),
+    ]
+
+
+EVERY_KIND = {
+    "bpnt": {"kind": "bpnt"},
+    "pkh": {"kind": "pkh"},
+    "ed": {"kind": "elderly_disability"},
+    "edu": {"kind": "education"},
+    "pbi": {"kind": "health_insurance"},
+    "training": TRAINING,
+    "credit": CREDIT,
+    "coop": {"kind": "marketing_cooperative", "commodity": "coffee", "member_share": 0.5},
+    "tax": {"kind": "export_tax", "commodity": "coffee", "rate": 0.05},
+}
+
+
+def test_reporting_twice_gives_the_same_answer_and_changes_nothing():
+    sc = scenario_with(**EVERY_KIND)
+    sc.spinup_months = 0
+    asked, left_alone = ValueChainModel(sc, seed=7), ValueChainModel(sc, seed=7)
+    for _ in range(5):
+        asked.step()
+        left_alone.step()
+        transfers_before = asked.ledger.transfers.copy()
+        for p in asked.programmes:
+            for k in range(len(asked.district_names)):
+                assert _report(asked, p, k) == _report(asked, p, k), p.name
+            if not isinstance(p, Intake):  # a plan that draws nothing only reads
+                one, two = p.plan(asked), p.plan(asked)
+                assert_array_equal(one.cost_idr, two.cost_idr)
+                assert one.delivery.keys() == two.delivery.keys()
+                for k in one.delivery:
+                    assert_array_equal(one.delivery[k], two.delivery[k])
+        assert_array_equal(asked.ledger.transfers, transfers_before)
+    assert asked.indicators()["borrowers"].iloc[-1] > 0  # every lever was at work
+    assert asked.indicators()["trainees"].iloc[-1] > 0
+    pd.testing.assert_frame_equal(asked.indicators(), left_alone.indicators())
+
+
+def test_deliver_hands_out_the_plan_it_is_given():
+    model = ValueChainModel(scenario_with(training=TRAINING), seed=5)
+    training = next(p for p in model.programmes if p.name == "training")
+    checked = training.plan(model)  # the plan whose cost the budget saw
+    training.plan(model)  # a second look draws another intake ...
+    training.deliver(model, checked)  # ... but what is delivered is the plan checked
+    started = np.flatnonzero(training.months_left > 0)
+    assert_array_equal(started, np.sort(np.concatenate(list(checked.delivery.values()))))

@@ -1,37 +1,66 @@
-"""What every programme shares at run time: enrolment, budgets, cost by district, hooks.
+"""What every programme shares at run time: lifecycle, enrolment, intake, budgets, hooks.
 
 Every programme has the same small lifecycle, called in phase 6 of the schedule:
 
-- ``advance(model)``: carry on what it started earlier (trainees progress), every month;
-- ``act(model)``: when active, work out this month's entitlements and their cost by
-  district (``plan``), stop for good if that would exceed the budget (the month it stops is
-  reported), otherwise deliver them (``deliver``) and book the cost.
+- ``advance(model)``: carry on what it started earlier (trainees progress, loans are
+  repaid), every month;
+- ``act(model)``: when active, decide this month's entitlements and their cost by district
+  (``plan``, which returns a :class:`Plan`), stop for good if that would exceed the budget
+  (the month it stops is reported), otherwise hand them out (``deliver``) and book the cost
+  in ``month_cost``.
+
+Everything else a programme offers is a hook declared on :class:`ProgrammeRun` with a
+neutral default, which the programmes concerned override; callers call the hooks and never
+probe for attributes, so a renamed hook fails loudly instead of reporting zero:
+
+- market hooks: ``export_tax_rate`` (phase 3, trader price), ``collective_margin`` (phase 4,
+  selling), ``education_gain`` (demography, skill at working age);
+- reporting hooks (indicators and accounts): ``trainees``, ``completions``, ``borrowers``,
+  ``selling_group``, ``net_lending_idr``.
+
+Hooks only read: called twice they give the same answer and change nothing.
 
 Programmes act on households through the ledger (transfers, loans), the health-cover flag
-and skills, and on markets only through the hooks declared on :class:`ProgrammeRun` (a tax
-on raw exports, collective selling, skills at ageing); they never touch firms.
+and skills, and on markets only through the market hooks; they never touch firms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from valuechain.config.programmes import Programme
+from valuechain.config.programmes import Credit, Programme, Training
 from valuechain.model.kernels import wsum
 
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
 
-__all__ = ["ProgrammeRun", "Transfer", "cost_per_head", "intake", "intake_by_district"]
+__all__ = ["Intake", "Plan", "ProgrammeRun", "Transfer", "cost_per_head", "intake"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A programme's decisions for one month, before the budget check.
+
+    Attributes:
+        cost_idr: public cost by district, IDR this month.
+        delivery: what ``deliver`` hands out in each district, in the programme's own form
+            (amounts per household, a mask over the district, or household indices).
+    """
+
+    cost_idr: np.ndarray
+    delivery: dict[int, np.ndarray]
 
 
 class ProgrammeRun:
-    """A programme in one run: schedule, budget and the month's cost by district."""
+    """A programme in one run: schedule, budget, the month's cost by district, and hooks."""
 
-    transfers = False  # pays households through the ledger
+    transfers = False  # pays households through the ledger's transfers
+    #: The random process this programme draws from (a name in ``rng.STREAMS``); only
+    #: programmes that draw set it.
+    process: ClassVar[str]
 
     def __init__(self, name: str, spec: Programme, model: ValueChainModel):
         self.name = name
@@ -58,41 +87,86 @@ class ProgrammeRun:
         self.month_cost[:] = 0.0
         if not self.active(model.t):
             return
-        cost = self.plan(model)
+        plan = self.plan(model)
+        cost = plan.cost_idr
         budget = self.spec.budget_idr
         if budget is not None and self.spent_idr + cost.sum() > budget * (1 + 1e-12):
             self.exhausted_month = model.t
             return
-        self.deliver(model)
+        self.deliver(model, plan)
         self.spent_idr += float(cost.sum())
         self.month_cost[:] = cost
 
-    def plan(self, model: ValueChainModel) -> np.ndarray:  # pragma: no cover - abstract
+    def plan(self, model: ValueChainModel) -> Plan:  # pragma: no cover - abstract
+        """This month's decisions and their cost; draws what is random, so ``act`` calls it
+        once a month."""
         raise NotImplementedError
 
-    # hooks the market phases call; the defaults do nothing
+    def deliver(self, model: ValueChainModel, plan: Plan) -> None:  # pragma: no cover
+        """Hand out what ``plan`` decided."""
+        raise NotImplementedError
+
+    # --------------------------------------------------------------- shared enrolment rules
+
+    def stream(self, model: ValueChainModel, k: int) -> np.random.Generator:
+        """This programme's random stream in district ``k``: ``<process>/<name>/<district>``."""
+        return model.streams.stream(f"{self.process}/{self.name}/{model.district_names[k]}")
+
+    def enrolled(self, model: ValueChainModel, k: int, quota_share: float) -> np.ndarray:
+        """Registered households of district ``k`` whose registry rank is below
+        ``quota_share`` (mask over the district's households)."""
+        hh = model.households
+        s = hh.district_slices[k]
+        return hh.registered[s] & (hh.registry_rank[s] < quota_share)
+
+    # --------------------------------------------------------------- market hooks
+
     def export_tax_rate(self, model: ValueChainModel, k: int, j: int) -> float:
-        """Tax on raw exports of commodity ``j`` from district ``k`` (share of reference)."""
+        """Tax on raw exports of commodity ``j`` from district ``k`` (share of the reference
+        price); 0 for a programme that levies none."""
         return 0.0
 
     def collective_margin(
         self, model: ValueChainModel, k: int, j: int
     ) -> tuple[np.ndarray, float] | None:
-        """Members (mask over district ``k``) and the margin buyers take from them."""
+        """Members selling commodity ``j`` together this month (mask over district ``k``) and
+        the margin buyers take from them (share of the reference price); None for a
+        programme that runs no selling group there."""
         return None
 
     def education_gain(self, model: ValueChainModel, k: int) -> np.ndarray | int:
-        """Skill added to young people of district ``k`` who reach working age this year."""
+        """Skill levels added to young people of district ``k`` who reach working age this
+        year (per household of the district, or one number); 0 for a programme that teaches
+        no one."""
         return 0
 
-    def deliver(self, model: ValueChainModel) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    # --------------------------------------------------------------- reporting hooks
+    # The neutral count is the integer 0, as before the hooks existed: a run without a
+    # programme that reports it keeps integer columns, bit for bit.
 
-    def enrolled(self, model: ValueChainModel, quota: float, k: int) -> np.ndarray:
-        """Registered households of district ``k`` whose registry rank is below ``quota``."""
-        hh = model.households
-        s = hh.district_slices[k]
-        return hh.registered[s] & (hh.registry_rank[s] < quota)
+    def trainees(self, model: ValueChainModel, k: int) -> float:
+        """Persons on this programme's courses in district ``k`` (real persons)."""
+        return 0
+
+    def completions(self, model: ValueChainModel, k: int) -> float:
+        """Trainees completing a course this month in district ``k`` (real persons)."""
+        return 0
+
+    def borrowers(self, model: ValueChainModel, k: int) -> float:
+        """Households with a running loan from this programme in district ``k`` (real
+        households)."""
+        return 0
+
+    def selling_group(self, model: ValueChainModel, k: int) -> np.ndarray | None:
+        """Households of district ``k`` in this programme's collective selling group (mask
+        over the district's households, members whether or not the programme is active this
+        month); None for a programme that runs no group."""
+        return None
+
+    def net_lending_idr(self, model: ValueChainModel, k: int) -> float:
+        """Loans disbursed less instalments repaid to this programme in district ``k`` this
+        month (IDR): what households received through the ledger's ``credit`` flow."""
+        return 0.0
 
 
 def intake(
@@ -111,31 +185,12 @@ def intake(
     return candidates[np.argsort(u[candidates], kind="stable")[:n_take]]
 
 
-def intake_by_district(
-    run: ProgrammeRun,
-    model: ValueChainModel,
-    per_month: float,
-    eligible: Callable[[ValueChainModel, slice], np.ndarray],
-) -> dict[int, np.ndarray]:
-    """This month's intake (household indices) in each district the programme covers."""
-    hh = model.households
-    out = {}
-    for k in run.districts:
-        s = hh.district_slices[k]
-        chosen = s.start + intake(
-            run._stream(model, k), eligible(model, s), per_month, hh.weight[s.start]
-        )
-        if chosen.size:
-            out[k] = chosen
-    return out
-
-
 def cost_per_head(
-    model: ValueChainModel, intake: dict[int, np.ndarray], per_head: float
+    model: ValueChainModel, chosen_by_district: dict[int, np.ndarray], per_head: float
 ) -> np.ndarray:
     """Cost by district of an intake, ``per_head`` for each real household taken in."""
     cost = np.zeros(len(model.district_names))
-    for k, chosen in intake.items():
+    for k, chosen in chosen_by_district.items():
         cost[k] = float(model.households.weight[chosen].sum()) * per_head
     return cost
 
@@ -146,17 +201,57 @@ class Transfer(ProgrammeRun):
     transfers = True
 
     def entitlement(self, model: ValueChainModel, k: int) -> np.ndarray:  # pragma: no cover
+        """This month's payment to each household of district ``k`` (IDR)."""
         raise NotImplementedError
 
-    def plan(self, model: ValueChainModel) -> np.ndarray:
+    def plan(self, model: ValueChainModel) -> Plan:
+        """Each covered district's entitlements (IDR per household) and their cost."""
         hh = model.households
-        self._pay = {k: self.entitlement(model, k) for k in self.districts}
+        pay = {k: self.entitlement(model, k) for k in self.districts}
         cost = np.zeros(len(model.district_names))
-        for k, pay in self._pay.items():
-            cost[k] = wsum(hh.weight[hh.district_slices[k]], pay)
-        return cost
+        for k, amounts in pay.items():
+            cost[k] = wsum(hh.weight[hh.district_slices[k]], amounts)
+        return Plan(cost, pay)
 
-    def deliver(self, model: ValueChainModel) -> None:
+    def deliver(self, model: ValueChainModel, plan: Plan) -> None:
+        """Pay the entitlements into the ledger's transfers."""
         hh = model.households
-        for k, pay in self._pay.items():
-            model.ledger.transfers[hh.district_slices[k]] += pay
+        for k, amounts in plan.delivery.items():
+            model.ledger.transfers[hh.district_slices[k]] += amounts
+
+
+class Intake(ProgrammeRun):
+    """A programme that takes households in at random each month (training seats, loans).
+
+    In each district it covers, ``floor(per_month / weight + u0)`` simulated households are
+    drawn among the eligible (see :func:`intake`) from the programme's stream. Eligible are
+    the households that ``qualify`` under the programme's own rule, and only registered ones
+    when ``registered_only``.
+    """
+
+    spec: Training | Credit
+
+    def qualifies(self, model: ValueChainModel, s: slice) -> np.ndarray:  # pragma: no cover
+        """The programme's own rule, before the registry (mask over district slice ``s``)."""
+        raise NotImplementedError
+
+    def eligible(self, model: ValueChainModel, s: slice) -> np.ndarray:
+        """Households of district slice ``s`` that may be taken in this month (mask)."""
+        qualified = self.qualifies(model, s)
+        if self.spec.registered_only:
+            return qualified & model.households.registered[s]
+        return qualified
+
+    def draw_intake(self, model: ValueChainModel, per_month: float) -> dict[int, np.ndarray]:
+        """This month's intake (household indices) in each district the programme covers;
+        ``per_month`` real households. Draws from the programme's stream in each district."""
+        hh = model.households
+        out = {}
+        for k in self.districts:
+            s = hh.district_slices[k]
+            chosen = s.start + intake(
+                self.stream(model, k), self.eligible(model, s), per_month, hh.weight[s.start]
+            )
+            if chosen.size:
+                out[k] = chosen
+        return out

@@ -9,7 +9,7 @@ import numpy as np
 
 from valuechain.config.programmes import Credit
 from valuechain.model.kernels import wsum
-from valuechain.model.policies.base import ProgrammeRun, cost_per_head, intake_by_district
+from valuechain.model.policies.base import Intake, Plan, cost_per_head
 
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
@@ -17,17 +17,19 @@ if TYPE_CHECKING:
 __all__ = ["CreditRun"]
 
 
-class CreditRun(ProgrammeRun):
+class CreditRun(Intake):
     """Small credit: disbursements, annuity repayments, defaults and returns (vectorised).
 
     The instalment of a loan of ``L`` at monthly rate ``r`` over ``n`` months is
     ``L r / (1 - (1 + r)^-n)`` (``L / n`` when ``r = 0``). Money moves through the ledger's
     ``credit`` flow (cash, not income: disbursements in, instalments out) and the financed
     activity's earnings through ``credit_returns`` (income). Loans already made keep running
-    (and being repaid) after the programme stops lending.
+    (and being repaid) after the programme stops lending. The month's cost is net lending
+    (disbursed - repaid).
     """
 
     spec: Credit
+    process = "credit"
 
     def __init__(self, name: str, spec: Credit, model: ValueChainModel):
         super().__init__(name, spec, model)
@@ -40,9 +42,6 @@ class CreditRun(ProgrammeRun):
         annuity = r / -math.expm1(-term * math.log1p(r)) if r * term > 1e-12 else 1 / term
         self.instalment = spec.loan_idr * annuity
 
-    def _stream(self, model: ValueChainModel, k: int) -> np.random.Generator:
-        return model.streams.stream(f"credit/{self.name}/{model.district_names[k]}")
-
     def advance(self, model: ValueChainModel) -> None:
         """Defaults, instalments and the financed activity's earnings of running loans."""
         hh = model.households
@@ -53,7 +52,7 @@ class CreditRun(ProgrammeRun):
             return
         for k, s in enumerate(hh.district_slices):
             run = running[s]
-            u = self._stream(model, k).random(run.size)
+            u = self.stream(model, k).random(run.size)
             pay = run & (u >= self.spec.p_default_month)
             earn = self.spec.loan_idr * self.spec.return_month
             led.credit_returns[s] += pay * earn
@@ -70,22 +69,28 @@ class CreditRun(ProgrammeRun):
             self.month_cost[:] = -self.repaid
             self.spent_idr -= float(self.repaid.sum())
 
-    def plan(self, model: ValueChainModel) -> np.ndarray:
-        self._new = intake_by_district(self, model, self.spec.loans_per_month, self._eligible)
-        return cost_per_head(model, self._new, self.spec.loan_idr) - self.repaid
+    def plan(self, model: ValueChainModel) -> Plan:
+        """This month's borrowers (household indices by district) and net lending."""
+        chosen = self.draw_intake(model, self.spec.loans_per_month)
+        return Plan(cost_per_head(model, chosen, self.spec.loan_idr) - self.repaid, chosen)
 
-    def _eligible(self, model: ValueChainModel, s: slice) -> np.ndarray:
+    def qualifies(self, model: ValueChainModel, s: slice) -> np.ndarray:
+        """A working-age adult and no running loan."""
         hh = model.households
-        eligible = (hh.n_adults[s] > 0) & (self.months_left[s] == 0)
-        return eligible & hh.registered[s] if self.spec.registered_only else eligible
+        return (hh.n_adults[s] > 0) & (self.months_left[s] == 0)
 
-    def deliver(self, model: ValueChainModel) -> None:
-        for idx in self._new.values():
+    def deliver(self, model: ValueChainModel, plan: Plan) -> None:
+        """The new loans are paid out."""
+        for idx in plan.delivery.values():
             self.balance[idx] = self.spec.loan_idr
             self.months_left[idx] = self.spec.term_months
             model.ledger.credit[idx] += self.spec.loan_idr
 
     def borrowers(self, model: ValueChainModel, k: int) -> float:
-        """Households with a running loan in district ``k`` (real)."""
+        """Households with a running loan in district ``k`` (real households)."""
         s = model.households.district_slices[k]
         return wsum(model.households.weight[s], self.months_left[s] > 0)
+
+    def net_lending_idr(self, model: ValueChainModel, k: int) -> float:
+        """Loans disbursed less instalments repaid in district ``k`` this month (IDR)."""
+        return float(self.month_cost[k])

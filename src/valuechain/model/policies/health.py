@@ -8,7 +8,7 @@ import numpy as np
 
 from valuechain.config.programmes import HealthInsurance
 from valuechain.model.kernels import wsum
-from valuechain.model.policies.base import ProgrammeRun
+from valuechain.model.policies.base import Plan, ProgrammeRun
 
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
@@ -21,16 +21,18 @@ class HealthInsuranceRun(ProgrammeRun):
 
     spec: HealthInsurance
 
-    def plan(self, model: ValueChainModel) -> np.ndarray:
+    def plan(self, model: ValueChainModel) -> Plan:
+        """Who is covered in each district (mask) and the premiums for their members."""
         hh = model.households
-        self._covered = {k: self.enrolled(model, self.spec.quota_share, k) for k in self.districts}
+        covered = {k: self.enrolled(model, k, self.spec.quota_share) for k in self.districts}
         cost = np.zeros(len(model.district_names))
-        for k, covered in self._covered.items():
+        for k, mask in covered.items():
             persons = hh.persons[hh.district_slices[k]]
-            cost[k] = wsum(persons, covered) * self.spec.premium_idr_per_person_month
-        return cost
+            cost[k] = wsum(persons, mask) * self.spec.premium_idr_per_person_month
+        return Plan(cost, covered)
 
-    def deliver(self, model: ValueChainModel) -> None:
+    def deliver(self, model: ValueChainModel, plan: Plan) -> None:
+        """Covered households' health costs are paid this month."""
         hh = model.households
-        for k, covered in self._covered.items():
-            hh.subsidised_cover[hh.district_slices[k]] |= covered
+        for k, mask in plan.delivery.items():
+            hh.subsidised_cover[hh.district_slices[k]] |= mask

@@ -1,9 +1,9 @@
 """Programmes at run time: the registry of programme kinds (one module per lever).
 
-:mod:`~valuechain.model.policies.base` holds the lifecycle every programme shares (``advance``,
-``act``, budgets, the market hooks); each lever has its module: ``transfers`` (BPNT, PKH,
-elderly and disability support, education assistance), ``health``, ``training``,
-``credit`` and ``markets`` (export tax, marketing cooperative).
+:mod:`~valuechain.model.policies.base` holds what every programme shares (``advance``,
+``act``, budgets, enrolment, intake, the market and reporting hooks); each lever has its
+module: ``transfers`` (BPNT, PKH, elderly and disability support, education assistance),
+``health``, ``training``, ``credit`` and ``markets`` (export tax, marketing cooperative).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ class BpntRun(Transfer):
     spec: BPNT
 
     def entitlement(self, model: ValueChainModel, k: int) -> np.ndarray:
-        return self.enrolled(model, self.spec.quota_share, k) * self.spec.amount_idr_per_month
+        return self.enrolled(model, k, self.spec.quota_share) * self.spec.amount_idr_per_month
 
 
 class PkhRun(Transfer):
@@ -46,7 +46,7 @@ class PkhRun(Transfer):
             counted = np.minimum(count, left)
             left -= counted
             pay += counted * (per_year / 12.0)
-        return self.enrolled(model, p.quota_share, k) * pay * p.compliance_share
+        return self.enrolled(model, k, p.quota_share) * pay * p.compliance_share
 
 
 class ElderlyDisabilityRun(Transfer):
@@ -74,10 +74,10 @@ class EducationRun(Transfer):
         hh = model.households
         s = hh.district_slices[k]
         students = (hh.n_junior[s] + hh.n_senior[s]).astype(np.float64)
-        enrolled = self.enrolled(model, self.spec.quota_share, k)
+        enrolled = self.enrolled(model, k, self.spec.quota_share)
         return enrolled * students * (self.spec.amount_idr_per_student_year / 12.0)
 
     def education_gain(self, model: ValueChainModel, k: int) -> np.ndarray | int:
         if not self.active(model.t) or k not in self.districts:
             return 0
-        return self.enrolled(model, self.spec.quota_share, k) * self.spec.skill_gain
+        return self.enrolled(model, k, self.spec.quota_share) * self.spec.skill_gain
