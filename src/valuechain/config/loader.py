@@ -453,6 +453,8 @@ def _message(err: Mapping[str, Any]) -> str:
     if kind in ("float_type", "int_type") and isinstance(given, bool):
         what = "a number" if kind == "float_type" else "a number (whole)"
         return f"{what}, not true or false"
+    if kind == "int_type" and isinstance(given, float):
+        return "a whole number (no decimal point; a factor over this key needs integer = true)"
     if kind == "finite_number":
         return "a finite number (not inf or nan)"
     return err["msg"].removeprefix("Value error, ")
@@ -489,12 +491,20 @@ def non_finite_problems(
 
 
 def _cross_key_problem(
-    error: CrossKeyError, at: str, origin: Mapping[str, Source], default: Source
+    error: CrossKeyError,
+    at: str,
+    doc: Mapping[str, Any],
+    origin: Mapping[str, Source],
+    default: Source,
 ) -> Problem:
-    """A broken rule over several keys, naming the source and value of each one."""
+    """A broken rule over several keys, naming the source and value of each one (as written
+    where it was written, else as validated)."""
     involved = []
     for key, value in error.values.items():
         path = f"{at}.{key}" if at else key
+        written = _lookup(doc, tuple(int(p) if p.isdigit() else p for p in path.split(".")))
+        if written is not MISSING and not isinstance(written, dict) and value is not MISSING:
+            value = written
         src = source_of(path, origin, DEFAULT if key_absent(origin, path) else default)
         involved.append(Related(src.name, src.prefix + path, value))
     first, *rest = involved
@@ -528,7 +538,7 @@ def problems_from_validation(
             continue
         error = (err.get("ctx") or {}).get("error")
         if isinstance(error, CrossKeyError):
-            problems.append(_cross_key_problem(error, path, origin, default))
+            problems.append(_cross_key_problem(error, path, doc, origin, default))
             continue
         src = source_of(path, origin, default)
         if err["type"] == "missing":

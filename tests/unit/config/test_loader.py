@@ -12,12 +12,10 @@ from annotated_types import Le, Lt
 from pydantic import BaseModel
 
 from scenario_text import BASE, PLANT, SHIPPED_BASELINE
-from sweep_cases import experiment_text
 from valuechain.config.loader import ScenarioError, load_scenario
 from valuechain.config.programmes import Programme
 from valuechain.config.scenario import Scenario
 from valuechain.errors import UserError
-from valuechain.experiments.spec import ExperimentError, load_experiment
 from valuechain.runs.replications import load_with_baseline
 
 SCENARIOS = SHIPPED_BASELINE.parent
@@ -60,18 +58,6 @@ def test_command_line_text_is_parsed_once(tmp_path):
     assert loaded.scenario.months == 24
 
 
-def test_base_overrides_keep_lists_and_tables(tmp_path):
-    text = experiment_text().replace(
-        "spinup_months = 6",
-        'spinup_months = 6\n"districts.jambi_lowland.population.skill_shares" = '
-        '[0.5, 0.3, 0.15, 0.05]\nshocks = [{month = 2, commodity = "rubber", factor = 0.6}]',
-    )
-    loaded = load_experiment(write(tmp_path, text, "exp.toml"))
-    s = loaded.base.scenario
-    assert s.districts["jambi_lowland"].population.skill_shares == [0.5, 0.3, 0.15, 0.05]
-    assert [(k.month, k.commodity, k.factor) for k in s.shocks] == [(2, "rubber", 0.6)]
-
-
 # --------------------------------------------------------------------------- 2. paths
 
 
@@ -95,15 +81,6 @@ def test_a_baseline_written_in_the_extending_file_is_read_beside_it(tmp_path):
     write(tmp_path, BASE + 'name = "own_base"\n', "own_base.toml")
     mine = write(tmp_path, f'extends = "{RUBBER.as_posix()}"\nbaseline = "own_base.toml"\n')
     assert load_scenario(mine).baseline_path() == tmp_path / "own_base.toml"
-
-
-def test_experiment_base_override_of_baseline_is_read_beside_the_experiment(tmp_path):
-    write(tmp_path, BASE + 'name = "own_base"\n', "own_base.toml")
-    text = experiment_text().replace(
-        "spinup_months = 6", 'spinup_months = 6\nbaseline = "own_base.toml"'
-    )
-    loaded = load_experiment(write(tmp_path, text, "exp.toml"))
-    assert loaded.base.baseline_path() == tmp_path / "own_base.toml"
 
 
 # --------------------------------------------------------------------------- 3. numbers
@@ -247,7 +224,7 @@ def test_set_on_a_plant_the_baseline_lacks_points_to_set_scenario(tiny):
 # --------------------------------------------------------------------------- 7. one error type
 
 
-def test_scenario_and_experiment_errors_are_user_errors_with_hints(tmp_path):
+def test_scenario_errors_are_user_errors_with_their_hints(tmp_path):
     with pytest.raises(UserError) as err:
         load_scenario(tmp_path / "nothere.toml")
     assert isinstance(err.value, ScenarioError) and "path" in err.value.hint
@@ -257,31 +234,3 @@ def test_scenario_and_experiment_errors_are_user_errors_with_hints(tmp_path):
     with pytest.raises(UserError) as err:
         load_scenario(write(tmp_path, BASE), ["months"])
     assert "--set key.path=value" in err.value.hint
-
-
-def test_experiment_missing_key_is_named_as_missing(tmp_path):
-    text = "\n".join(ln for ln in experiment_text().splitlines() if not ln.startswith("base ="))
-    path = write(tmp_path, text, "exp.toml")
-    with pytest.raises(ExperimentError) as err:
-        load_experiment(path)
-    assert f"{path}: base: missing" in str(err.value)
-    assert err.value.hint
-
-
-def test_experiment_base_override_errors_name_the_experiment_key(tmp_path):
-    text = experiment_text().replace("spinup_months = 6", "spinup_months = -6")
-    path = write(tmp_path, text, "exp.toml")
-    with pytest.raises(ExperimentError) as err:
-        load_experiment(path)
-    assert f"{path}: base_overrides.spinup_months = -6" in str(err.value)
-
-
-def test_experiment_policy_errors_drop_the_union_tag(tmp_path):
-    text = experiment_text().replace(
-        "spinup_months = 6", 'spinup_months = 6\n"policies.bpnt.quota_share" = 2'
-    )
-    path = write(tmp_path, text, "exp.toml")
-    with pytest.raises(ExperimentError) as err:
-        load_experiment(path)
-    msg = str(err.value)
-    assert "base_overrides.policies.bpnt.quota_share = 2" in msg and ".bpnt.bpnt." not in msg
