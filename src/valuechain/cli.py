@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from valuechain.config.loader import LoadedScenario, ScenarioError
+from valuechain.config.loader import LoadedScenario
 from valuechain.errors import UserError
 from valuechain.runs.results import FIGURES_DIR
 
@@ -34,26 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.argv = argv
     try:
         return args.func(args)
-    except ScenarioError as exc:
-        return _fail(str(exc), _scenario_hint(str(exc)))
     except UserError as exc:
         return _fail(str(exc), exc.hint)
     except KeyboardInterrupt:
         print("\ninterrupted: no complete result was written", file=sys.stderr)
         return EXIT_INTERRUPTED
-
-
-def _scenario_hint(message: str) -> str:
-    if "no such scenario file" in message:
-        return "check the path (a relative `extends` is read from the extending file's folder)"
-    if "malformed TOML" in message:
-        return "fix the TOML syntax at the line and column shown"
-    if "--set" in message and "KEY=VALUE" in message:
-        return "write overrides as --set key.path=value, e.g. --set months=24"
-    return (
-        "fix the key in the file named (or the --set value); "
-        "`valuechain validate FILE` checks a file without running it"
-    )
 
 
 def _fail(message: str, hint: str) -> int:
@@ -211,9 +196,17 @@ def _add_set(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a scenario key, e.g. --set months=24 or "
-        "--set districts.lampung_barat.n_households=5000 (repeatable; applied to the baseline "
-        "too)",
+        help="override a key of the scenario and of its baseline, e.g. --set months=24 or "
+        "--set districts.lampung_barat.n_households=5000 (repeatable)",
+    )
+    parser.add_argument(
+        "--set-scenario",
+        dest="scenario_overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a key of the scenario alone, not of its baseline, e.g. a plant the "
+        "baseline does not have (repeatable; applied after --set)",
     )
 
 
@@ -239,7 +232,9 @@ def _warn_resolution(loaded: LoadedScenario) -> None:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from valuechain.runs.replications import load_with_baseline
 
-    loaded, base = load_with_baseline(args.scenario, args.overrides)
+    loaded, base = load_with_baseline(
+        args.scenario, args.overrides, scenario_overrides=args.scenario_overrides
+    )
     print(f"OK: {_describe(loaded)}")
     _warn_resolution(loaded)
     if base is not None:
@@ -252,7 +247,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from valuechain.runs.results import check_writable
 
     loaded, base = runner.load_with_baseline(
-        args.scenario, args.overrides, seed=args.seed, months=args.months
+        args.scenario,
+        args.overrides,
+        scenario_overrides=args.scenario_overrides,
+        seed=args.seed,
+        months=args.months,
     )
     _warn_resolution(loaded)
     out: Path = args.out or Path("results") / loaded.scenario.name

@@ -182,6 +182,32 @@ ERRORS = {
     "missing extends target": ('extends = "gone.toml"\n', [], ["gone.toml", "no such"]),
     "unknown --set key": (BASE, ["--set", "monthz=3"], ["--set", "monthz", "unknown key"]),
     "bad --set syntax": (BASE, ["--set", "months"], ["--set", "KEY=VALUE"]),
+    "boolean for a number": (
+        BASE + "[health]\ncost_idr = true\n",
+        [],
+        ["case.toml: health.cost_idr = true", "not true or false"],
+    ),
+    "infinite number": (BASE + "[health]\ncost_idr = inf\n", [], ["health.cost_idr = inf"]),
+    "nan override": (BASE, ["--set", "health.cost_idr=nan"], ["--set: health.cost_idr = nan"]),
+    "absurd money": (
+        BASE + '[policies.ed]\nkind = "elderly_disability"\namount_idr_per_person_month = 1e20\n',
+        [],
+        ["case.toml: policies.ed.amount_idr_per_person_month = 1e+20", "less than or equal"],
+    ),
+    "shares not summing to one": (
+        BASE
+        + "[chains.coffee]\nseason_share_by_month = [0.5, 0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n",
+        [],
+        ["case.toml: chains.coffee.season_share_by_month", "sum to 1", "1.5"],
+    ),
+    "wage below the inherited minimum wage": (
+        BASE + PLANT.format(capacity=10).replace("3000000", "1000000"),
+        [],
+        [
+            "case.toml: districts.lampung_barat.processors.h1.wage_idr_per_month = 1000000",
+            f"{SHIPPED_BASELINE}: districts.lampung_barat.minimum_wage_idr_per_month = 2716496",
+        ],
+    ),
 }
 
 
@@ -217,6 +243,35 @@ def test_override_unknown_to_the_baseline(tiny):
     proc = cli("run", tiny.scenario, "--set", f"{key}=10", "--out", tiny.folder / "o")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "baseline" in proc.stderr and "huller" in proc.stderr
+    assert "hint: " in proc.stderr and "--set-scenario" in proc.stderr
+
+
+def test_set_scenario_changes_a_plant_the_baseline_lacks(tiny):
+    key = "districts.lampung_barat.processors.huller.capacity_t_per_month"
+    out = tiny.folder / "o"
+    proc = cli(
+        "run", tiny.scenario, "--set-scenario", f"{key}=10", "--set", "months=2", "-n", "1",
+        "--out", out, "--no-figures", "--workers", "1",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    text = json.loads(json.loads((out / "manifest.json").read_text())["scenario_text"])
+    assert text["districts"]["lampung_barat"]["processors"]["huller"]["capacity_t_per_month"] == 10
+    assert json.loads((out / "baseline" / "manifest.json").read_text())["seeds"] == [1234]
+
+
+def test_set_takes_a_list_value(tiny):
+    shares = "districts.lampung_barat.population.skill_shares=[0.5, 0.3, 0.15, 0.05]"
+    proc = cli("validate", tiny.scenario, "--set", shares)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_inherited_baseline_is_found_beside_the_file_that_names_it(tmp_path):
+    rubber = SHIPPED_BASELINE.parent / "hilirisasi_rubber.toml"
+    mine = tmp_path / "mine.toml"
+    mine.write_text(f'extends = "{rubber.as_posix()}"\nname = "mine"\n')
+    proc = cli("validate", mine, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1].startswith("OK: baseline baseline_rubber")
 
 
 def test_unwritable_output_folder(tiny):

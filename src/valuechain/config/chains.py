@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from valuechain.config.schema import Strict, param
+from valuechain.config.schema import CrossKeyError, Strict, check_shares, param
 
 __all__ = ["Chain", "PriceShock", "Process", "Stage"]
 
@@ -91,7 +91,8 @@ class Chain(Strict):
         ...,
         min_length=12,
         max_length=12,
-        description="share of the annual harvest in each calendar month (Jan..Dec)",
+        description="share of the annual harvest in each calendar month (Jan..Dec); they sum "
+        "to 1 (within 1e-6, then divided by their sum to remove the rounding of decimals)",
     )
     yield_kg_per_ha_year: float = param(
         ..., gt=0, unit="kg farm stage/ha/year", source="per chain", description="mean yield"
@@ -147,28 +148,34 @@ class Chain(Strict):
     @field_validator("season_share_by_month")
     @classmethod
     def _season(cls, v: list[float]) -> list[float]:
-        if any(x < 0 for x in v) or sum(v) <= 0:
-            raise ValueError("twelve non-negative shares with a positive sum")
+        check_shares(v)
         total = sum(v)
         return [x / total for x in v]
 
     @model_validator(mode="after")
     def _links(self) -> Chain:
+        stages = sorted(self.stages)
         if self.farm_stage not in self.stages:
-            raise ValueError(f"farm_stage {self.farm_stage!r} is not one of {sorted(self.stages)}")
+            raise CrossKeyError(f"one of the stages {stages}", {"farm_stage": self.farm_stage})
         for name, p in self.processes.items():
-            for s in (p.input_stage, p.output_stage):
-                if s not in self.stages:
-                    raise ValueError(
-                        f"process {name!r} names stage {s!r}, not one of {sorted(self.stages)}"
+            for key in ("input_stage", "output_stage"):
+                if getattr(p, key) not in self.stages:
+                    raise CrossKeyError(
+                        f"one of the stages {stages}", {f"processes.{name}.{key}": getattr(p, key)}
                     )
             if p.input_stage != self.farm_stage:
-                raise ValueError(
-                    f"process {name!r} buys {p.input_stage!r}; processors buy the farm stage "
-                    f"{self.farm_stage!r} only in this version"
+                raise CrossKeyError(
+                    "processors buy the farm stage only in this version",
+                    {f"processes.{name}.input_stage": p.input_stage, "farm_stage": self.farm_stage},
                 )
         if self.trader_margin_min > self.trader_margin_max:
-            raise ValueError("trader_margin_min must not exceed trader_margin_max")
+            raise CrossKeyError(
+                "must not exceed trader_margin_max",
+                {
+                    "trader_margin_min": self.trader_margin_min,
+                    "trader_margin_max": self.trader_margin_max,
+                },
+            )
         return self
 
 

@@ -6,7 +6,13 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from valuechain.config.schema import MAX_SKILL, Strict, param
+from valuechain.config.schema import (
+    MAX_SKILL,
+    CrossKeyError,
+    Strict,
+    check_shares,
+    param,
+)
 
 __all__ = ["Crop", "District", "Entry", "Labour", "Population", "ProcessorSpec"]
 
@@ -121,8 +127,7 @@ class Population(Strict):
     @field_validator("skill_shares")
     @classmethod
     def _shares(cls, v: list[float]) -> list[float]:
-        if any(x < 0 for x in v) or abs(sum(v) - 1) > 1e-6:
-            raise ValueError("non-negative shares that sum to 1")
+        check_shares(v)
         return v
 
 
@@ -250,7 +255,10 @@ class ProcessorSpec(Strict):
     @model_validator(mode="after")
     def _coop(self) -> ProcessorSpec:
         if self.member_share > 0 and self.owner != "cooperative":
-            raise ValueError("member_share applies to owner = 'cooperative' only")
+            raise CrossKeyError(
+                "member_share applies to owner = 'cooperative' only",
+                {"member_share": self.member_share, "owner": self.owner},
+            )
         return self
 
 
@@ -319,12 +327,17 @@ class District(Strict):
 
     @model_validator(mode="after")
     def _wages(self) -> District:
-        for name, p in self.processors.items():
-            if p.wage_idr_per_month < self.minimum_wage_idr_per_month:
-                raise ValueError(
-                    f"processors.{name}.wage_idr_per_month {p.wage_idr_per_month:,.0f} is below "
-                    f"minimum_wage_idr_per_month {self.minimum_wage_idr_per_month:,.0f}"
+        minimum = self.minimum_wage_idr_per_month
+        wages = {
+            f"processors.{k}.wage_idr_per_month": p.wage_idr_per_month
+            for k, p in self.processors.items()
+        }
+        if self.entry:
+            wages["entry.wage_idr_per_month"] = self.entry.wage_idr_per_month
+        for key, wage in wages.items():
+            if wage < minimum:
+                raise CrossKeyError(
+                    "a wage at least the district's minimum wage",
+                    {key: wage, "minimum_wage_idr_per_month": minimum},
                 )
-        if self.entry and self.entry.wage_idr_per_month < self.minimum_wage_idr_per_month:
-            raise ValueError("entry.wage_idr_per_month is below minimum_wage_idr_per_month")
         return self

@@ -19,7 +19,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from valuechain.config.schema import MAX_SKILL, Strict, param
+from valuechain.config.schema import (
+    MAX_IDR_TOTAL,
+    MAX_MONTH_INDEX,
+    MAX_SKILL,
+    CrossKeyError,
+    Strict,
+    param,
+)
 
 __all__ = [
     "BPNT",
@@ -78,11 +85,12 @@ class Programme(Strict):
         0, ge=0, unit="month index", source="scenario", description="first month the programme acts"
     )
     end_month: int | None = Field(
-        None, ge=0, description="last month it acts (default: to the end)"
+        None, ge=0, le=MAX_MONTH_INDEX, description="last month it acts (default: to the end)"
     )
     budget_idr: float | None = Field(
         None,
         ge=0,
+        le=MAX_IDR_TOTAL,
         description="total budget in IDR; the programme stops when the next month would "
         "exceed it (default: unlimited)",
     )
@@ -92,7 +100,10 @@ class Programme(Strict):
     @model_validator(mode="after")
     def _window(self) -> Programme:
         if self.end_month is not None and self.end_month < self.start_month:
-            raise ValueError("end_month is before start_month")
+            raise CrossKeyError(
+                "end_month is before start_month",
+                {"end_month": self.end_month, "start_month": self.start_month},
+            )
         return self
 
 

@@ -36,7 +36,8 @@ from valuechain.config.districts import (
     ProcessorSpec,
 )
 from valuechain.config.programmes import Policy, Registry
-from valuechain.config.schema import Strict, param
+from valuechain.config.schema import CrossKeyError, Strict, param
+from valuechain.errors import MISSING
 
 __all__ = [
     "Chain",
@@ -124,62 +125,76 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _links(self) -> Scenario:
+        chains = sorted(self.chains)
         for dname, d in self.districts.items():
+            here = f"districts.{dname}"
             for crop in d.crops:
                 if crop not in self.chains:
-                    raise ValueError(
-                        f"districts.{dname}.crops.{crop}: no chain {crop!r} "
-                        f"(chains: {sorted(self.chains)})"
+                    raise CrossKeyError(
+                        f"no chain {crop!r} (chains: {chains})", {f"{here}.crops.{crop}": MISSING}
                     )
-            specs = [(f"processors.{k}", p) for k, p in d.processors.items()]
+            specs = [(f"{here}.processors.{k}", p) for k, p in d.processors.items()]
             if d.entry:
-                specs.append(("entry", d.entry))
+                specs.append((f"{here}.entry", d.entry))
             for where, p in specs:
                 chain = self.chains.get(p.commodity)
                 if chain is None:
-                    raise ValueError(
-                        f"districts.{dname}.{where}.commodity: no chain {p.commodity!r} "
-                        f"(chains: {sorted(self.chains)})"
+                    raise CrossKeyError(
+                        f"no chain {p.commodity!r} (chains: {chains})",
+                        {f"{where}.commodity": p.commodity},
                     )
                 if p.process not in chain.processes:
-                    raise ValueError(
-                        f"districts.{dname}.{where}.process: {p.process!r} is not a process of "
-                        f"{p.commodity} (processes: {sorted(chain.processes)})"
+                    raise CrossKeyError(
+                        f"a process of the commodity (processes: {sorted(chain.processes)})",
+                        {f"{where}.process": p.process, f"{where}.commodity": p.commodity},
                     )
                 if p.commodity not in d.crops:
-                    raise ValueError(f"districts.{dname}.{where}: district grows no {p.commodity}")
+                    raise CrossKeyError(
+                        "a commodity the district grows",
+                        {f"{where}.commodity": p.commodity, f"{here}.crops": sorted(d.crops)},
+                    )
         for name, pol in self.policies.items():
             if pol.kind == "education" and not self.demography.enabled:
-                raise ValueError(
-                    f"policies.{name}: education acts as young people reach working age; "
-                    "set demography.enabled = true"
+                raise CrossKeyError(
+                    "education acts as young people reach working age; "
+                    "set demography.enabled = true",
+                    {f"policies.{name}.kind": pol.kind, "demography.enabled": False},
                 )
             commodity = getattr(pol, "commodity", None)
             if commodity is not None and commodity not in self.commodities:
-                raise ValueError(
-                    f"policies.{name}.commodity: {commodity!r} is grown in no district "
-                    f"(grown: {self.commodities})"
+                raise CrossKeyError(
+                    f"a commodity grown in a district (grown: {self.commodities})",
+                    {f"policies.{name}.commodity": commodity},
                 )
             for d in pol.districts or []:
                 if d not in self.districts:
-                    raise ValueError(
-                        f"policies.{name}.districts: no district {d!r} "
-                        f"(districts: {sorted(self.districts)})"
+                    raise CrossKeyError(
+                        f"no district {d!r} (districts: {sorted(self.districts)})",
+                        {f"policies.{name}.districts": pol.districts},
                     )
             if pol.start_month >= self.months:
-                raise ValueError(
-                    f"policies.{name}.start_month {pol.start_month} is not before "
-                    f"months={self.months}"
+                raise CrossKeyError(
+                    "a month before the end of the scenario (months)",
+                    {f"policies.{name}.start_month": pol.start_month, "months": self.months},
                 )
         for i, s in enumerate(self.shocks):
             chain = self.chains.get(s.commodity)
             if chain is None:
-                raise ValueError(f"shocks.{i}.commodity: no chain {s.commodity!r}")
+                raise CrossKeyError(
+                    f"no chain {s.commodity!r} (chains: {chains})",
+                    {f"shocks.{i}.commodity": s.commodity},
+                )
             for st in s.stages or []:
                 if st not in chain.stages:
-                    raise ValueError(f"shocks.{i}.stages: {st!r} is not a stage of {s.commodity}")
+                    raise CrossKeyError(
+                        f"{st!r} is not a stage of {s.commodity} (stages: {sorted(chain.stages)})",
+                        {f"shocks.{i}.stages": s.stages},
+                    )
             if s.month >= self.months:
-                raise ValueError(f"shocks.{i}.month {s.month} is not before months={self.months}")
+                raise CrossKeyError(
+                    "a month before the end of the scenario (months)",
+                    {f"shocks.{i}.month": s.month, "months": self.months},
+                )
         return self
 
     @property

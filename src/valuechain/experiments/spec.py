@@ -43,27 +43,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from valuechain.config.loader import (
     LoadedScenario,
-    Problem,
+    Override,
     ScenarioError,
-    _known_path,
+    Source,
     apply_overrides,
+    as_overrides,
     load_scenario,
+    non_finite_problems,
+    problems_from_validation,
     scenario_from_dict,
+    why_not_settable,
 )
 from valuechain.config.scenario import Scenario
 from valuechain.config.schema import Strict
-from valuechain.errors import UserError
-from valuechain.experiments.designs import (
-    Design,
-    design_points,
-    salib_problem,
-    sample_design,
-    toml_value,
-)
+from valuechain.errors import MISSING, Problem, ProblemsError, show_value
+from valuechain.experiments.designs import Design, design_points, salib_problem, sample_design
 
 __all__ = [
     "KEY_COLUMNS",
@@ -73,7 +72,6 @@ __all__ = [
     "LoadedExperiment",
     "load_experiment",
     "salib_problem",
-    "toml_value",
 ]
 
 #: Columns identifying a run in ``runs.parquet`` and ``timeseries.parquet``.
@@ -83,19 +81,17 @@ Aggregation = Literal["final", "mean_last12", "sum", "mean", "max", "min"]
 _NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
-class ExperimentError(UserError):
+HINT_EXPERIMENT = (
+    "fix the key in the file named; `valuechain sweep` checks the whole file and every design "
+    "point before running anything"
+)
+
+
+class ExperimentError(ProblemsError):
     """An experiment file that cannot be used; ``problems`` lists every reason found."""
 
-    def __init__(self, problems: list[Problem], hint: str = ""):
-        self.problems = problems
-        n = len(problems)
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(
-            f"{n} problem{'s' if n != 1 else ''} in the experiment:\n{lines}",
-            hint
-            or "fix the key in the file named; `valuechain sweep` checks the whole file "
-            "and every design point before running anything",
-        )
+    def __init__(self, problems: list[Problem], hint: str = HINT_EXPERIMENT):
+        super().__init__(problems, subject="the experiment", hint=hint)
 
 
 # --------------------------------------------------------------------------- schema
@@ -289,15 +285,25 @@ class LoadedExperiment:
         """Design points x replications."""
         return len(self.design) * self.spec.replications
 
-    def overrides(self, point: int) -> list[str]:
-        """The ``key=VALUE`` overrides of a design point."""
-        row = self.design.points.iloc[point]
-        return [f"{f.key}={toml_value(row[n])}" for n, f in self.spec.factors.items()]
+    def value(self, point: int, factor: str) -> Any:
+        """A factor's value at a design point, as a Python value (``int`` stays ``int``)."""
+        value = self.design.points[factor].iloc[point]
+        return value.item() if isinstance(value, np.generic) else value
+
+    def overrides(self, point: int) -> list[Override]:
+        """The overrides (values) of a design point."""
+        return [
+            Override(f.key, self.value(point, n), Source.file(self.path, f"{self.path} factor {n}"))
+            for n, f in self.spec.factors.items()
+        ]
 
     def scenario(self, point: int) -> Scenario:
         """The base scenario with a design point's values (validated)."""
-        doc = apply_overrides(self.base.document, self.overrides(point))
-        return scenario_from_dict(doc, source=str(self.path), with_shipped_chains=False)
+        origin = dict(self.base.origin)
+        doc = apply_overrides(self.base.document, self.overrides(point), origin)
+        return scenario_from_dict(
+            doc, source=Source.file(self.path), origin=origin, with_shipped_chains=False
+        )
 
     def scenarios(self) -> list[Scenario]:
         """Every point's scenario, validated; raise one error listing the invalid points."""
@@ -318,13 +324,12 @@ class LoadedExperiment:
     def _point_problem(self, key: tuple[str, str], hits: list[tuple[int, Any]]) -> Problem:
         path, expected = key
         point, value = hits[0]
-        row = self.design.points.iloc[point]
         fac = [
             n
             for n, f in self.spec.factors.items()
             if path.startswith(f.key) or f.key.startswith(path)
         ] or list(self.spec.factors)
-        at = ", ".join(f"{n} = {toml_value(row[n])}" for n in fac)
+        at = ", ".join(f"{n} = {show_value(self.value(point, n))}" for n in fac)
         return Problem(
             str(self.path),
             f"factors.{fac[0]}" if len(fac) == 1 else "factors",
@@ -332,22 +337,6 @@ class LoadedExperiment:
             f"{len(hits)} of {len(self.design)} design points give an invalid scenario, e.g. "
             f"point {point} ({at}): {path}: {expected}",
         )
-
-
-def _problems(exc: ValidationError, doc: dict, source: str) -> list[Problem]:
-    out = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        value: Any = doc
-        for part in loc:
-            value = value.get(part) if isinstance(value, dict) else None
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (misspelt? see experiments/README in the docs)"
-        elif err["type"] == "missing":
-            msg = "missing: this key is required"
-        out.append(Problem(source, ".".join(str(p) for p in loc), value, msg))
-    return out
 
 
 def load_experiment(path: str | Path) -> LoadedExperiment:
@@ -360,29 +349,38 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     path = Path(path)
     src = str(path)
     if not path.is_file():
-        raise ExperimentError([Problem("command line", "", str(path), "no such experiment file")])
+        raise ExperimentError(
+            [Problem("command line", "", str(path), "no such experiment file")],
+            hint="check the path",
+        )
     text = path.read_text("utf-8")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError([Problem(src, "", "", f"malformed TOML: {exc}")]) from None
+        raise ExperimentError(
+            [Problem(src, "", MISSING, f"malformed TOML: {exc}")],
+            hint="fix the TOML syntax at the line and column shown",
+        ) from None
+    here = Source.file(path, src)
+    problems = non_finite_problems(doc, {}, here)
     try:
         spec = ExperimentSpec.model_validate(doc)
     except ValidationError as exc:
-        raise ExperimentError(_problems(exc, doc, src)) from None
+        done = [p.path for p in problems]
+        problems += problems_from_validation(exc, doc, {}, here, skip=done)
+    if problems:
+        raise ExperimentError(problems)
     base_path = (path.parent / spec.base).resolve()
     if not base_path.is_file():
-        raise ExperimentError([Problem(src, "base", spec.base, "no such scenario file")])
-    sets = [f"{k}={toml_value(v)}" for k, v in spec.base_overrides.items()]
-    try:
-        base = load_scenario(base_path, sets)
-    except ScenarioError as exc:
         raise ExperimentError(
-            [
-                Problem(src, f"base_overrides / base ({p.path})", p.value, str(p))
-                for p in exc.problems
-            ]
-        ) from None
+            [Problem(src, "base", spec.base, "no such scenario file")],
+            hint="check the path (a relative base is read from the experiment file's folder)",
+        )
+    written = Source(src, here.folder, prefix="base_overrides.")
+    try:
+        base = load_scenario(base_path, as_overrides(spec.base_overrides, written))
+    except ScenarioError as exc:
+        raise ExperimentError(exc.problems) from None
     loaded = LoadedExperiment(spec, path.resolve(), text, base)
     problems = _check_keys(loaded) + _check_outputs(loaded)
     if problems:
@@ -394,7 +392,7 @@ def _check_keys(loaded: LoadedExperiment) -> list[Problem]:
     out = []
     for name, f in loaded.spec.factors.items():
         parts = f.key.split(".")
-        wrong = _known_path(Scenario, parts, loaded.base.document)
+        wrong = why_not_settable(f.key, loaded.base.document)
         node: Any = loaded.base.document
         for part in parts:
             node = node.get(part) if isinstance(node, dict) else None

@@ -356,7 +356,7 @@ def _manifest(loaded, keys, walls, resumed, started, t0, backend, n_workers, com
         "base_scenario": loaded.base.scenario.name,
         "base_scenario_file": str(loaded.base.path),
         "base_content_hash": loaded.base.content_hash,
-        "base_overrides": list(loaded.base.overrides),
+        "base_overrides": [str(o) for o in loaded.base.overrides],
         "scenario_text": loaded.base.text,
         "design": {
             "kind": spec.design.kind,

@@ -24,7 +24,7 @@ import platform
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +36,11 @@ import pandas as pd
 
 from valuechain.config.loader import (
     LoadedScenario,
+    Override,
     ScenarioError,
+    Source,
+    apply_overrides,
+    as_overrides,
     load_scenario,
     scenario_from_dict,
 )
@@ -331,40 +335,46 @@ def _assemble(
 # --------------------------------------------------------------------------- loading
 
 
-def _with_overrides(loaded: LoadedScenario, overrides: Sequence[str]) -> LoadedScenario:
-    """Apply further ``--set`` overrides to an already loaded scenario."""
+def _with_overrides(loaded: LoadedScenario, overrides: Sequence[Override]) -> LoadedScenario:
+    """Apply further overrides to an already loaded scenario."""
     if not overrides:
         return loaded
     if loaded.path is not None:
         return load_scenario(loaded.path, (*loaded.overrides, *overrides))
-    from valuechain.config.loader import apply_overrides
-
-    doc = apply_overrides(loaded.document, overrides)
-    scenario = scenario_from_dict(doc, source="<scenario>", with_shipped_chains=False)
-    return LoadedScenario(scenario, None, doc, (*loaded.overrides, *overrides))
+    origin = dict(loaded.origin)
+    doc = apply_overrides(loaded.document, overrides, origin)
+    scenario = scenario_from_dict(
+        doc, source="<scenario>", origin=origin, with_shipped_chains=False
+    )
+    return LoadedScenario(scenario, None, doc, (*loaded.overrides, *overrides), origin)
 
 
 def load_with_baseline(
     path_or_loaded: str | Path | LoadedScenario,
-    overrides: Iterable[str] = (),
+    overrides: Mapping[str, Any] | Iterable[str | Override] = (),
     *,
+    scenario_overrides: Mapping[str, Any] | Iterable[str | Override] = (),
     seed: int | None = None,
     months: int | None = None,
 ) -> tuple[LoadedScenario, LoadedScenario | None]:
-    """Load a scenario and the baseline it names, with the same overrides applied to both.
+    """Load a scenario and the baseline it names, with the common overrides applied to both.
 
-    ``seed`` and ``months`` are overrides of the keys of the same name. The baseline is
-    given the scenario's seed (common random numbers) and must simulate the same months.
+    ``overrides`` (``--set``) apply to the scenario and its baseline; ``scenario_overrides``
+    (``--set-scenario``) to the scenario alone, e.g. to change a plant the baseline does not
+    have. ``seed`` and ``months`` are overrides of the keys of the same name (for both). The
+    baseline is given the scenario's seed (common random numbers) and must simulate the same
+    months.
 
     Raises:
-        ScenarioError: the scenario is invalid.
-        UserError: the baseline is missing or invalid, or its calendar differs.
+        ScenarioError: the scenario or its baseline is invalid.
+        UserError: the baseline is missing, or its calendar differs.
     """
-    extra = list(overrides)
+    extra = list(as_overrides(overrides))
     if seed is not None:
-        extra.append(f"seed={int(seed)}")
+        extra.append(Override("seed", int(seed), Source.command_line("--seed")))
     if months is not None:
-        extra.append(f"months={int(months)}")
+        extra.append(Override("months", int(months), Source.command_line("--months")))
+    extra += as_overrides(scenario_overrides, scenario_only=True)
     if isinstance(path_or_loaded, LoadedScenario):
         loaded = _with_overrides(path_or_loaded, extra)
     else:
@@ -376,17 +386,21 @@ def load_with_baseline(
     if not base_path.is_file():
         raise UserError(
             f"the baseline {base_path} named by {where} does not exist",
-            hint="fix the 'baseline' key; a relative path is read from the scenario's folder",
+            hint="fix the 'baseline' key; a relative path is read from the folder of the file "
+            "that names it",
         )
+    seed_source = Source(f"{loaded.path or '<scenario>'} (its seed)", base_path.parent)
+    common = [*loaded.common_overrides, Override("seed", loaded.scenario.seed, seed_source)]
     try:
-        base = load_scenario(base_path, [*loaded.overrides, f"seed={loaded.scenario.seed}"])
+        base = load_scenario(base_path, common)
     except ScenarioError as exc:
-        raise UserError(
-            f"the baseline {base_path} named by {where} is not usable "
-            f"(with the overrides {list(loaded.overrides) or 'none'}):\n"
-            f"{str(exc).split(chr(10), 1)[-1]}",
-            hint="the same --set overrides are applied to the scenario and to its baseline; "
-            "fix the baseline file or the override",
+        sets = [str(o) for o in loaded.common_overrides]
+        raise ScenarioError(
+            exc.problems,
+            hint="--set applies to the scenario and to its baseline; to change the scenario "
+            "alone (a plant the baseline does not have), use --set-scenario KEY=VALUE",
+            subject=f"the baseline {base_path} named by {where}, with the overrides "
+            f"{sets or 'none'}",
         ) from None
     s, b = loaded.scenario, base.scenario
     if (s.start, s.months) != (b.start, b.months):
@@ -403,10 +417,11 @@ def run_scenario(
     path_or_loaded: str | Path | LoadedScenario,
     replications: int | None = None,
     seed: int | None = None,
-    overrides: Iterable[str] = (),
+    overrides: Mapping[str, Any] | Iterable[str | Override] = (),
     workers: int = 1,
     progress: bool = False,
     *,
+    scenario_overrides: Mapping[str, Any] | Iterable[str | Override] = (),
     months: int | None = None,
     model_class: type | None = None,
 ) -> ScenarioRuns:
@@ -417,9 +432,11 @@ def run_scenario(
             :func:`valuechain.config.loader.load_scenario`.
         replications: number of replications (default: the scenario's ``replications``).
         seed: seed of replication 0 (an override of ``seed``); replication r uses seed + r.
-        overrides: ``key.path=value`` overrides, applied to the scenario and its baseline.
+        overrides: values by dotted key (``{"months": 24}``) or ``key.path=value`` texts,
+            applied to the scenario and its baseline.
         workers: processes; 1 runs in this process. Results do not depend on it.
         progress: show a progress bar on stderr (when it is a terminal).
+        scenario_overrides: overrides applied to the scenario alone, not to its baseline.
         months: simulated months (an override of ``months``).
         model_class: the model to run (default :class:`valuechain.model.model.ValueChainModel`);
             it must be importable by worker processes.
@@ -430,7 +447,9 @@ def run_scenario(
     """
     if workers < 1:
         raise UserError(f"workers must be at least 1, not {workers}", hint="use --workers N")
-    loaded, base = load_with_baseline(path_or_loaded, overrides, seed=seed, months=months)
+    loaded, base = load_with_baseline(
+        path_or_loaded, overrides, scenario_overrides=scenario_overrides, seed=seed, months=months
+    )
     reps = loaded.scenario.replications if replications is None else replications
     seeds = _seeds(loaded.scenario, reps)
     t0 = time.perf_counter()
@@ -494,7 +513,7 @@ def build_manifest(sr: ScenarioRuns) -> dict[str, Any]:
         "scenario": sr.name,
         "scenario_file": str(loaded.path) if loaded.path else None,
         "content_hash": loaded.content_hash,
-        "overrides": list(loaded.overrides),
+        "overrides": [str(o) for o in loaded.overrides],
         "replications": sr.replications,
         "seeds": list(sr.seeds),
         "months": loaded.scenario.months,

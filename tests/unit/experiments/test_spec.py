@@ -11,6 +11,7 @@ from SALib.sample import morris as salib_morris
 from SALib.sample import sobol as salib_sobol
 from scipy.stats import qmc
 
+from tests.scenario_text import BASE
 from tests.sweep_cases import (
     CAPACITY,
     GRID_FACTORS,
@@ -128,6 +129,64 @@ def test_factor_reaches_into_a_dict_entry_of_the_base(tmp_path: Path) -> None:
     assert loaded.seeds == [11, 12]
 
 
+# --------------------------------------------------------------------------- overrides and errors
+
+
+def write(folder: Path, text: str, name: str) -> Path:
+    path = folder / name
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_base_overrides_keep_lists_and_tables(tmp_path):
+    text = experiment_text().replace(
+        "spinup_months = 6",
+        'spinup_months = 6\n"districts.jambi_lowland.population.skill_shares" = '
+        '[0.5, 0.3, 0.15, 0.05]\nshocks = [{month = 2, commodity = "rubber", factor = 0.6}]',
+    )
+    loaded = load_experiment(write(tmp_path, text, "exp.toml"))
+    s = loaded.base.scenario
+    assert s.districts["jambi_lowland"].population.skill_shares == [0.5, 0.3, 0.15, 0.05]
+    assert [(k.month, k.commodity, k.factor) for k in s.shocks] == [(2, "rubber", 0.6)]
+
+
+def test_experiment_base_override_of_baseline_is_read_beside_the_experiment(tmp_path):
+    write(tmp_path, BASE + 'name = "own_base"\n', "own_base.toml")
+    text = experiment_text().replace(
+        "spinup_months = 6", 'spinup_months = 6\nbaseline = "own_base.toml"'
+    )
+    loaded = load_experiment(write(tmp_path, text, "exp.toml"))
+    assert loaded.base.baseline_path() == tmp_path / "own_base.toml"
+
+
+def test_experiment_missing_key_is_named_as_missing(tmp_path):
+    text = "\n".join(ln for ln in experiment_text().splitlines() if not ln.startswith("base ="))
+    path = write(tmp_path, text, "exp.toml")
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(path)
+    assert f"{path}: base: missing" in str(err.value)
+    assert err.value.hint
+
+
+def test_experiment_base_override_errors_name_the_experiment_key(tmp_path):
+    text = experiment_text().replace("spinup_months = 6", "spinup_months = -6")
+    path = write(tmp_path, text, "exp.toml")
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(path)
+    assert f"{path}: base_overrides.spinup_months = -6" in str(err.value)
+
+
+def test_experiment_policy_errors_drop_the_union_tag(tmp_path):
+    text = experiment_text().replace(
+        "spinup_months = 6", 'spinup_months = 6\n"policies.bpnt.quota_share" = 2'
+    )
+    path = write(tmp_path, text, "exp.toml")
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(path)
+    msg = str(err.value)
+    assert "base_overrides.policies.bpnt.quota_share = 2" in msg and ".bpnt.bpnt." not in msg
+
+
 # --------------------------------------------------------------------------- designs
 
 
@@ -215,3 +274,15 @@ def test_shipped_experiments_are_valid_at_every_point(path: Path) -> None:
     assert path.read_text().startswith(f"# {path.stem} — ")  # a header says what it answers
     assert len(loaded.scenarios()) == len(loaded.design) > 0
     assert loaded.spec.outputs
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("replications = 2", "replications = true", "replications = true: a number (whole)"),
+        ("levels = [0.2, 0.35]", "levels = [0.2, nan]", "factors.margin.levels.1 = nan: a finite"),
+        ("months = 8", "months = inf", "base_overrides.months = inf: a finite"),
+    ],
+)
+def test_experiment_numbers_are_numbers_and_finite(tmp_path, old, new, expected):
+    assert expected in _error(tmp_path, experiment_text().replace(old, new))

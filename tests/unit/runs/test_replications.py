@@ -119,7 +119,7 @@ def test_overrides_of_an_already_loaded_scenario_reach_the_baseline(tiny):
     from valuechain.config.loader import load_scenario
 
     loaded, base = load_with_baseline(load_scenario(tiny.scenario, ["months=4"]), seed=5)
-    assert loaded.overrides == ("months=4", "seed=5")
+    assert [str(o) for o in loaded.overrides] == ["months=4", "seed=5"]
     assert (base.scenario.months, base.scenario.seed) == (4, 5)
 
 
