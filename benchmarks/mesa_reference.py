@@ -38,6 +38,7 @@ import numpy as np  # draws arrive as arrays; stage prices (a few per chain) sta
 
 from valuechain.config import Scenario
 from valuechain.model import prices as markets
+from valuechain.model import trade
 from valuechain.model.households import generate_population
 from valuechain.model.rng import Streams
 
@@ -392,7 +393,7 @@ class ReferenceModel(mesa.Model):
         for k in range(len(self.district_names)):
             for j, c in enumerate(self.commodities):
                 ch = self.scenario.chains[c]
-                margin = markets.trader_margin(
+                margin = trade.trader_margin(
                     ch.trader_margin_min,
                     ch.trader_margin_max,
                     0,
