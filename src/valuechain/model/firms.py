@@ -206,7 +206,7 @@ class Processor(mesa.Agent):
         self.books.paid_outside_idr += kg * price
 
     def process_and_sell(self, step: int, output_price: float) -> None:
-        """Process input, sell output, pay wages and costs, book profit (ODD 7.5).
+        """Process input, sell output, pay wages and costs, book profit (ODD 7.6).
 
         ``output = processed x conversion``. Input is paid when bought and held as stock at
         its average cost; profit is on an accrual basis: ``profit = output x p_out - cost of
