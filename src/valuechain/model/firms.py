@@ -319,6 +319,8 @@ def buy_top_up(
 ) -> float:
     """Plants short of input buy it from outside the district at the ``reference`` price
     (:func:`valuechain.model.trade.top_up_kg`); returns the kg bought, in total."""
+    if not plants:
+        return 0.0
     margin = [p.unit_margin(reference, stage_price(p.process.output_stage)) for p in plants]
     kg = trade.top_up_kg(
         np.array([p.staffed_kg() for p in plants]),
