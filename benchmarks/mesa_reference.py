@@ -18,10 +18,11 @@ Schedule of one month (the model's phase numbers in brackets)::
       exogenous_shocks()     [1] reference prices; weather; per-household health and labour
                                  uniforms handed to each agent
       agents: produce()      [2] harvest = land x yield x season share x weather x own shock
-      labour_market()        [3] district farm-work ratio f = min(1, D / S) from sums over agents
-      policies()             [6] registry certification (last month's consumption), transfer
-      income_shocks()        [7] each agent gets its other-income draw
-      agents: step()         [3, 4, 7] farm and informal work, sale to traders, income,
+      labour_market()        [3, 4] trader prices; district farm-work ratio f = min(1, D / S)
+                                 from sums over agents
+      policies()             [7] registry certification (last month's consumption), transfer
+      income_shocks()        [8] each agent gets its other-income draw
+      agents: step()         [4, 5, 8] farm and informal work, sale to traders, income,
                                  health shock, consumption, savings, poverty spells
 
 Certification is done before the agents' ``step()`` because it reads last month's
@@ -38,6 +39,7 @@ import numpy as np  # draws arrive as arrays; stage prices (a few per chain) sta
 
 from valuechain.config import Scenario
 from valuechain.model import prices as markets
+from valuechain.model import trade
 from valuechain.model.households import generate_population
 from valuechain.model.rng import Streams
 
@@ -51,7 +53,7 @@ def mean_one_lognormal(z: float, sd: float) -> float:
 
 @dataclass
 class _ChainPrices:
-    """Log reference prices of one chain's stages (the model's ``_Prices``, minus firms)."""
+    """Log reference prices of one chain's stages (the model's ``ReferencePrices``)."""
 
     stages: list[str]
     farm: int
@@ -117,7 +119,7 @@ class HouseholdAgent(mesa.Agent):
             for j, c in enumerate(self.model.commodities)
         )
 
-    # ------------------------------------------------------------------ phases 3, 4, 7
+    # ------------------------------------------------------------------ phases 4, 5, 8
     def step(self) -> None:
         """The rest of the household's month: work, sell, budget, poverty status."""
         earned, informal, paid = self.work()
@@ -392,7 +394,7 @@ class ReferenceModel(mesa.Model):
         for k in range(len(self.district_names)):
             for j, c in enumerate(self.commodities):
                 ch = self.scenario.chains[c]
-                margin = markets.trader_margin(
+                margin = trade.trader_margin(
                     ch.trader_margin_min,
                     ch.trader_margin_max,
                     0,

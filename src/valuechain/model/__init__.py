@@ -1,9 +1,11 @@
 """The model: one district economy stepped month by month.
 
 - :mod:`.model`: :class:`~.model.ValueChainModel`, the schedule (the numbered phases) and glue;
-- :mod:`.households`: households as numpy arrays (state, initialisation, labour, demography);
-- :mod:`.firms`: processors and cooperatives (Mesa agents);
+- :mod:`.households`: households as numpy arrays (state, initialisation, work, budgets,
+  demography);
+- :mod:`.firms`: processors and cooperatives (Mesa agents; margins and entry as functions);
 - :mod:`.prices`: the reference-price process;
+- :mod:`.trade`: the trader price, the export tax and farms selling their harvest;
 - :mod:`.policies`: the programmes at run time and the targeting registry;
 - :mod:`.accounts`: the ledger (the month's flows and the two-sided books);
 - :mod:`.rng`: named random streams;

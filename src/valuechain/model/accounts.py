@@ -17,19 +17,53 @@ from valuechain.model.kernels import HOUSEHOLD_FLOWS, wsum
 
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
+    from valuechain.model.trade import Sale
 
-__all__ = ["HOUSEHOLD_FLOWS", "Ledger"]
+__all__ = ["HOUSEHOLD_FLOWS", "Ledger", "MonthFlows"]
+
+
+class MonthFlows:
+    """The month's market and labour flows by district (and commodity), real kg and IDR.
+
+    Households' own flows are per household, in :attr:`Ledger.flows`; these are the
+    district totals the phases book and the residuals and indicators read.
+    """
+
+    def __init__(self, n_districts: int, n_commodities: int):
+        shape = (n_districts, n_commodities)
+        self.harvest_kg = np.zeros(shape)  # sold by farms (the whole harvest)
+        self.farm_revenue_idr = np.zeros(shape)  # received by farms, from every buyer
+        self.trader_kg = np.zeros(shape)  # bought by traders, taken out raw
+        self.imported_kg = np.zeros(shape)  # bought by plants from outside the district
+        self.paid_by_traders_idr = np.zeros(n_districts)
+        self.tax_revenue_idr = np.zeros(n_districts)  # export tax on what traders take out
+        self.farm_worker_months = np.zeros(n_districts)  # hired farm work done (real)
+        self.idle_worker_months = np.zeros(n_districts)  # free workers' idle time (real)
+
+    def reset(self) -> None:
+        """Zero every flow (the start of a month)."""
+        for flow in vars(self).values():
+            flow.fill(0.0)
+
+    def book_sale(self, k: int, j: int, sale: Sale) -> None:
+        """Book the sale of commodity ``j`` in district ``k``: the farms' and the traders'
+        side and the export tax on what the traders take out."""
+        self.harvest_kg[k, j] = sale.harvest_kg
+        self.farm_revenue_idr[k, j] = sale.farm_revenue_idr
+        self.trader_kg[k, j] = sale.trader_kg
+        self.paid_by_traders_idr[k] += sale.paid_by_traders_idr
+        self.tax_revenue_idr[k] += sale.export_tax_idr
 
 
 class Ledger:
-    """Flows of the current month and stocks at its start."""
+    """Flows of the current month, stocks at its start, and public spending to date."""
 
     def __init__(self, n_districts: int, n_commodities: int):
         self.n_districts = n_districts
         self.n_commodities = n_commodities
         self._n = 0
-        self.paid_by_traders = np.zeros(n_districts)
-        self.fiscal_cum = np.zeros(n_districts)  # since the first recorded month
+        self.month = MonthFlows(n_districts, n_commodities)
+        self.cum_fiscal_cost_idr = np.zeros(n_districts)  # since the first recorded month
 
     def start_month(self, model: ValueChainModel) -> None:
         """Snapshot stocks and zero the month's flows."""
@@ -43,7 +77,7 @@ class Ledger:
             self.was_extreme_poor = np.zeros(hh.n, dtype=bool)
         else:
             self.flows.fill(0.0)
-        self.paid_by_traders[:] = 0.0
+        self.month.reset()
         self.savings_start = np.array(
             [wsum(hh.weight[s], hh.savings_idr[s]) for s in hh.district_slices]
         )
@@ -59,7 +93,7 @@ class Ledger:
         (who take it out raw); bought from outside the district (market side) = booked by the
         processors; processor stock change = bought - processed (each plant).
         """
-        m = model._month
+        m = self.month
         hh = model.households
         s = hh.district_slices[k]
         firms = [p for p in model.processors if p.district == k]
@@ -68,8 +102,8 @@ class Ledger:
             mine = [p for p in firms if p.commodity == j]
             direct = sum(p.books.bought_direct_kg for p in mine)
             harvest = wsum(hh.weight[s], hh.harvest_kg[s, j])
-            total += abs(harvest - direct - m.trader_kg[(k, j)])
-            total += abs(m.imported_kg[(k, j)] - sum(p.books.bought_outside_kg for p in mine))
+            total += abs(harvest - direct - m.trader_kg[k, j])
+            total += abs(m.imported_kg[k, j] - sum(p.books.bought_outside_kg for p in mine))
         for p in firms:
             b = p.books
             change = p.stock_kg - self.stock_start.get(p.index, 0.0)
@@ -96,7 +130,7 @@ class Ledger:
             float(np.dot(w, x[s]))
             for x in (hh.farm_revenue_idr, hh.income_idr, hh.consumption_idr, hh.savings_idr)
         )
-        paid_for_farm = sum(b.paid_direct_idr for b in books) + self.paid_by_traders[k]
+        paid_for_farm = sum(b.paid_direct_idr for b in books) + self.month.paid_by_traders_idr[k]
         r = abs(farm_revenue - paid_for_farm)
         r += abs(f["wages"] - sum(b.wage_bill_idr for b in books))
         r += abs(f["dividends"] - sum(b.dividends_idr for b in books))
@@ -159,11 +193,15 @@ class Ledger:
         return out
 
     def fiscal_cost(self, model: ValueChainModel, k: int) -> float:
-        """Government spending in district ``k`` this month (all programmes and processing);
-        adds it to the running total ``fiscal_cum[k]``. Called once per recorded month."""
+        """Government spending in district ``k`` this month (all programmes and processing)."""
         spend = sum(float(p.month_cost[k]) for p in model.programmes)
         for p in model.processors:
             if p.district == k:
                 spend += p.books.subsidy_idr + p.books.capex_public_idr
-        self.fiscal_cum[k] += spend
         return spend
+
+    def close_month(self, model: ValueChainModel) -> None:
+        """Add the month's government spending to the running totals (each recorded month,
+        once, before the indicators read them)."""
+        for k in range(self.n_districts):
+            self.cum_fiscal_cost_idr[k] += self.fiscal_cost(model, k)

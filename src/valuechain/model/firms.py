@@ -3,17 +3,82 @@
 A processor buys the farm stage of its commodity in its district, hires workers, turns input
 into output at its conversion ratio, sells output at the stage's reference price, pays wages
 and costs, and books a profit. Cooperative plants pay part of their profit to members.
+
+A plant's prices and margin are plain functions of its spec and process (:func:`offer_price`,
+:func:`unit_margin`), so the entry rule weighs a plant that does not exist yet
+(:func:`entry_margin_share`) without building one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import mesa
+import numpy as np
+import pandas as pd
 
-from valuechain.config.scenario import Process, ProcessorSpec
+from valuechain.config.scenario import Entry, Process, ProcessorSpec
+from valuechain.model import trade
+from valuechain.model.households.labour import Employers
 
-__all__ = ["Books", "Processor"]
+__all__ = [
+    "Books",
+    "Processor",
+    "as_buyers",
+    "as_employers",
+    "book_purchases",
+    "buy_top_up",
+    "entrant_spec",
+    "entry_margin_share",
+    "offer_price",
+    "processor_table",
+    "unit_margin",
+]
+
+
+def offer_price(spec: ProcessorSpec, trader_farmgate: float) -> float:
+    """Price a plant offers farmers: the trader's farmgate price plus its premium (IDR/kg)."""
+    return trader_farmgate * (1.0 + spec.offer_premium)
+
+
+def unit_margin(
+    spec: ProcessorSpec, process: Process, input_price: float, output_price: float
+) -> float:
+    """Operating margin per kg of input (IDR/kg): output value less input, variable and
+    labour cost. ``conversion x (p_out - variable cost) - p_in - wage x labour per kg``."""
+    conv = process.conversion_kg_per_kg
+    return (
+        conv * (output_price - process.variable_cost_idr_per_kg_output)
+        - input_price
+        - spec.wage_idr_per_month * (process.labour_worker_months_per_t / 1000.0)
+    )
+
+
+def entrant_spec(entry: Entry, open_month: int) -> ProcessorSpec:
+    """The private plant an entry rule would open in ``open_month``."""
+    return ProcessorSpec(
+        commodity=entry.commodity,
+        process=entry.process,
+        owner="private",
+        capacity_t_per_month=entry.capacity_t_per_month,
+        wage_idr_per_month=entry.wage_idr_per_month,
+        skill_required=entry.skill_required,
+        fixed_cost_idr_per_month=entry.fixed_cost_idr_per_month,
+        open_month=open_month,
+    )
+
+
+def entry_margin_share(
+    spec: ProcessorSpec, process: Process, trader_price: float, output_price: float
+) -> float:
+    """An entrant's unit margin at its offer as a share of its output value per kg of input.
+
+    ``unit_margin(offer(trader price), p_out) / (conversion x p_out)``: the entry rule lets
+    the plant in when this clears the hurdle (ODD 7.9).
+    """
+    margin = unit_margin(spec, process, offer_price(spec, trader_price), output_price)
+    return margin / (process.conversion_kg_per_kg * output_price)
 
 
 @dataclass
@@ -93,18 +158,12 @@ class Processor(mesa.Agent):
         return step >= self.spec.open_month and not self.exited
 
     def unit_margin(self, input_price: float, output_price: float) -> float:
-        """Operating margin per kg of input (IDR/kg): output value less input, variable and
-        labour cost. ``conversion x (p_out - variable cost) - p_in - wage x labour per kg``."""
-        conv = self.process.conversion_kg_per_kg
-        return (
-            conv * (output_price - self.process.variable_cost_idr_per_kg_output)
-            - input_price
-            - self.spec.wage_idr_per_month * self.labour_per_kg
-        )
+        """Operating margin per kg of input (IDR/kg); see :func:`unit_margin`."""
+        return unit_margin(self.spec, self.process, input_price, output_price)
 
     def offer_price(self, trader_farmgate: float) -> float:
-        """Price offered to farmers: the trader's farmgate price plus a premium."""
-        return trader_farmgate * (1.0 + self.spec.offer_premium)
+        """Price offered to farmers; see :func:`offer_price`."""
+        return offer_price(self.spec, trader_farmgate)
 
     # ------------------------------------------------------------------ monthly phases
     def plan(self, step: int, offer: float, output_price: float, patience: int) -> float:
@@ -136,13 +195,18 @@ class Processor(mesa.Agent):
             return self.books.planned_kg
         return min(self.books.planned_kg, self.books.workers / self.labour_per_kg)
 
-    def top_up_room_kg(self) -> float:
-        """Input still wanted after farmers sold: to run staffed capacity this month."""
-        have = self.stock_kg + self.books.bought_direct_kg
-        return max(0.0, self.staffed_kg() - have)
+    def buy_from_farms(self, kg: float, price: float) -> None:
+        """Book ``kg`` bought from the district's farms at ``price`` (IDR/kg)."""
+        self.books.bought_direct_kg += kg
+        self.books.paid_direct_idr += kg * price
+
+    def buy_from_outside(self, kg: float, price: float) -> None:
+        """Book ``kg`` bought from outside the district at ``price`` (IDR/kg)."""
+        self.books.bought_outside_kg += kg
+        self.books.paid_outside_idr += kg * price
 
     def process_and_sell(self, step: int, output_price: float) -> None:
-        """Process input, sell output, pay wages and costs, book profit (ODD 7.5).
+        """Process input, sell output, pay wages and costs, book profit (ODD 7.6).
 
         ``output = processed x conversion``. Input is paid when bought and held as stock at
         its average cost; profit is on an accrual basis: ``profit = output x p_out - cost of
@@ -180,6 +244,19 @@ class Processor(mesa.Agent):
         self.cash_idr += b.cash_flow_idr
         self.loss_months = self.loss_months + 1 if b.profit_idr < 0 else 0
 
+    def dividend_per_member(self, member_households: float) -> float:
+        """This month's dividend per member household (IDR); with no members the surplus
+        stays in the cooperative (cash, and no dividend booked)."""
+        b = self.books
+        if b.dividends_idr <= 0:
+            return 0.0
+        if member_households > 0:
+            return b.dividends_idr / member_households
+        self.cash_idr += b.dividends_idr
+        b.cash_flow_idr += b.dividends_idr
+        b.dividends_idr = 0.0
+        return 0.0
+
     def maybe_exit(self, exit_after_loss_months: int) -> bool:
         """Private and cooperative plants exit after sustained losses; public plants stay."""
         if self.exited or self.spec.owner == "public":
@@ -188,3 +265,81 @@ class Processor(mesa.Agent):
             self.exited = True
             return True
         return False
+
+
+def processor_table(
+    processors: Sequence[Processor],
+    district_names: Sequence[str],
+    commodities: Sequence[str],
+    step: int,
+) -> pd.DataFrame:
+    """Processors with their state at ``step`` and their last month's books, one row each."""
+    rows = []
+    for p in processors:
+        row = {
+            "name": p.name,
+            "district": district_names[p.district],
+            "commodity": commodities[p.commodity],
+            "process": p.spec.process,
+            "owner": p.spec.owner,
+            "operating": p.operating(step),
+            "exited": p.exited,
+            "cash_idr": p.cash_idr,
+            "stock_kg": p.stock_kg,
+        }
+        row.update(vars(p.books))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------- plants as arrays
+def as_buyers(
+    plants: Sequence[Processor], trader_price: float, members: Mapping[int, np.ndarray]
+) -> trade.Buyers:
+    """The plants buying this month as :func:`valuechain.model.trade.sell_harvest` takes them:
+    offers, purchase room, and each cooperative's members (from ``members``, by plant)."""
+    return trade.Buyers(
+        offer_idr_per_kg=np.array([p.offer_price(trader_price) for p in plants]),
+        room_kg=np.array([p.purchase_room_kg() for p in plants]),
+        members=tuple(members[p.index] if p.spec.member_share > 0 else None for p in plants),
+    )
+
+
+def book_purchases(plants: Sequence[Processor], buyers: trade.Buyers, sale: trade.Sale) -> None:
+    """Book what each plant bought from farms in ``sale``: from members first, then the queue."""
+    for p, offer, from_members, from_queue in zip(
+        plants, buyers.offer_idr_per_kg, sale.member_kg, sale.queue_kg, strict=True
+    ):
+        p.buy_from_farms(float(from_members), offer)
+        p.buy_from_farms(float(from_queue), offer)
+
+
+def buy_top_up(
+    plants: Sequence[Processor], reference: float, stage_price: Callable[[str], float]
+) -> float:
+    """Plants short of input buy it from outside the district at the ``reference`` price
+    (:func:`valuechain.model.trade.top_up_kg`); returns the kg bought, in total."""
+    if not plants:
+        return 0.0
+    margin = [p.unit_margin(reference, stage_price(p.process.output_stage)) for p in plants]
+    kg = trade.top_up_kg(
+        np.array([p.staffed_kg() for p in plants]),
+        np.array([p.stock_kg for p in plants]),
+        np.array([p.books.bought_direct_kg for p in plants]),
+        np.array(margin),
+    ).tolist()
+    for p, bought in zip(plants, kg, strict=True):
+        p.buy_from_outside(bought, reference)
+    return sum(kg)
+
+
+def as_employers(plants: Sequence[Processor], n_plants: int) -> Employers:
+    """The plants hiring, as :func:`valuechain.model.households.labour.match_jobs` takes them
+    (``n_plants``: plants in the model)."""
+    return Employers(
+        plant=np.array([p.index for p in plants]),
+        vacancies=np.array([p.books.vacancies for p in plants]),
+        wage_idr=np.array([p.spec.wage_idr_per_month for p in plants]),
+        skill_required=np.array([p.spec.skill_required for p in plants]),
+        n_plants=n_plants,
+    )

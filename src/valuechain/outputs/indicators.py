@@ -49,19 +49,19 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
         )
     )
     firms = [p for p in model.processors if p.district == k]
-    m = model._month
-    exclusion, inclusion = m.targeting_errors.get(k, (0.0, 0.0))
+    month = led.month
+    registry = model.conditions
     out |= {
-        "farm_labour": m.farm_worker_months.get(k, 0.0),
-        "idle": m.idle_worker_months.get(k, 0.0),
-        "exclusion_error_x": exclusion * out["households"],
-        "inclusion_error_x": inclusion * out["households"],
-        "tax_revenue": m.tax_revenue.get(k, 0.0),
+        "farm_labour": month.farm_worker_months[k],
+        "idle": month.idle_worker_months[k],
+        "exclusion_error_x": registry.exclusion_error[k] * out["households"],
+        "inclusion_error_x": registry.inclusion_error[k] * out["households"],
+        "tax_revenue": month.tax_revenue_idr[k],
         "trainees": sum(p.trainees(model, k) for p in model.programmes),
         "borrowers": sum(p.borrowers(model, k) for p in model.programmes),
         "training_completions": sum(p.completions(model, k) for p in model.programmes),
         "fiscal_cost": led.fiscal_cost(model, k),
-        "fiscal_cost_cum": led.fiscal_cum[k],
+        "fiscal_cost_cum": led.cum_fiscal_cost_idr[k],
         "processor_profit": sum(p.books.profit_idr for p in firms),
         "processors_active": float(sum(p.operating(model.t) for p in firms)),
         "local_value_added": sum(
@@ -95,20 +95,16 @@ def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ..
     """Per commodity: harvest kg, farm revenue IDR, bought locally by processors kg,
     trader farmgate price, raw exports kg, processor imports kg."""
     out = {}
-    m = model._month
+    m = model.ledger.month
     for j, c in enumerate(model.commodities):
-        harvest_kg = m.sold_kg.get((k, j), 0.0)
         firms = [p for p in model.processors if p.district == k and p.commodity == j]
-        local_kg = sum(p.books.bought_direct_kg for p in firms)
-        raw_kg = m.trader_kg.get((k, j), 0.0)
-        imported = m.imported_kg.get((k, j), 0.0)
         out[c] = (
-            harvest_kg,
-            m.farm_revenue.get((k, j), 0.0),  # what farmers received, all buyers
-            local_kg,
-            m.trader_price[(k, j)],
-            raw_kg,
-            imported,
+            m.harvest_kg[k, j],
+            m.farm_revenue_idr[k, j],  # what farmers received, all buyers
+            sum(p.books.bought_direct_kg for p in firms),  # bought locally by plants
+            model.conditions.trader_price_idr[k, j],
+            m.trader_kg[k, j],  # raw exports
+            m.imported_kg[k, j],
         )
     return out
 

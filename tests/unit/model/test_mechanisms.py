@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valuechain.config import Process, ProcessorSpec
-from valuechain.model import kernels
+from valuechain.model import kernels, trade
 from valuechain.model import prices as markets
 from valuechain.model.accounts import HOUSEHOLD_FLOWS
 from valuechain.model.firms import Processor
@@ -54,11 +54,11 @@ def test_gini_weight_equals_duplication():
 
 
 def test_trader_margin_falls_with_local_capacity():
-    assert markets.trader_margin(0.04, 0.10, 0.0, 1.0) == pytest.approx(0.10)
+    assert trade.trader_margin(0.04, 0.10, 0.0, 1.0) == pytest.approx(0.10)
     # local buyers could take a quarter of the harvest: a quarter of the way to the minimum
-    assert markets.trader_margin(0.04, 0.10, 0.25, 1.0) == pytest.approx(0.085)
-    assert markets.trader_margin(0.04, 0.10, 0.25, 2.0) == pytest.approx(0.07)
-    assert markets.trader_margin(0.04, 0.10, 3.0, 1.0) == pytest.approx(0.04)
+    assert trade.trader_margin(0.04, 0.10, 0.25, 1.0) == pytest.approx(0.085)
+    assert trade.trader_margin(0.04, 0.10, 0.25, 2.0) == pytest.approx(0.07)
+    assert trade.trader_margin(0.04, 0.10, 3.0, 1.0) == pytest.approx(0.04)
 
 
 def _sell(lots, capacity, price, trader_price):

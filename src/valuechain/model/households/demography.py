@@ -1,4 +1,8 @@
-"""Yearly demography: children grow up, adults grow old, births and deaths (vectorised)."""
+"""Yearly demography: children grow up, adults grow old, births and deaths (vectorised).
+
+:func:`age_one_year` moves the counts; :func:`age_district` does a district's year (ageing
+and new workers' skill); :func:`settle_after_ageing` updates what follows from the counts.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from valuechain.config.behaviour import Demography
+from valuechain.config.schema import MAX_SKILL
+from valuechain.model.households.state import Households
 from valuechain.model.kernels import binomial_by_inversion
 
-__all__ = ["COUNTS", "AgeingResult", "age_one_year"]
+__all__ = ["COUNTS", "AgeingResult", "age_district", "age_one_year", "settle_after_ageing"]
 
 #: the household member counts a year of ageing moves (the household fields of that name)
 COUNTS = ("n_young", "n_primary", "n_junior", "n_senior", "n_adults", "n_elderly", "n_disabled")
@@ -63,3 +70,46 @@ def age_one_year(
     deaths = np.minimum(deaths, np.maximum(elderly + new_elderly + others - 1, 0))  # no empty homes
     elderly += new_elderly - deaths
     return AgeingResult(new_adults, births.astype(np.int64), new_elderly, deaths)
+
+
+def age_district(
+    hh: Households,
+    district: slice,
+    rng: np.random.Generator,
+    demography: Demography,
+    skill_shares: list[float],
+    education_gain: np.ndarray | int,
+) -> None:
+    """A year of ageing in one district (:func:`age_one_year`), and new workers' skill.
+
+    A new worker's skill is drawn from the district's ``skill_shares`` plus
+    ``education_gain`` (per household, at most ``MAX_SKILL``); the household's skill (and
+    hiring priority) becomes the better of its own and the new worker's. Draws from ``rng``
+    in a fixed order: the ageing uniforms, then one skill per household.
+    """
+    s = district
+    counts = {name: getattr(hh, name)[s].astype(np.int64) for name in COUNTS}
+    res = age_one_year(
+        counts,
+        rng,
+        p_birth=demography.p_birth_year,
+        p_adult_to_elderly=demography.p_adult_to_elderly_year,
+        p_elderly_death=demography.p_elderly_death_year,
+    )
+    for name in COUNTS:
+        getattr(hh, name)[s] = counts[name]
+    drawn = rng.choice(len(skill_shares), size=s.stop - s.start, p=skill_shares)
+    new_skill = np.minimum(drawn + education_gain, MAX_SKILL)
+    delta = np.where((res.new_adults > 0) & (new_skill > hh.skill[s]), new_skill - hh.skill[s], 0)
+    hh.skill[s] += delta.astype(hh.skill.dtype)
+    hh.labour_priority[s] += delta
+
+
+def settle_after_ageing(hh: Households) -> None:
+    """After a year of ageing: a worker who reached old age leaves the job; children, sizes
+    and person weights follow the counts; the hiring queue follows the skills."""
+    hh.job_firm[hh.n_adults == 0] = -1
+    hh.n_children[:] = hh.n_young + hh.n_primary + hh.n_junior + hh.n_senior
+    hh.size[:] = hh.n_adults + hh.n_children + hh.n_elderly + hh.n_disabled
+    hh.persons[:] = hh.weight * hh.size
+    hh.refresh_labour_queue()

@@ -1,12 +1,147 @@
-"""The mean-one log-normal shock shared by weather, harvests and incomes."""
+"""Work in a district: processing jobs, hired farm work and informal work; and the mean-one
+log-normal shock.
+
+The loops over households are the compiled kernels of :mod:`valuechain.model.kernels`
+(:func:`~valuechain.model.kernels.hire_in_queue`, :func:`~valuechain.model.kernels.work_month`).
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
-__all__ = ["mean_one_lognormal"]
+from valuechain.config.districts import Labour
+from valuechain.model import kernels
+from valuechain.model.households.state import Households
+from valuechain.model.kernels import wsum
+
+__all__ = ["Employers", "farm_and_informal_work", "match_jobs", "mean_one_lognormal"]
 
 
 def mean_one_lognormal(z: np.ndarray | float, sd: float) -> np.ndarray | float:
     """``exp(sd z - sd^2 / 2)``: a log-normal shock with mean one from standard normals."""
     return np.exp(sd * z - 0.5 * sd * sd)
+
+
+@dataclass(frozen=True)
+class Employers:
+    """A district's plants in the job market, in plant order.
+
+    Attributes:
+        plant: each plant's index (the value of ``job_firm`` for its workers).
+        vacancies: workers (real) each plant wants this month.
+        wage_idr: each plant's wage (IDR/month).
+        skill_required: the lowest skill each plant hires.
+        n_plants: plants in the model (``job_firm`` values are below it).
+    """
+
+    plant: np.ndarray
+    vacancies: np.ndarray
+    wage_idr: np.ndarray
+    skill_required: np.ndarray
+    n_plants: int
+
+
+def match_jobs(
+    job_firm: np.ndarray,
+    skill: np.ndarray,
+    n_adults: np.ndarray,
+    weight: np.ndarray,
+    queue: np.ndarray,
+    district: slice,
+    u_separation: np.ndarray,
+    p_separation: float,
+    employers: Employers,
+) -> np.ndarray:
+    """Separations, lay-offs and hiring at a district's plants; returns each plant's workers.
+
+    Each worker leaves with ``p_separation`` (``u_separation < p_separation``, one uniform
+    per household of the district) and is not rehired this month; a plant with more
+    workers than ``vacancies`` lets the lowest-priority ones go (everyone when it has no
+    vacancy); then plants fill their vacancies, highest wage first (then plant order), from
+    households with a working-age adult, no processing job and skill at least the plant's
+    requirement, best priority first (``queue``). Each household hired or let go brings
+    ``weight`` workers (:func:`~valuechain.model.kernels.hire_in_queue`).
+
+    Args:
+        job_firm, skill, n_adults, weight: every household (``job_firm`` is updated).
+        queue: the district's households (indices into the arrays) by hiring priority.
+        district: the district's households.
+        employers: the district's plants.
+
+    Returns:
+        Workers (real) employed by each plant of ``firms`` after matching.
+    """
+    firms, vacancies = employers.plant, employers.vacancies
+    left = np.zeros(u_separation.size, dtype=bool)
+    employed = np.zeros(employers.n_plants)
+    kernels.separate(
+        job_firm[district], u_separation, p_separation, weight[district], left, employed
+    )
+    for f, plant in enumerate(firms):
+        excess = employed[plant] - vacancies[f]
+        if excess > 0:  # a plant planning nothing lets everyone go
+            everyone = math.inf if vacancies[f] == 0 else excess
+            employed[plant] -= kernels.lay_off_in_queue(queue, job_firm, plant, weight, everyone)
+    for f in sorted(range(firms.size), key=lambda f: (-employers.wage_idr[f], firms[f])):
+        plant = firms[f]
+        employed[plant] += kernels.hire_in_queue(
+            queue,
+            job_firm,
+            skill,
+            n_adults,
+            left,
+            district.start,
+            weight,
+            plant,
+            employers.skill_required[f],
+            vacancies[f] - employed[plant],
+        )
+    return employed[firms]
+
+
+def farm_and_informal_work(
+    hh: Households,
+    district: slice,
+    u: np.ndarray,
+    labour: Labour,
+    hired_worker_months_per_t: Sequence[float],
+    farm_wage_earned: np.ndarray,
+    informal: np.ndarray,
+    farm_wage_paid: np.ndarray,
+) -> tuple[float, float]:
+    """Hired farm work and informal work of one district's free workers this month.
+
+    Hired-farm-labour demand ``D = sum_c hired_c x sum_i w_i harvest_ic / 1000``
+    worker-months; free workers share it pro rata and the rest find informal work with
+    ``p_informal_work`` (:func:`~valuechain.model.kernels.work_month`, one uniform ``u`` per
+    household). Each farm pays for the hired labour it gets: ``harvest x hired / 1000 x farm
+    wage x filled``, where ``filled`` is the share of the demand met. Adds to the district's
+    ledger rows ``farm_wage_earned``, ``informal`` and ``farm_wage_paid``.
+
+    Returns:
+        Hired farm work done and idle time of free workers (real worker-months).
+    """
+    s = district
+    demand = 0.0
+    for j, per_t in enumerate(hired_worker_months_per_t):
+        demand += per_t * wsum(hh.weight[s], hh.harvest_kg[s, j]) / 1000.0
+    filled, farm_months, idle = kernels.work_month(
+        hh.n_adults[s],
+        hh.job_firm[s],
+        hh.weight[s],
+        u,
+        demand,
+        labour.p_informal_work,
+        labour.farm_wage_idr_per_month,
+        labour.informal_income_idr_per_month,
+        farm_wage_earned,
+        informal,
+    )
+    for j, per_t in enumerate(hired_worker_months_per_t):
+        cost_per_kg = per_t / 1000.0 * labour.farm_wage_idr_per_month
+        farm_wage_paid += hh.harvest_kg[s, j] * (cost_per_kg * filled)
+    return farm_months, idle

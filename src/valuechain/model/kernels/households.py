@@ -73,7 +73,7 @@ def work_month(
     farm_earnings: np.ndarray,
     informal_earnings: np.ndarray,
 ) -> tuple[float, float, float]:
-    """Hired farm work shared pro rata, then informal work (ODD 7.3).
+    """Hired farm work shared pro rata, then informal work (ODD 7.4).
 
     Free workers ``F = adults - [has a processing job]``; farm work per free worker
     ``f = min(1, D / S)`` with ``S`` the weighted sum of ``F``; informal workers
@@ -125,7 +125,7 @@ def budget_month(
     months_out: np.ndarray,
     first_month: bool,
 ) -> None:
-    """One month of household budgets (ODD 7.7), in place, for one district.
+    """One month of household budgets (ODD 7.8), in place, for one district.
 
     ``flows`` is the ledger's (flow x household) block of the district, rows in the order
     of :data:`HOUSEHOLD_FLOWS`; this kernel writes ``other``,
@@ -202,7 +202,7 @@ def consume_one(
     debt_interest: float,
     income_weight: float,
 ) -> tuple[float, float, float, float]:
-    """The buffer-stock rule with a borrowing limit (ODD 7.7) for one household; returns
+    """The buffer-stock rule with a borrowing limit (ODD 7.8) for one household; returns
     (consumption, new savings, new permanent income, interest paid).
 
     With permanent income ``P' = (1 - lam) P + lam y``, cash on hand

@@ -225,7 +225,7 @@ def gini(sorted_keys: np.ndarray, mask: int, x: np.ndarray, w: np.ndarray) -> fl
 def targeting_errors(
     keys: np.ndarray, threshold: int, registered: np.ndarray, weight: np.ndarray
 ) -> tuple[float, float]:
-    """Exclusion and inclusion errors (ODD 7.6) with the target = households whose key is
+    """Exclusion and inclusion errors (ODD 7.7) with the target = households whose key is
     at most ``threshold`` (the k-th smallest key: the k poorest)."""
     in_target = 0.0
     in_registry = 0.0

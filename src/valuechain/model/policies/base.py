@@ -1,6 +1,6 @@
 """What every programme shares at run time: lifecycle, enrolment, intake, budgets, hooks.
 
-Every programme has the same small lifecycle, called in phase 6 of the schedule:
+Every programme has the same small lifecycle, called in phase 7 of the schedule:
 
 - ``advance(model)``: carry on what it started earlier (trainees progress, loans are
   repaid), every month;

@@ -8,7 +8,7 @@ import numpy as np
 
 from valuechain.model import kernels
 
-__all__ = ["Certification", "certify", "targeting_errors"]
+__all__ = ["Certification", "certify", "registry_month", "targeting_errors"]
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,34 @@ def targeting_errors(
     keys, _ = kernels.sort_keys(consumption_pc, 1.0)
     threshold = int(np.partition(keys, k - 1)[k - 1])
     return kernels.targeting_errors(keys, threshold, registered, weight)
+
+
+def registry_month(
+    consumption_idr: np.ndarray,
+    size: np.ndarray,
+    weight: np.ndarray,
+    score: np.ndarray,
+    rank: np.ndarray,
+    registered: np.ndarray,
+    noise: np.ndarray | None,
+    noise_sd: float,
+    coverage_share: float,
+) -> tuple[float, float]:
+    """One district's registry this month: certified when ``noise`` is given, then measured.
+
+    On a certification month (``noise``: one standard normal per household) the households
+    are scored on last month's consumption per person and ranked (:func:`certify`), and
+    ``score``, ``rank`` and ``registered`` (the district's arrays) are overwritten; in other
+    months they are kept. Either way the registry is then measured against the poorest
+    ``coverage_share`` now (:func:`targeting_errors`).
+
+    Returns:
+        The exclusion and inclusion errors.
+    """
+    pc = consumption_idr / size
+    if noise is not None:
+        cert = certify(pc, noise, noise_sd, coverage_share)
+        score[:] = cert.score
+        rank[:] = cert.rank
+        registered[:] = cert.registered
+    return targeting_errors(pc, registered, weight, coverage_share)

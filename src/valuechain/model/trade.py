@@ -1,0 +1,252 @@
+"""Trade at the farmgate: the trader price, the export tax, and farms selling their harvest.
+
+Functions on arrays and numbers: inputs in, results out, no model object. The model's
+``farmgate_prices`` and ``selling`` phases gather the inputs (reference prices, the plants
+buying this month, the programmes' hooks), call these and book the results. The loops over
+households (the selling queue, cooperative intake, trader-only sales) are the compiled kernels
+of :mod:`valuechain.model.kernels.markets`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from valuechain.model import kernels
+from valuechain.model.kernels import wsum
+
+__all__ = [
+    "Buyers",
+    "Sale",
+    "local_capacity_share",
+    "sell_harvest",
+    "top_up_kg",
+    "trader_margin",
+    "trader_price",
+]
+
+
+# ---------------------------------------------------------------------------- prices
+def trader_margin(
+    m_min: float | np.ndarray,
+    m_max: float | np.ndarray,
+    local_capacity_share: float | np.ndarray,
+    competition: float,
+) -> float | np.ndarray:
+    """Trader margin as a share of the reference price; falls as local buyers compete.
+
+    ``m = m_max - (m_max - m_min) x min(1, competition x s)`` where ``s`` is the local
+    processors' input capacity as a share of the district's mean monthly harvest. With no
+    local buyer traders take ``m_max``; once local buyers could take the whole harvest
+    (with ``competition = 1``) the margin is down to ``m_min``. Elementwise on arrays.
+    """
+    pressure = np.minimum(1.0, competition * np.maximum(local_capacity_share, 0.0))
+    return m_max - (m_max - m_min) * pressure
+
+
+def local_capacity_share(capacity_kg: np.ndarray, mean_harvest_kg: np.ndarray) -> np.ndarray:
+    """Local plants' input capacity over the mean monthly harvest (0 where nothing grows)."""
+    share = np.zeros(np.shape(capacity_kg))
+    np.divide(capacity_kg, mean_harvest_kg, out=share, where=mean_harvest_kg > 0)
+    return share
+
+
+def trader_price(
+    reference_idr_per_kg: float | np.ndarray,
+    margin: float | np.ndarray,
+    export_tax_rate: float | np.ndarray,
+) -> float | np.ndarray:
+    """What a buyer taking ``margin`` pays farmers: ``reference x max(0, 1 - margin - rate)``.
+
+    ``rate`` is the tax on raw exports (a share of the reference price), which the trader
+    passes on to farmers; a rate of one or more stops the trade.
+    """
+    return reference_idr_per_kg * np.maximum(0.0, 1 - margin - export_tax_rate)
+
+
+# ---------------------------------------------------------------------------- selling
+@dataclass(frozen=True)
+class Buyers:
+    """The local plants buying one commodity in one district this month, in plant order.
+
+    Attributes:
+        offer_idr_per_kg: price each plant offers farmers.
+        room_kg: what each plant will buy this month (real kg).
+        members: for a cooperative plant with members, their positions in the district (in
+            household order); ``None`` for any other plant.
+    """
+
+    offer_idr_per_kg: np.ndarray
+    room_kg: np.ndarray
+    members: tuple[np.ndarray | None, ...]
+
+    @property
+    def n(self) -> int:
+        """Number of plants."""
+        return int(self.room_kg.size)
+
+
+@dataclass(frozen=True)
+class Sale:
+    """What one district's farms sold of one commodity in a month (real kg and IDR).
+
+    Attributes:
+        harvest_kg: the harvest sold (all of it).
+        farm_revenue_idr: what the farms received from every buyer.
+        member_kg: bought by each plant from its cooperative's members, first.
+        queue_kg: bought by each plant from the selling queue, after.
+        trader_kg: bought by traders, who take it out of the district raw.
+        collective_idr: paid to collective sellers above the trader price.
+        paid_by_traders_idr: ``trader_kg x trader price + collective_idr``.
+        export_tax_idr: ``trader_kg x reference x rate``, public revenue.
+    """
+
+    harvest_kg: float
+    farm_revenue_idr: float
+    member_kg: np.ndarray
+    queue_kg: np.ndarray
+    trader_kg: float
+    collective_idr: float
+    paid_by_traders_idr: float
+    export_tax_idr: float
+
+
+def sell_harvest(
+    harvest_kg: np.ndarray,
+    weight: np.ndarray,
+    queue: np.ndarray,
+    queue_offset: int,
+    buyers: Buyers,
+    trader_price_idr: float,
+    reference_idr_per_kg: float,
+    export_tax_rate: float,
+    collective: Sequence[tuple[np.ndarray, float]],
+    farm_cost_share: float,
+    farm_revenue_idr: np.ndarray,
+    farm_inputs_idr: np.ndarray,
+) -> Sale:
+    """One district's harvest of one commodity sold to the best local buyer with room.
+
+    Cooperative members sell to their cooperative first (in household order, up to its
+    room); then every remaining lot queues, in ``queue`` order starting at ``queue_offset``,
+    to the plants with room left in order of their offers (highest first, then plant order),
+    and what is left goes to traders at ``trader_price_idr``. Members of a collective-selling
+    group (``collective``: a mask over the district's households and the group's margin) get
+    ``trader_price(reference, margin, rate)`` for what they sell to traders, when that is
+    more. Adds each household's revenue (IDR per simulated household) to
+    ``farm_revenue_idr`` and ``farm_cost_share`` of it to ``farm_inputs_idr``.
+
+    Args:
+        harvest_kg, weight: the district's households' harvest (kg per simulated household)
+            and weights.
+        queue: positions in the district in the fixed market order.
+        farm_revenue_idr, farm_inputs_idr: the district's households' accumulators (updated).
+    """
+    sold_kg = wsum(weight, harvest_kg)  # summed the same way whoever buys
+    member_kg = np.zeros(buyers.n)
+    queue_kg = np.zeros(buyers.n)
+    if buyers.n == 0 and not collective:  # every lot goes to the traders, in one pass
+        kg, paid = kernels.sell_to_traders(
+            harvest_kg, weight, trader_price_idr, farm_cost_share, farm_revenue_idr, farm_inputs_idr
+        )
+        return _sale(
+            sold_kg,
+            paid,
+            member_kg,
+            queue_kg,
+            kg,
+            0.0,
+            trader_price_idr,
+            reference_idr_per_kg,
+            export_tax_rate,
+        )
+    lots = harvest_kg * weight  # real kg
+    if not lots.any():
+        return Sale(sold_kg, 0.0, member_kg, queue_kg, 0.0, 0.0, 0.0, 0.0)
+    revenue = np.zeros(lots.size)  # real IDR
+    for b, members in enumerate(buyers.members):
+        if members is not None:
+            member_kg[b] = kernels.take_in_order(
+                lots, members, buyers.room_kg[b], buyers.offer_idr_per_kg[b], revenue
+            )
+    room = buyers.room_kg - member_kg
+    open_ = sorted(
+        (b for b in range(buyers.n) if buyers.room_kg[b] > member_kg[b]),
+        key=lambda b: (-buyers.offer_idr_per_kg[b], b),
+    )
+    trader_lot = np.zeros(lots.size)
+    bought = np.zeros(len(open_))
+    trader_kg = kernels.sell_in_queue(
+        lots,
+        queue,
+        queue_offset,
+        room[open_],
+        buyers.offer_idr_per_kg[open_],
+        trader_price_idr,
+        revenue,
+        trader_lot,
+        bought,
+    )
+    queue_kg[open_] = bought
+    collective_idr = 0.0
+    for members, margin in collective:
+        price = trader_price(reference_idr_per_kg, margin, export_tax_rate)
+        extra = np.where(members, trader_lot, 0.0) * max(0.0, price - trader_price_idr)
+        revenue += extra
+        collective_idr += float(extra.sum())
+    per_household = revenue / weight
+    farm_revenue_idr += per_household
+    farm_inputs_idr += per_household * farm_cost_share
+    return _sale(
+        sold_kg,
+        float(revenue.sum()),
+        member_kg,
+        queue_kg,
+        trader_kg,
+        collective_idr,
+        trader_price_idr,
+        reference_idr_per_kg,
+        export_tax_rate,
+    )
+
+
+def _sale(
+    harvest_kg: float,
+    farm_revenue_idr: float,
+    member_kg: np.ndarray,
+    queue_kg: np.ndarray,
+    trader_kg: float,
+    collective_idr: float,
+    trader_price_idr: float,
+    reference_idr_per_kg: float,
+    export_tax_rate: float,
+) -> Sale:
+    """The sale with what traders paid and the export tax on what they took out."""
+    return Sale(
+        harvest_kg=harvest_kg,
+        farm_revenue_idr=farm_revenue_idr,
+        member_kg=member_kg,
+        queue_kg=queue_kg,
+        trader_kg=trader_kg,
+        collective_idr=collective_idr,
+        paid_by_traders_idr=trader_kg * trader_price_idr + collective_idr,
+        export_tax_idr=trader_kg * reference_idr_per_kg * export_tax_rate,
+    )
+
+
+def top_up_kg(
+    staffed_kg: np.ndarray,
+    stock_kg: np.ndarray,
+    bought_kg: np.ndarray,
+    unit_margin_at_reference: np.ndarray,
+) -> np.ndarray:
+    """Input each plant buys from outside the district after farmers sold (kg).
+
+    A plant still short of what its workers can process this month (``staffed_kg`` less
+    its stock and what it bought from farmers) buys the rest at the reference price, when
+    its unit margin at that price is positive.
+    """
+    short = np.maximum(0.0, staffed_kg - (stock_kg + bought_kg))
+    return np.where(unit_margin_at_reference > 0, short, 0.0)

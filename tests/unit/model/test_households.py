@@ -1,0 +1,68 @@
+"""Household submodels on hand-made arrays: job matching, the registry's month."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from valuechain.model.households.labour import Employers, match_jobs
+from valuechain.model.policies.registry import registry_month
+
+
+def _match(job_firm, skill, u, vacancies, wage, skill_required, plants=(0, 1)):
+    n = len(job_firm)
+    job_firm = np.array(job_firm, dtype=np.int32)
+    employers = Employers(
+        plant=np.array(plants),
+        vacancies=np.array(vacancies, dtype=float),
+        wage_idr=np.array(wage, dtype=float),
+        skill_required=np.array(skill_required),
+        n_plants=2,
+    )
+    workers = match_jobs(
+        job_firm, np.array(skill, dtype=np.int16), np.ones(n, dtype=np.int16), np.ones(n),
+        np.arange(n), slice(0, n), np.array(u, dtype=float), 0.02, employers,
+    )  # fmt: skip
+    return workers, job_firm.tolist()
+
+
+def test_the_better_wage_hires_first():
+    # plant 1 pays more and needs no skill: it takes the first in the queue (skill 2);
+    # plant 0 needs skill 1 and gets the next
+    workers, jobs = _match([-1, -1, -1], [2, 1, 0], [1, 1, 1], [1, 1], [100, 200], [1, 0])
+    assert_allclose(workers, [1.0, 1.0])
+    assert jobs == [1, 0, -1]
+
+
+def test_who_leaves_is_not_rehired_and_skill_bars_the_rest():
+    # household 0 leaves (u < 0.02); plant 0 wants 2 but 1 has a job and 2 lacks the skill
+    workers, jobs = _match([0, 0, -1], [1, 1, 0], [0.01, 0.5, 0.5], [2], [100], [1], plants=(0,))
+    assert_allclose(workers, [1.0])
+    assert jobs == [-1, 0, -1]
+
+
+def test_a_plant_with_no_vacancy_lets_everyone_go():
+    workers, jobs = _match([0, 0, 0], [1, 1, 1], [1, 1, 1], [0], [100], [1], plants=(0,))
+    assert_allclose(workers, [0.0])
+    assert jobs == [-1, -1, -1]
+
+
+def test_registry_month_certifies_then_keeps_and_measures():
+    ones = np.ones(4)
+    score, rank, registered = np.zeros(4), np.ones(4), np.zeros(4, dtype=bool)
+    noise = np.zeros(4)
+    errors = registry_month(
+        np.array([400.0, 100.0, 300.0, 200.0]), ones, ones, score, rank, registered,
+        noise, 0.0, 0.5,
+    )  # fmt: skip
+    assert registered.tolist() == [False, True, False, True]
+    assert_allclose(rank, [0.75, 0.0, 0.5, 0.25])
+    assert errors == (0.0, 0.0)
+    # a month without certification: household 0 is now the poorest, the registry is kept
+    errors = registry_month(
+        np.array([50.0, 100.0, 300.0, 200.0]), ones, ones, score, rank, registered,
+        None, 0.0, 0.5,
+    )  # fmt: skip
+    assert registered.tolist() == [False, True, False, True]
+    assert_allclose(score, np.log([400.0, 100.0, 300.0, 200.0]))
+    # target {0, 1}, registered {1, 3}: half the target missed, half the registered outside
+    assert errors == pytest.approx((0.5, 0.5))
