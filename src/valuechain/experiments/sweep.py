@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import json
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,7 +33,7 @@ from valuechain.config.scenario import Scenario
 from valuechain.errors import UserError
 from valuechain.experiments.sensitivity import SENSITIVITY, SENSITIVITY_S2
 from valuechain.experiments.spec import LoadedExperiment, OutputSpec, load_experiment
-from valuechain.runs.backends import run_dask, run_local
+from valuechain.runs.backends import run_dask
 from valuechain.runs.parts import (
     PARTS_DIR,
     consolidate,
@@ -42,6 +41,9 @@ from valuechain.runs.parts import (
     remove_stray_temporaries,
     write_part,
 )
+from valuechain.runs.pool import run_tasks
+from valuechain.runs.progress import progress_bar
+from valuechain.runs.replications import run_one_replication
 from valuechain.runs.results import (
     MANIFEST,
     RUNS,
@@ -78,14 +80,6 @@ def aggregate(timeseries: pd.DataFrame, output: OutputSpec) -> float:
     return float(getattr(np, how)(x))  # sum, mean, max, min
 
 
-@functools.cache
-def _blas_controller():
-    """This process's BLAS libraries, found once (finding them costs milliseconds)."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 @dataclass(frozen=True)
 class RunTask:
     """One run of a sweep (what a worker needs)."""
@@ -111,11 +105,8 @@ class RunOutput:
 def run_task(
     task: RunTask, outputs: dict[str, OutputSpec], model_class: type | None = None
 ) -> RunOutput:
-    """Run one (point, replication) with one BLAS thread; outputs first, then the summary."""
-    from valuechain.runs.replications import _run_one  # builds, runs and releases the model
-
-    with _blas_controller().limit(limits=1):
-        r = _run_one(task.scenario, task.replication, task.seed, model_class)
+    """Run one (point, replication); outputs first, then the summary."""
+    r = run_one_replication(task.scenario, task.replication, task.seed, model_class)
     values = {name: aggregate(r.timeseries, o) for name, o in outputs.items()}
     values.update(r.summary)
     return RunOutput(task.point, task.replication, task.seed, values, r.timeseries, r.wall_time_s)
@@ -170,7 +161,10 @@ class ExperimentResults:
         return list(self.manifest["experiment_spec"]["outputs"])
 
     def sensitivity(self, **kwargs: Any) -> pd.DataFrame:
-        """Morris or Sobol indices per output (see :func:`valuechain.experiments.sensitivity.analyse`)."""
+        """Morris or Sobol indices per output.
+
+        See :func:`valuechain.experiments.sensitivity.analyse` for the arguments.
+        """
         from valuechain.experiments.sensitivity import analyse
 
         return analyse(self, **kwargs)
@@ -267,8 +261,6 @@ def run_experiment(
     """
     import os
 
-    from tqdm.auto import tqdm
-
     loaded = experiment if isinstance(experiment, LoadedExperiment) else load_experiment(experiment)
     scenarios = loaded.scenarios()  # every point validated before anything runs
     out = check_writable(Path(out) if out is not None else Path("results") / loaded.name)
@@ -292,13 +284,10 @@ def run_experiment(
     t0 = time.perf_counter()
     todo = (RunTask(p, r, seeds[r], scenarios[p]) for p, r in keys if (p, r) not in walls)
     point_values = loaded.design.points.drop(columns="point").to_dict("records")
-    bar = tqdm(
-        total=len(keys) - resumed,
-        desc=f"{loaded.name}" + (f" ({resumed} done before)" if resumed else ""),
-        unit="run",
-        file=sys.stderr,
-        disable=None if progress else True,
-        dynamic_ncols=True,
+    bar = progress_bar(
+        len(keys) - resumed,
+        loaded.name + (f" ({resumed} done before)" if resumed else ""),
+        show=progress,
     )
 
     def handle(res: RunOutput) -> None:
@@ -321,7 +310,7 @@ def run_experiment(
         else:
             n_workers = max(1, workers or os.cpu_count() or 1)
             n_workers = min(n_workers, max(1, len(keys) - resumed))
-            run_local(todo, call, n_workers, handle)
+            run_tasks(todo, call, n_workers, handle)
             backend = "local"
     finally:
         bar.close()

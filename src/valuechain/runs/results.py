@@ -246,7 +246,7 @@ class Results:
 
 
 def read_results(directory: str | Path, *, verify: bool = True) -> Results:
-    """Read a results directory written by ``valuechain run`` (or :mod:`valuechain.runs.replications`).
+    """Read a results directory written by ``valuechain run`` (or by ``run_scenario``).
 
     Args:
         directory: the results directory.
