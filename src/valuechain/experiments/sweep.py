@@ -33,6 +33,7 @@ from valuechain.config.scenario import Scenario
 from valuechain.errors import UserError
 from valuechain.experiments.sensitivity import SENSITIVITY, SENSITIVITY_S2
 from valuechain.experiments.spec import LoadedExperiment, OutputSpec, load_experiment
+from valuechain.outputs import aggregations
 from valuechain.runs.backends import run_dask
 from valuechain.runs.parts import (
     PARTS_DIR,
@@ -67,17 +68,14 @@ _STATE = "sweep.json"
 
 
 def aggregate(timeseries: pd.DataFrame, output: OutputSpec) -> float:
-    """An output of one run: its indicator in its district, aggregated over the months."""
+    """An output of one run: its indicator in its district, aggregated over the months.
+
+    The aggregation and its rule for months without data are those of
+    :func:`valuechain.outputs.aggregations.aggregate` (NaN months left out; NaN if none has
+    data).
+    """
     ts = timeseries[timeseries["district"] == output.district].sort_values("step")
-    x = ts[output.indicator].to_numpy(dtype=float)
-    if x.size == 0:
-        return float("nan")
-    how = output.aggregation
-    if how == "final":
-        return float(x[-1])
-    if how == "mean_last12":
-        return float(x[-12:].mean())
-    return float(getattr(np, how)(x))  # sum, mean, max, min
+    return aggregations.aggregate(ts[output.indicator], output.aggregation)
 
 
 @dataclass(frozen=True)
