@@ -219,11 +219,9 @@ def _styled(draw):
 
     @functools.wraps(draw)
     def wrapper(*args: Any, **kwargs: Any) -> Figure:
-        import matplotlib as mpl
+        from valuechain.present.figures import report_style
 
-        from valuechain.present.figures import _STYLE
-
-        with mpl.rc_context(_STYLE):
+        with report_style():
             return draw(*args, **kwargs)
 
     return wrapper

@@ -44,6 +44,12 @@ from valuechain.runs.parts import (
 )
 from valuechain.runs.pool import run_tasks
 from valuechain.runs.progress import progress_bar
+from valuechain.runs.provenance import (
+    RUN_LIBRARIES,
+    git_revision,
+    library_versions,
+    package_version,
+)
 from valuechain.runs.replications import run_one_replication
 from valuechain.runs.results import (
     MANIFEST,
@@ -320,18 +326,9 @@ def run_experiment(
 
 
 def _manifest(loaded, keys, walls, resumed, started, t0, backend, n_workers, command) -> dict:
-    from valuechain.runs import replications as runner
-
     spec = loaded.spec
     w = np.array([walls[k] for k in keys], dtype=float)
-    versions = runner._versions()
-    for pkg in ("SALib", "distributed"):
-        try:
-            import importlib.metadata as md
-
-            versions[pkg] = md.version(pkg)
-        except Exception:
-            versions[pkg] = "not installed"
+    versions = library_versions((*RUN_LIBRARIES, "SALib", "distributed"))
     return {
         "kind": "sweep",
         "experiment": loaded.name,
@@ -365,8 +362,8 @@ def _manifest(loaded, keys, walls, resumed, started, t0, backend, n_workers, com
         },
         "backend": backend,
         "workers": n_workers,
-        "package_version": runner._package_version(),
-        **runner.git_revision(),
+        "package_version": package_version(),
+        **git_revision(),
         "versions": versions,
         "command": command,
     }

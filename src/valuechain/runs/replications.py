@@ -19,10 +19,8 @@ workers.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import os
 import platform
-import subprocess
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +41,7 @@ from valuechain.config.scenario import Scenario
 from valuechain.errors import UserError
 from valuechain.runs.pool import run_tasks
 from valuechain.runs.progress import progress_bar
+from valuechain.runs.provenance import git_revision, library_versions, package_version
 from valuechain.runs.results import (
     BASELINE_DIR,
     COMPARISON,
@@ -414,42 +413,6 @@ def run_scenario(
 # --------------------------------------------------------------------------- manifest
 
 
-def _package_version() -> str:
-    try:
-        return importlib.metadata.version("valuechain")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def _git(args: list[str]) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
-
-
-def git_revision() -> dict[str, Any]:
-    """The git commit of the current directory's checkout and whether it has local changes."""
-    rev = _git(["rev-parse", "HEAD"])
-    if rev is None:
-        return {"git_revision": None, "git_dirty": None}
-    status = _git(["status", "--porcelain", "--untracked-files=no"])
-    return {"git_revision": rev, "git_dirty": None if status is None else bool(status)}
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in ("numpy", "pandas", "scipy", "mesa", "pyarrow", "pydantic"):
-        try:
-            out[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
 def build_manifest(sr: ScenarioRuns) -> dict[str, Any]:
     """The manifest of a results directory (see :mod:`valuechain.runs.results`)."""
     loaded = sr.loaded
@@ -471,9 +434,9 @@ def build_manifest(sr: ScenarioRuns) -> dict[str, Any]:
             "total": round(sr.total_wall_time_s, 4),
         },
         "workers": sr.workers,
-        "package_version": _package_version(),
+        "package_version": package_version(),
         **git_revision(),
-        "versions": _versions(),
+        "versions": library_versions(),
         "platform": platform.platform(),
         "command": sr.command,
         "baseline": None,
