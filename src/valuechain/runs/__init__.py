@@ -8,7 +8,8 @@ statistics over them, and the results directories they are written to.
 - :mod:`.progress`: the progress bar of runs and sweeps;
 - :mod:`.statistics`: summaries and paired comparisons with intervals;
 - :mod:`.results`: results folders (atomic writes, manifests, :func:`~.results.read_results`);
-- :mod:`.parts`: the part files a sweep writes as it goes.
+- :mod:`.parts`: the part files a sweep writes as it goes;
+- :mod:`.provenance`: package and library versions and the git checkout, for manifests.
 """
 
 from valuechain.runs.replications import ScenarioRuns, run_scenario
