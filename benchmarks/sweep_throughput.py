@@ -2,9 +2,9 @@
 
 A sweep of ``--runs`` runs (default 200) of a 10,000-household rubber district over 60 months
 (``scenarios/baseline_rubber.toml``: 10 levels of the trader margin x 20 replications) through
-:func:`valuechain.experiments.sweep.run_experiment`, once per worker count; and, side by side, Mesa's
-``batch_run`` on the plain Mesa reference model (``benchmarks/mesa_reference.py``) of the same
-scenario and size, ``--mesa-runs`` runs (default 20). Each measurement runs in a fresh
+:func:`valuechain.experiments.sweep.run_experiment`, once per worker count; and, side by side,
+Mesa's ``batch_run`` on the plain Mesa reference model (``benchmarks/mesa_reference.py``) of the
+same scenario and size, ``--mesa-runs`` runs (default 20). Each measurement runs in a fresh
 subprocess, so its peak RSS (``ru_maxrss``) is its own: ``peak_rss_mb`` is the runner (the
 parent process that schedules runs and writes results), ``worker_peak_rss_mb`` the largest
 worker process. The runner is also measured at a quarter of the runs: if its memory grew with
@@ -212,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         if r["engine"] == "mesa.batch_run" and r["workers"] in sweep:
             ratio = sweep[r["workers"]]["runs_per_min"] / r["runs_per_min"]
             print(
-                f"valuechain.experiments.sweep / mesa.batch_run at {r['workers']} worker(s): {ratio:.1f}x "
-                "runs per minute",
+                f"valuechain.experiments.sweep / mesa.batch_run at {r['workers']} worker(s): "
+                f"{ratio:.1f}x runs per minute",
                 file=sys.stderr,
             )
     return 0

@@ -9,7 +9,6 @@ exit with status 2, never with a traceback; a traceback means a bug in valuechai
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -274,7 +273,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from valuechain.present.figures import write_figures
 
         figures = write_figures(out)
-    print(_report(sr, out, figures))
+    from valuechain.present.tables import run_report
+
+    print(run_report(sr, out, figures))
     return 0
 
 
@@ -352,16 +353,15 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         "design.parquet, parts/)"
     )
     if res.outputs:
-        table = res.runs.groupby("point")[[*res.factors, *res.outputs]].mean()
-        print("\nOutputs by design point (mean over replications):")
-        print(table.head(20).to_string(float_format=lambda x: f"{x:.4g}"))
-        if len(table) > 20:
-            print(f"... {len(table) - 20} more points (read {res.path / 'runs.parquet'})")
+        from valuechain.present.tables import sweep_outputs_table
+
+        print("\n" + sweep_outputs_table(res))
     return 0
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from valuechain.experiments.sensitivity import write_sensitivity
+    from valuechain.present.tables import sensitivity_tables
 
     res = _sweep(args, for_sensitivity=True)
     written = write_sensitivity(res, conf_level=args.conf_level, num_resamples=args.resamples)
@@ -372,128 +372,9 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         f"design points ({res.manifest['replications']} replication(s) of each point "
         f"averaged first; {args.conf_level:.0%} bootstrap intervals)"
     )
-    cols = (
-        ["mu_star", "mu_star_conf", "sigma"]
-        if kind == "morris"
-        else ["S1", "S1_conf", "ST", "ST_conf"]
-    )
-    for name, part in table.groupby("output", sort=False):
-        part = part.sort_values(cols[0] if kind == "morris" else "ST", ascending=False)
-        print(f"\n{name}: {part['label'].iloc[0]} [{part['unit'].iloc[0]}]")
-        print(part[["factor", *cols]].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    print("\n" + sensitivity_tables(table, kind))
     print(f"\nwritten: {written[0]}")
     for p in written[1:]:
         if p.suffix != ".svg":
             print(f"  {p}")
     return 0
-
-
-# --------------------------------------------------------------------------- printing
-
-
-def _num(x: float, digits: int = 4) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "nan"
-    if abs(x) >= 1_000:
-        return f"{x:,.0f}"
-    return f"{x:.{digits}g}"
-
-
-def _scaled(unit: str) -> tuple[str, float]:
-    """Shares are printed in percent."""
-    if unit.startswith("share"):
-        return "%" + unit[len("share") :], 100.0
-    return unit, 1.0
-
-
-def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for row in [header, *rows]:
-        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
-        cells += [c.rjust(w) for c, w in zip(row[2:], widths[2:], strict=True)]
-        lines.append("  " + "  ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
-def _interval(lo: float, hi: float, scale: float) -> str:
-    if math.isnan(lo) or math.isnan(hi):
-        return "nan"
-    return f"[{_num(lo * scale, 3)}, {_num(hi * scale, 3)}]"
-
-
-def _summary_table(summary: pd.DataFrame) -> str:
-    rows = []
-    for r in summary.itertuples(index=False):
-        unit, scale = _scaled(r.unit)
-        rows.append(
-            [r.indicator, unit, _num(r.mean * scale), _interval(r.ci_low, r.ci_high, scale)]
-        )
-    return _table(rows, ["indicator", "unit", "mean", "95% CI of mean"])
-
-
-def _comparison_table(comp: pd.DataFrame) -> str:
-    rows = []
-    for r in comp.itertuples(index=False):
-        unit, scale = _scaled(r.unit)
-        rows.append(
-            [
-                r.indicator,
-                unit,
-                _num(r.scenario_mean * scale),
-                _num(r.baseline_mean * scale),
-                _num(r.difference * scale, 3),
-                _interval(r.ci_low, r.ci_high, scale),
-            ]
-        )
-    return _table(rows, ["indicator", "unit", "scenario", "baseline", "difference", "95% CI"])
-
-
-def _report(sr, out: Path, figures: list[Path]) -> str:
-    from valuechain.runs.statistics import summarise_runs
-
-    n = sr.replications
-    seeds = f"seed {sr.seeds[0]}" if n == 1 else f"seeds {sr.seeds[0]}..{sr.seeds[-1]}"
-    lines = [
-        f"{sr.name}: {n} replication{'s' if n != 1 else ''} ({seeds}), "
-        f"{sr.loaded.scenario.months} months, {sr.total_wall_time_s:.1f} s on "
-        f"{sr.workers} worker{'s' if sr.workers != 1 else ''}",
-        f"results written to {out}/ (manifest.json, runs.parquet, timeseries.parquet"
-        + (", comparison.csv, baseline/)" if sr.baseline is not None else ")"),
-        "",
-        f"Main indicators ({sr.name}; mean over replications, 95% t-interval of the mean):",
-        _summary_table(summarise_runs(sr.runs)),
-    ]
-    if sr.comparison is not None:
-        base = sr.baseline.name
-        lines += [
-            "",
-            f"Compared with baseline {base} (paired over the same {n} seeds; "
-            "difference = scenario - baseline):",
-            _comparison_table(sr.comparison),
-        ]
-    lines += _budget_notes(sr.runs)
-    if n < 2:
-        lines += [
-            "",
-            "note: with 1 replication the 95% intervals are nan: a standard error needs at "
-            "least 2 replications (use --replications 2 or more).",
-        ]
-    if figures:
-        lines += ["", "figures:"] + [f"  {p}" for p in figures if p.suffix == ".png"]
-        lines.append("  (and an .svg beside each)")
-    return "\n".join(lines)
-
-
-def _budget_notes(runs: pd.DataFrame) -> list[str]:
-    """Say which programmes ran out of budget, and in how many replications."""
-    notes = []
-    for col in sorted(c for c in runs.columns if c.startswith("budget_exhausted_")):
-        hit = int((runs[col] > 0).sum())
-        if hit:
-            name = col.removeprefix("budget_exhausted_")
-            notes.append(
-                f"note: programme {name!r} ran out of budget in {hit} of {len(runs)} "
-                f"replications and stopped (see budget_exhausted_{name} in timeseries.parquet)"
-            )
-    return ["", *notes] if notes else []

@@ -116,21 +116,14 @@ def analyse_samples(
 
 
 def _output_meta(spec: dict[str, Any], name: str) -> tuple[str, str]:
+    from valuechain.outputs.aggregations import AGGREGATIONS
     from valuechain.runs.statistics import describe_indicator
 
     out = spec["outputs"][name]
     label, unit = describe_indicator(out["indicator"])
-    how = {
-        "final": "at the final month",
-        "mean_last12": "mean of the last 12 months",
-        "sum": "sum over the run",
-        "mean": "mean over the run",
-        "max": "maximum over the run",
-        "min": "minimum over the run",
-    }
+    how = AGGREGATIONS[out["aggregation"]].label
     where = "" if out["district"] == "all" else f", {out['district']}"
-    text = out.get("label") or f"{label} ({how.get(out['aggregation'], out['aggregation'])}{where})"
-    return text, unit
+    return out.get("label") or f"{label} ({how}{where})", unit
 
 
 def analyse(
@@ -226,11 +219,9 @@ def _styled(draw):
 
     @functools.wraps(draw)
     def wrapper(*args: Any, **kwargs: Any) -> Figure:
-        import matplotlib as mpl
+        from valuechain.present.figures import report_style
 
-        from valuechain.present.figures import _STYLE
-
-        with mpl.rc_context(_STYLE):
+        with report_style():
             return draw(*args, **kwargs)
 
     return wrapper

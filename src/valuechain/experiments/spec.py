@@ -19,7 +19,7 @@ An experiment is a TOML file (see ``experiments/``)::
 
     [outputs.sustained_exits]
     indicator = "sustained_exits"
-    aggregation = "final"                          # final | mean_last12 | sum | mean | max | min
+    aggregation = "final"                          # first | final | mean_last12 | sum | ...
 
 Files are validated like scenarios: unknown keys, wrong types, reversed or empty ranges, an
 unknown design or a factor key the base scenario does not have are errors naming the file,
@@ -63,6 +63,7 @@ from valuechain.config.scenario import Scenario
 from valuechain.config.schema import Strict
 from valuechain.errors import MISSING, Problem, ProblemsError, show_value
 from valuechain.experiments.designs import Design, design_points, salib_problem, sample_design
+from valuechain.outputs.aggregations import EXPERIMENT_AGGREGATIONS
 
 __all__ = [
     "KEY_COLUMNS",
@@ -77,7 +78,8 @@ __all__ = [
 #: Columns identifying a run in ``runs.parquet`` and ``timeseries.parquet``.
 KEY_COLUMNS = ("point", "replication", "seed")
 #: How an output is taken from a run's months (``valuechain.experiments.sweep.aggregate``).
-Aggregation = Literal["final", "mean_last12", "sum", "mean", "max", "min"]
+#: What an output may name: the unweighted aggregations of the one aggregation table.
+Aggregation = Literal[EXPERIMENT_AGGREGATIONS]  # type: ignore[valid-type]
 _NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 

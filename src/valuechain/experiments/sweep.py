@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import json
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,7 +33,8 @@ from valuechain.config.scenario import Scenario
 from valuechain.errors import UserError
 from valuechain.experiments.sensitivity import SENSITIVITY, SENSITIVITY_S2
 from valuechain.experiments.spec import LoadedExperiment, OutputSpec, load_experiment
-from valuechain.runs.backends import run_dask, run_local
+from valuechain.outputs import aggregations
+from valuechain.runs.backends import run_dask
 from valuechain.runs.parts import (
     PARTS_DIR,
     consolidate,
@@ -42,6 +42,15 @@ from valuechain.runs.parts import (
     remove_stray_temporaries,
     write_part,
 )
+from valuechain.runs.pool import run_tasks
+from valuechain.runs.progress import progress_bar
+from valuechain.runs.provenance import (
+    RUN_LIBRARIES,
+    git_revision,
+    library_versions,
+    package_version,
+)
+from valuechain.runs.replications import run_one_replication
 from valuechain.runs.results import (
     MANIFEST,
     RUNS,
@@ -65,25 +74,14 @@ _STATE = "sweep.json"
 
 
 def aggregate(timeseries: pd.DataFrame, output: OutputSpec) -> float:
-    """An output of one run: its indicator in its district, aggregated over the months."""
+    """An output of one run: its indicator in its district, aggregated over the months.
+
+    The aggregation and its rule for months without data are those of
+    :func:`valuechain.outputs.aggregations.aggregate` (NaN months left out; NaN if none has
+    data).
+    """
     ts = timeseries[timeseries["district"] == output.district].sort_values("step")
-    x = ts[output.indicator].to_numpy(dtype=float)
-    if x.size == 0:
-        return float("nan")
-    how = output.aggregation
-    if how == "final":
-        return float(x[-1])
-    if how == "mean_last12":
-        return float(x[-12:].mean())
-    return float(getattr(np, how)(x))  # sum, mean, max, min
-
-
-@functools.cache
-def _blas_controller():
-    """This process's BLAS libraries, found once (finding them costs milliseconds)."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
+    return aggregations.aggregate(ts[output.indicator], output.aggregation)
 
 
 @dataclass(frozen=True)
@@ -111,11 +109,8 @@ class RunOutput:
 def run_task(
     task: RunTask, outputs: dict[str, OutputSpec], model_class: type | None = None
 ) -> RunOutput:
-    """Run one (point, replication) with one BLAS thread; outputs first, then the summary."""
-    from valuechain.runs.replications import _run_one  # builds, runs and releases the model
-
-    with _blas_controller().limit(limits=1):
-        r = _run_one(task.scenario, task.replication, task.seed, model_class)
+    """Run one (point, replication); outputs first, then the summary."""
+    r = run_one_replication(task.scenario, task.replication, task.seed, model_class)
     values = {name: aggregate(r.timeseries, o) for name, o in outputs.items()}
     values.update(r.summary)
     return RunOutput(task.point, task.replication, task.seed, values, r.timeseries, r.wall_time_s)
@@ -170,7 +165,10 @@ class ExperimentResults:
         return list(self.manifest["experiment_spec"]["outputs"])
 
     def sensitivity(self, **kwargs: Any) -> pd.DataFrame:
-        """Morris or Sobol indices per output (see :func:`valuechain.experiments.sensitivity.analyse`)."""
+        """Morris or Sobol indices per output.
+
+        See :func:`valuechain.experiments.sensitivity.analyse` for the arguments.
+        """
         from valuechain.experiments.sensitivity import analyse
 
         return analyse(self, **kwargs)
@@ -267,8 +265,6 @@ def run_experiment(
     """
     import os
 
-    from tqdm.auto import tqdm
-
     loaded = experiment if isinstance(experiment, LoadedExperiment) else load_experiment(experiment)
     scenarios = loaded.scenarios()  # every point validated before anything runs
     out = check_writable(Path(out) if out is not None else Path("results") / loaded.name)
@@ -292,13 +288,10 @@ def run_experiment(
     t0 = time.perf_counter()
     todo = (RunTask(p, r, seeds[r], scenarios[p]) for p, r in keys if (p, r) not in walls)
     point_values = loaded.design.points.drop(columns="point").to_dict("records")
-    bar = tqdm(
-        total=len(keys) - resumed,
-        desc=f"{loaded.name}" + (f" ({resumed} done before)" if resumed else ""),
-        unit="run",
-        file=sys.stderr,
-        disable=None if progress else True,
-        dynamic_ncols=True,
+    bar = progress_bar(
+        len(keys) - resumed,
+        loaded.name + (f" ({resumed} done before)" if resumed else ""),
+        show=progress,
     )
 
     def handle(res: RunOutput) -> None:
@@ -321,7 +314,7 @@ def run_experiment(
         else:
             n_workers = max(1, workers or os.cpu_count() or 1)
             n_workers = min(n_workers, max(1, len(keys) - resumed))
-            run_local(todo, call, n_workers, handle)
+            run_tasks(todo, call, n_workers, handle)
             backend = "local"
     finally:
         bar.close()
@@ -333,18 +326,9 @@ def run_experiment(
 
 
 def _manifest(loaded, keys, walls, resumed, started, t0, backend, n_workers, command) -> dict:
-    from valuechain.runs import replications as runner
-
     spec = loaded.spec
     w = np.array([walls[k] for k in keys], dtype=float)
-    versions = runner._versions()
-    for pkg in ("SALib", "distributed"):
-        try:
-            import importlib.metadata as md
-
-            versions[pkg] = md.version(pkg)
-        except Exception:
-            versions[pkg] = "not installed"
+    versions = library_versions((*RUN_LIBRARIES, "SALib", "distributed"))
     return {
         "kind": "sweep",
         "experiment": loaded.name,
@@ -378,8 +362,8 @@ def _manifest(loaded, keys, walls, resumed, started, t0, backend, n_workers, com
         },
         "backend": backend,
         "workers": n_workers,
-        "package_version": runner._package_version(),
-        **runner.git_revision(),
+        "package_version": package_version(),
+        **git_revision(),
         "versions": versions,
         "command": command,
     }

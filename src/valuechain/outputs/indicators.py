@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from valuechain.model import kernels
-from valuechain.outputs.metrics import COMMODITY_SUMMARY, SUMMARY, gini
+from valuechain.outputs.aggregations import aggregate
+from valuechain.outputs.metrics import COMMODITY_SUMMARY, PROGRAMME_SUMMARY, SUMMARY, gini
 
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
@@ -222,33 +223,23 @@ def _combine(parts: list[tuple[dict, dict]]) -> tuple[dict, dict]:
     return sums, comm_all
 
 
-def _aggregate(series: pd.Series, how: str, weights: pd.Series | None = None) -> float:
-    if how == "first":
-        return float(series.iloc[0])
-    if how == "last":
-        return float(series.iloc[-1])
-    if how == "sum":
-        return float(series.sum())
-    if how == "max_abs":
-        return float(series.abs().max())
-    if how == "mean_last12":
-        return float(series.iloc[-12:].mean())
-    if how == "run":  # harvest-weighted over the run
-        ok = series.notna() & (weights > 0)
-        return float((series[ok] * weights[ok]).sum() / weights[ok].sum()) if ok.any() else np.nan
-    raise ValueError(f"unknown aggregation {how!r}")
-
-
 def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[str, float]:
-    """Summary indicators of one run from its ``district == "all"`` rows."""
+    """Summary indicators of one run from its ``district == "all"`` rows.
+
+    Each is an aggregation of :data:`valuechain.outputs.aggregations.AGGREGATIONS` over the
+    months, named in :data:`~valuechain.outputs.metrics.SUMMARY` (and its per-commodity and
+    per-programme tables); months without data are left out, and a summary with no month of
+    data is NaN.
+    """
     tot = timeseries[timeseries["district"] == "all"].sort_values("step")
-    out = {name: _aggregate(tot[col], how) for name, (col, how, _) in SUMMARY.items()}
+    out = {name: aggregate(tot[col], how) for name, (col, how) in SUMMARY.items()}
     for col in tot.columns:  # per programme: total spending and whether the budget ran out
-        if col.startswith("spending_"):
-            out[f"{col}_total"] = float(tot[col].sum())
-        elif col.startswith("budget_exhausted_"):
-            out[col] = float(tot[col].max())
+        for name, (template, how) in PROGRAMME_SUMMARY.items():
+            head = template.removesuffix("{p}")
+            if col.startswith(head):
+                out[name.format(p=col.removeprefix(head))] = aggregate(tot[col], how)
     for c in commodities:
-        for name, (col, how, _) in COMMODITY_SUMMARY.items():
-            out[name.format(c=c)] = _aggregate(tot[col.format(c=c)], how, tot.get(f"harvest_{c}"))
+        harvest = tot[f"harvest_{c}"]
+        for name, (col, how) in COMMODITY_SUMMARY.items():
+            out[name.format(c=c)] = aggregate(tot[col.format(c=c)], how, harvest)
     return out

@@ -15,8 +15,10 @@ from valuechain.model.kernels import wsum
 
 __all__ = [
     "COMMODITY_INDICATORS",
+    "COMMODITY_SUMMARY",
     "INDICATORS",
     "PROGRAMME_INDICATORS",
+    "PROGRAMME_SUMMARY",
     "SUMMARY",
     "Indicator",
     "fgt",
@@ -118,44 +120,53 @@ PROGRAMME_INDICATORS: dict[str, Indicator] = {
     "budget_exhausted_{p}": Indicator("The programme's budget has run out (1) or not (0)", "flag"),
 }
 
-#: Run summary (one row of runs.parquet per run): name -> (indicator, how, label).
-SUMMARY: dict[str, tuple[str, str, str]] = {
-    "extreme_poverty_rate_first": ("extreme_poverty_rate", "first", "at the first month"),
-    "extreme_poverty_rate_final": ("extreme_poverty_rate", "last", "at the final month"),
-    "extreme_poverty_rate_last12": ("extreme_poverty_rate", "mean_last12", "mean, last 12 mo."),
-    "extreme_poverty_rate_215_final": ("extreme_poverty_rate_215", "last", "at the final month"),
-    "poverty_rate_final": ("poverty_rate", "last", "at the final month"),
-    "poverty_gap_final": ("poverty_gap", "last", "at the final month"),
-    "sustained_exits_final": ("sustained_exits", "last", "at the final month"),
-    "exits_total": ("exits", "sum", "over the run"),
-    "entries_total": ("entries", "sum", "over the run"),
-    "processing_jobs_last12": ("processing_jobs", "mean_last12", "mean, last 12 mo."),
-    "processing_jobs_poor_last12": ("processing_jobs_poor", "mean_last12", "mean, last 12 mo."),
-    "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12", "mean, last 12 mo."),
-    "gini_final": ("gini", "last", "at the final month"),
-    "fiscal_cost_cum": ("fiscal_cost", "sum", "over the run"),
-    "tax_revenue_total": ("tax_revenue", "sum", "over the run"),
-    "cost_per_sustained_exit_final": ("cost_per_sustained_exit", "last", "at the final month"),
-    "exclusion_error_last12": ("exclusion_error", "mean_last12", "mean, last 12 mo."),
-    "inclusion_error_last12": ("inclusion_error", "mean_last12", "mean, last 12 mo."),
-    "trainees_last12": ("trainees", "mean_last12", "mean, last 12 mo."),
-    "training_completions_total": ("training_completions", "sum", "over the run"),
+#: Run summaries (one row of runs.parquet per run): name -> (indicator, aggregation), the
+#: aggregation a name in :data:`valuechain.outputs.aggregations.AGGREGATIONS` (which also
+#: gives its label and what it does with months without data).
+SUMMARY: dict[str, tuple[str, str]] = {
+    "extreme_poverty_rate_first": ("extreme_poverty_rate", "first"),
+    "extreme_poverty_rate_final": ("extreme_poverty_rate", "final"),
+    "extreme_poverty_rate_last12": ("extreme_poverty_rate", "mean_last12"),
+    "extreme_poverty_rate_215_final": ("extreme_poverty_rate_215", "final"),
+    "poverty_rate_final": ("poverty_rate", "final"),
+    "poverty_gap_final": ("poverty_gap", "final"),
+    "sustained_exits_final": ("sustained_exits", "final"),
+    "exits_total": ("exits", "sum"),
+    "entries_total": ("entries", "sum"),
+    "processing_jobs_last12": ("processing_jobs", "mean_last12"),
+    "processing_jobs_poor_last12": ("processing_jobs_poor", "mean_last12"),
+    "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12"),
+    "gini_final": ("gini", "final"),
+    "fiscal_cost_cum": ("fiscal_cost", "sum"),
+    "tax_revenue_total": ("tax_revenue", "sum"),
+    "cost_per_sustained_exit_final": ("cost_per_sustained_exit", "final"),
+    "exclusion_error_last12": ("exclusion_error", "mean_last12"),
+    "inclusion_error_last12": ("inclusion_error", "mean_last12"),
+    "trainees_last12": ("trainees", "mean_last12"),
+    "training_completions_total": ("training_completions", "sum"),
     "extreme_poverty_rate_elderly_disabled_last12": (
         "extreme_poverty_rate_elderly_disabled",
         "mean_last12",
-        "mean, last 12 mo.",
     ),
-    "processor_profit_total": ("processor_profit", "sum", "over the run"),
-    "local_value_added_total": ("local_value_added", "sum", "over the run"),
-    "max_abs_mass_balance_residual": ("mass_balance_residual", "max_abs", "largest"),
-    "max_abs_money_balance_residual": ("money_balance_residual", "max_abs", "largest"),
+    "processor_profit_total": ("processor_profit", "sum"),
+    "local_value_added_total": ("local_value_added", "sum"),
+    "max_abs_mass_balance_residual": ("mass_balance_residual", "max_abs"),
+    "max_abs_money_balance_residual": ("money_balance_residual", "max_abs"),
 }
 
-#: Per-commodity summaries.
-COMMODITY_SUMMARY: dict[str, tuple[str, str, str]] = {
-    "farmgate_price_{c}_last12": ("farmgate_price_{c}", "mean_last12", "mean, last 12 mo."),
-    "farmgate_share_{c}_last12": ("farmgate_share_{c}", "mean_last12", "mean, last 12 mo."),
-    "local_processing_share_{c}_run": ("local_processing_share_{c}", "run", "over the run"),
+#: Per-commodity summaries; ``weighted_mean`` is weighted by the month's harvest of ``{c}``.
+COMMODITY_SUMMARY: dict[str, tuple[str, str]] = {
+    "farmgate_price_{c}_last12": ("farmgate_price_{c}", "mean_last12"),
+    "farmgate_share_{c}_last12": ("farmgate_share_{c}", "mean_last12"),
+    "local_processing_share_{c}_run": ("local_processing_share_{c}", "weighted_mean"),
+}
+
+
+#: Per-programme summaries; ``{p}`` is replaced by the programme's name (and, for spending,
+#: by the spending columns of :data:`INDICATORS`: ``processing``, ``central``, ``district``).
+PROGRAMME_SUMMARY: dict[str, tuple[str, str]] = {
+    "spending_{p}_total": ("spending_{p}", "sum"),
+    "budget_exhausted_{p}": ("budget_exhausted_{p}", "max"),
 }
 
 

@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,8 +26,10 @@ from valuechain.runs.results import FIGURES_DIR, Results, atomic_write_bytes, re
 
 __all__ = [
     "FIGSIZE_IN",
+    "REPORT_STYLE",
     "extreme_poverty_figure",
     "processing_jobs_figure",
+    "report_style",
     "save_figure",
     "standard_figures",
     "trajectory_figure",
@@ -38,7 +41,8 @@ FIGSIZE_IN = (6.5, 4.0)
 DPI = 200
 SCENARIO_COLOUR = "#1f5fa8"
 BASELINE_COLOUR = "#d9822b"
-_STYLE = {
+#: The matplotlib style of every report figure (also the sensitivity figures).
+REPORT_STYLE = {
     "font.size": 11,
     "axes.titlesize": 11.5,
     "axes.labelsize": 11,
@@ -51,6 +55,12 @@ _STYLE = {
     "grid.alpha": 0.3,
     "svg.hashsalt": "valuechain",  # stable ids in SVG output
 }
+
+
+def report_style() -> contextlib.AbstractContextManager[None]:
+    """A context in which matplotlib draws and saves in :data:`REPORT_STYLE`."""
+    return mpl.rc_context(REPORT_STYLE)
+
 
 #: How a unit of :mod:`valuechain.outputs.metrics` is shown on an axis: (axis label, multiplier).
 _AXIS_UNITS = {
@@ -128,7 +138,7 @@ def trajectory_figure(
     scale = default_scale if scale is None else scale
     name = _name(timeseries, "scenario")
     n = _n_reps(timeseries)
-    with mpl.rc_context(_STYLE):
+    with report_style():
         fig = Figure(figsize=FIGSIZE_IN, layout="constrained")
         ax = fig.add_subplot()
         series = [(timeseries, name, SCENARIO_COLOUR)]
@@ -233,7 +243,7 @@ def save_figure(
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}
 
         def write(fh, fmt=fmt, metadata=metadata):
-            with mpl.rc_context(_STYLE):
+            with report_style():
                 fig.savefig(fh, format=fmt, dpi=dpi, metadata=metadata)
 
         written.append(atomic_write_bytes(path, write))

@@ -26,11 +26,13 @@ from valuechain import config as params
 from valuechain.config.programmes import Policy, Programme
 from valuechain.model.households.state import FIELDS
 from valuechain.model.rng import STREAMS
+from valuechain.outputs.aggregations import AGGREGATIONS
 from valuechain.outputs.metrics import (
     COMMODITY_INDICATORS,
     COMMODITY_SUMMARY,
     INDICATORS,
     PROGRAMME_INDICATORS,
+    PROGRAMME_SUMMARY,
     SUMMARY,
 )
 
@@ -189,10 +191,18 @@ def _indicators() -> str:
     rows += [[f"`{k}`", v.label, v.unit] for k, v in COMMODITY_INDICATORS.items()]
     rows += [[f"`{k}`", v.label, v.unit] for k, v in PROGRAMME_INDICATORS.items()]
     out = _table(["column", "meaning", "unit"], rows)
-    srows = [[f"`{k}`", f"`{c}`", how, label] for k, (c, how, label) in SUMMARY.items()]
-    srows += [[f"`{k}`", f"`{c}`", how, label] for k, (c, how, label) in COMMODITY_SUMMARY.items()]
+    tables = (SUMMARY, COMMODITY_SUMMARY, PROGRAMME_SUMMARY)
+    srows = [
+        [f"`{k}`", f"`{c}`", how, AGGREGATIONS[how].label]
+        for table in tables
+        for k, (c, how) in table.items()
+    ]
     out += "\nRun summaries (one row per run in `runs.parquet`, from the `all` rows):\n\n"
     out += _table(["summary", "of column", "aggregation", "meaning"], srows)
+    arows = [[f"`{a.name}`", a.label, a.window] for a in AGGREGATIONS.values()]
+    out += "\nAggregations (`valuechain.outputs.aggregations`; months without data, NaN, "
+    out += "are left out of the months read, and NaN is the result when none has data):\n\n"
+    out += _table(["aggregation", "meaning", "months read"], arows)
     return out
 
 

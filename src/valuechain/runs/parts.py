@@ -5,8 +5,9 @@ A run ``(point, replication)`` leaves two files in ``DIR/parts/``::
     p000012_r0003.ts.parquet    its time series (point, replication, seed, step, district, ...)
     p000012_r0003.run.parquet   its row of runs.parquet, written second: the commit marker
 
-Each is written to a temporary name and renamed into place (:func:`atomic_write_bytes`), so
-a killed process leaves at most a ``.tmp`` file, never a part that looks finished. Both
+Each is written to a temporary name and renamed into place (:func:`atomic_write_bytes`,
+without fsync), so a killed process leaves at most a ``.tmp`` file, never a part that looks
+finished. Both
 carry the experiment's content hash and the run's key in their Parquet metadata; a run
 counts as done only when both files read back with the right hash, key and row counts.
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -58,20 +58,9 @@ def _with_meta(table: pa.Table, meta: dict[str, Any]) -> pa.Table:
 
 
 def _write(table: pa.Table, path: Path) -> None:
-    """Write to a temporary name, then rename: a reader never sees half a part.
-
-    Unlike :func:`atomic_write_bytes` there is no fsync (it cost more than a small run): a
-    part torn by a power cut is caught by :func:`part_is_complete`, which reads its footer
-    and metadata, and the run is simply done again.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    """Write a part atomically, without fsync (see :func:`atomic_write_bytes` for why that
+    is safe here: :func:`part_is_complete` trusts a part only once it reads back whole)."""
+    atomic_write_bytes(path, lambda fh: pq.write_table(table, fh), fsync=False)
 
 
 def write_part(

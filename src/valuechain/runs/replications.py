@@ -11,21 +11,18 @@ Example:
     >>> sr.comparison[["indicator", "difference", "ci_low", "ci_high"]]
     >>> sr.write("results/hilirisasi_coffee")
 
-Runs execute in-process (``workers=1``) or on a local pool of spawned processes; the results
-are identical, byte for byte, whatever the number of workers.
+Runs execute in-process (``workers=1``) or on the local process pool of
+:mod:`valuechain.runs.pool`; the results are identical, byte for byte, whatever the number of
+workers.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import multiprocessing
+import functools
 import os
 import platform
-import subprocess
-import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +43,9 @@ from valuechain.config.loader import (
 )
 from valuechain.config.scenario import Scenario
 from valuechain.errors import UserError
+from valuechain.runs.pool import run_tasks
+from valuechain.runs.progress import progress_bar
+from valuechain.runs.provenance import git_revision, library_versions, package_version
 from valuechain.runs.results import (
     BASELINE_DIR,
     COMPARISON,
@@ -74,6 +74,7 @@ __all__ = [
     "describe_indicator",
     "load_with_baseline",
     "main_indicators",
+    "run_one_replication",
     "run_replications",
     "run_scenario",
     "summarise_runs",
@@ -100,10 +101,17 @@ def _default_model_class() -> type:
     return ValueChainModel
 
 
-def _run_one(
-    scenario: Scenario, replication: int, seed: int, model_class: type | None
+def run_one_replication(
+    scenario: Scenario, replication: int, seed: int, model_class: type | None = None
 ) -> RunResult:
-    """Build, run and read one model; always release it (Mesa keeps models alive otherwise)."""
+    """Build, run and read one model; always release it (Mesa keeps models alive otherwise).
+
+    Args:
+        scenario: the scenario to run.
+        replication: the replication's number (recorded in the result).
+        seed: the run's seed.
+        model_class: the model (default :class:`valuechain.model.model.ValueChainModel`).
+    """
     cls = model_class or _default_model_class()
     t0 = time.perf_counter()
     model = cls(scenario, seed=seed)
@@ -116,15 +124,11 @@ def _run_one(
     return RunResult(replication, seed, summary, ts, time.perf_counter() - t0)
 
 
-def _one_blas_thread() -> None:
-    """Worker initialiser: runs are the parallel unit, so each gets one BLAS thread.
-
-    Several OpenBLAS threads per worker fight over the same cores as the other workers and
-    make district-sized dot products ten times slower, not faster.
-    """
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
+def _run_keyed(
+    task: tuple[Any, Scenario, int, int], model_class: type | None
+) -> tuple[Any, RunResult]:
+    key, scenario, replication, seed = task
+    return key, run_one_replication(scenario, replication, seed, model_class)
 
 
 def _execute(
@@ -136,60 +140,19 @@ def _execute(
     model_class: type | None,
 ) -> dict[Any, RunResult]:
     """Run ``(key, scenario, replication, seed)`` tasks; return results by key."""
-    from tqdm.auto import tqdm
-
-    bar = tqdm(
-        total=len(tasks),
-        desc=desc,
-        unit="run",
-        file=sys.stderr,
-        disable=None if progress else True,  # None: off when stderr is not a terminal
-        dynamic_ncols=True,
-    )
     out: dict[Any, RunResult] = {}
-    try:
-        if workers <= 1 or len(tasks) <= 1:
-            from threadpoolctl import threadpool_limits
+    bar = progress_bar(len(tasks), desc, show=progress)
 
-            with threadpool_limits(1):
-                for key, scenario, rep, seed in tasks:
-                    out[key] = _run_one(scenario, rep, seed, model_class)
-                    bar.update()
-            return out
-        ctx = multiprocessing.get_context("spawn")  # Mesa 3.3 requires spawn; say so
-        pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(tasks)), mp_context=ctx, initializer=_one_blas_thread
-        )
-        try:
-            pending = {
-                pool.submit(_run_one, scenario, rep, seed, model_class): key
-                for key, scenario, rep, seed in tasks
-            }
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_EXCEPTION)
-                for fut in done:
-                    key = pending.pop(fut)
-                    out[key] = fut.result()  # re-raises a worker's exception here
-                    bar.update()
-        except BaseException:  # a failed run or Ctrl-C: do not finish the other runs
-            _terminate_workers(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        return out
+    def handle(keyed: tuple[Any, RunResult]) -> None:
+        out[keyed[0]] = keyed[1]
+        bar.update()
+
+    try:
+        call = functools.partial(_run_keyed, model_class=model_class)
+        run_tasks(tasks, call, min(workers, len(tasks)), handle)
     finally:
         bar.close()
-
-
-def _terminate_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool's processes now (a worker ignores Ctrl-C until its run ends)."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
-    if terminate is not None:
-        terminate()
-        return
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        if proc.is_alive():
-            proc.terminate()
+    return out
 
 
 # --------------------------------------------------------------------------- replications
@@ -469,42 +432,6 @@ def run_scenario(
 # --------------------------------------------------------------------------- manifest
 
 
-def _package_version() -> str:
-    try:
-        return importlib.metadata.version("valuechain")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-def _git(args: list[str]) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", *args], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
-
-
-def git_revision() -> dict[str, Any]:
-    """The git commit of the current directory's checkout and whether it has local changes."""
-    rev = _git(["rev-parse", "HEAD"])
-    if rev is None:
-        return {"git_revision": None, "git_dirty": None}
-    status = _git(["status", "--porcelain", "--untracked-files=no"])
-    return {"git_revision": rev, "git_dirty": None if status is None else bool(status)}
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in ("numpy", "pandas", "scipy", "mesa", "pyarrow", "pydantic"):
-        try:
-            out[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
 def build_manifest(sr: ScenarioRuns) -> dict[str, Any]:
     """The manifest of a results directory (see :mod:`valuechain.runs.results`)."""
     loaded = sr.loaded
@@ -526,9 +453,9 @@ def build_manifest(sr: ScenarioRuns) -> dict[str, Any]:
             "total": round(sr.total_wall_time_s, 4),
         },
         "workers": sr.workers,
-        "package_version": _package_version(),
+        "package_version": package_version(),
         **git_revision(),
-        "versions": _versions(),
+        "versions": library_versions(),
         "platform": platform.platform(),
         "command": sr.command,
         "baseline": None,

@@ -9,11 +9,12 @@ A results directory holds::
     baseline/            the baseline's own results directory (same layout)
     figures/             PNG and SVG figures (derived; ``valuechain figures DIR`` remakes them)
 
-Every file is written to a temporary name in the same directory and moved into place with
-:func:`os.replace`, so a reader never sees half a file. ``manifest.json`` is written last: it
-is the marker of a complete result and records the SHA-256 of every data file, so a directory
-without it (an interrupted run) or with files that do not match it is refused by
-:func:`read_results`.
+Every file is written by :func:`atomic_write_bytes` (the one atomic write of the package:
+results, sweep parts, figures and sensitivity tables) to a temporary name in the same
+directory and moved into place with :func:`os.replace`, so a reader never sees half a file.
+``manifest.json`` is written last: it is the marker of a complete result and records the
+SHA-256 of every data file, so a directory without it (an interrupted run) or with files that
+do not match it is refused by :func:`read_results`.
 """
 
 from __future__ import annotations
@@ -75,16 +76,28 @@ class ResultsError(UserError):
 # --------------------------------------------------------------------------- writing
 
 
-def atomic_write_bytes(path: str | Path, write: Callable[[io.BufferedWriter], Any]) -> Path:
+def atomic_write_bytes(
+    path: str | Path, write: Callable[[io.BufferedWriter], Any], *, fsync: bool = True
+) -> Path:
     """Write a file atomically: ``write(fh)`` fills a temporary file that then replaces ``path``.
 
-    The temporary file lives in the destination directory (so :func:`os.replace` is a rename
-    on the same file system), is flushed and fsynced before the rename, and is removed if
-    ``write`` raises, leaving any previous ``path`` untouched.
+    The temporary file (``.<name>.<random>.tmp``) lives in the destination directory, so
+    :func:`os.replace` is a rename on the same file system and a reader sees the old file or
+    the whole new one, never half a file. It is removed if ``write`` raises, leaving any
+    previous ``path`` untouched; a killed process leaves at most the temporary file, which
+    readers ignore and :func:`clear_results_dir` and
+    :func:`valuechain.runs.parts.remove_stray_temporaries` delete.
 
     Args:
         path: destination file.
         write: called with a binary file handle open for writing.
+        fsync: flush the data to disk before the rename, so that after a power cut the file
+            is the old one or the whole new one. Without it (sweep part files, where the
+            fsync cost more than a small run) a power cut can leave a renamed but torn
+            file. That is safe only for a file that is never trusted on its own: a part
+            counts as done only when its footer and metadata read back complete, with the
+            right key and row counts (:func:`valuechain.runs.parts.part_is_complete`);
+            otherwise its run is simply done again.
 
     Returns:
         The destination path.
@@ -95,8 +108,9 @@ def atomic_write_bytes(path: str | Path, write: Callable[[io.BufferedWriter], An
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         with os.fdopen(fd, "wb") as fh:
             write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -246,7 +260,7 @@ class Results:
 
 
 def read_results(directory: str | Path, *, verify: bool = True) -> Results:
-    """Read a results directory written by ``valuechain run`` (or :mod:`valuechain.runs.replications`).
+    """Read a results directory written by ``valuechain run`` (or by ``run_scenario``).
 
     Args:
         directory: the results directory.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import math
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,8 @@ __all__ = [
     "main_indicators",
     "summarise_runs",
 ]
+
+T = TypeVar("T")
 
 #: Columns that identify a run in ``runs`` and ``timeseries`` (before the indicators).
 KEY_COLUMNS = ("scenario", "replication", "seed")
@@ -62,38 +65,71 @@ def main_indicators(columns: Iterable[str], patterns: Sequence[str] = MAIN_INDIC
     return chosen
 
 
-def describe_indicator(key: str) -> tuple[str, str]:
-    """A label and unit for a summary key or time-series column (empty unit if unknown)."""
+def _fill(key: str, templates: dict[str, T], placeholder: str) -> tuple[str, T] | None:
+    """The name ``key`` puts in place of ``placeholder`` in a template, and its entry."""
+    for template, entry in templates.items():
+        head, _, tail = template.partition(placeholder)
+        if key.startswith(head) and key.endswith(tail) and len(key) > len(head) + len(tail):
+            return key[len(head) : len(key) - len(tail)], entry
+    return None
+
+
+def _describe_column(column: str) -> tuple[str, str] | None:
+    """A label and unit for a time-series column, or None if unknown."""
     from valuechain.outputs import metrics
 
-    summary = dict(metrics.SUMMARY)
-    indicators = dict(metrics.INDICATORS)
-    commodity_summary = getattr(metrics, "COMMODITY_SUMMARY", {})
-    for tmpl, spec in commodity_summary.items():
-        head, _, tail = tmpl.partition("{c}")
-        if key.startswith(head) and key.endswith(tail) and len(key) > len(head) + len(tail):
-            c = key[len(head) : len(key) - len(tail)]
-            summary[key] = (spec[0].replace("{c}", c), spec[1], spec[2])
-    for tmpl, ind in getattr(metrics, "COMMODITY_INDICATORS", {}).items():
-        head = tmpl.partition("{c}")[0]
-        if key.startswith(head) and key not in indicators:
-            c = key[len(head) :]
-            if key in summary and summary[key][0].startswith(head):
-                c = summary[key][0][len(head) :]
-            indicators[head + c] = metrics.Indicator(f"{ind.label}, {c}", ind.unit)
-    if key in summary:
-        base, how, label = summary[key]
-        ind = indicators.get(base)
-        if ind is None:
-            return key, ""
-        unit, text = ind.unit, ind.label
-        if how == "sum":
-            unit = unit.removesuffix("/month")
-            text = text.removesuffix(" this month")
-        return f"{text}, {label}", unit
-    if key in indicators:
-        return indicators[key].label, indicators[key].unit
-    return key, ""
+    if column in metrics.INDICATORS:
+        return metrics.INDICATORS[column].label, metrics.INDICATORS[column].unit
+    for table, placeholder in (
+        (metrics.COMMODITY_INDICATORS, "{c}"),
+        (metrics.PROGRAMME_INDICATORS, "{p}"),
+    ):
+        found = _fill(column, table, placeholder)
+        if found is not None:
+            name, ind = found
+            return f"{ind.label}, {name}", ind.unit
+    return None
+
+
+def _summary_of(key: str) -> tuple[str, str] | None:
+    """(time-series column, aggregation) of a summary key, or None if it is not one."""
+    from valuechain.outputs import metrics
+
+    if key in metrics.SUMMARY:
+        return metrics.SUMMARY[key]
+    for table, placeholder in (
+        (metrics.COMMODITY_SUMMARY, "{c}"),
+        (metrics.PROGRAMME_SUMMARY, "{p}"),
+    ):
+        found = _fill(key, table, placeholder)
+        if found is not None:
+            name, (column, how) = found
+            return column.replace(placeholder, name), how
+    return None
+
+
+def describe_indicator(key: str) -> tuple[str, str]:
+    """A label and unit for a summary key or time-series column (the key and no unit if unknown).
+
+    A summary's label is its column's label followed by its aggregation's label
+    (:data:`valuechain.outputs.aggregations.AGGREGATIONS`); a sum over the run turns a
+    per-month unit into a total.
+    """
+    from valuechain.outputs.aggregations import AGGREGATIONS
+
+    summary = _summary_of(key)
+    if summary is None:
+        return _describe_column(key) or (key, "")
+    column, how = summary
+    described = _describe_column(column)
+    if described is None:
+        return key, ""
+    text, unit = described
+    aggregation = AGGREGATIONS[how]
+    if aggregation.adds_months:
+        unit = unit.removesuffix("/month")
+        text = text.replace(" this month", "")
+    return f"{text}, {aggregation.label}", unit
 
 
 def _t_interval(values: np.ndarray, confidence: float) -> tuple[int, float, float, float, float]:

@@ -44,6 +44,17 @@ def test_aggregations(how: str, district: str, expected: float) -> None:
     assert aggregate(_ts(values), out) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [("mean", 2.0), ("sum", 4.0), ("max", 3.0), ("mean_last12", 2.0), ("final", np.nan)],
+)
+def test_months_without_data_are_left_out_of_outputs(how: str, expected: float) -> None:
+    # e.g. the local processing share in months without harvest: NaN months must not turn
+    # the output into NaN; the final month has no data, so `final` has none either
+    out = OutputSpec(indicator="x", aggregation=how)
+    assert aggregate(_ts([1.0, np.nan, 3.0, np.nan]), out) == pytest.approx(expected, nan_ok=True)
+
+
 def test_a_part_counts_only_when_complete_and_its_own(tmp_path: Path) -> None:
     ts = pd.DataFrame({"step": [0, 1], "district": ["all", "all"], "x": [1.0, 2.0]})
     row = {"point": 3, "replication": 1, "seed": 8, "f": 2.5, "y": 1.0}

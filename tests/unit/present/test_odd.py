@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from valuechain.present.odd import GENERATORS, render_blocks
+from valuechain.present.odd import GENERATORS, generate, render_blocks
 
 ODD = Path(__file__).resolve().parents[3] / "docs" / "ODD.md"
 
@@ -21,10 +21,8 @@ def test_every_block_is_present():
 
 
 def test_every_parameter_has_a_unit_and_a_source():
-    from valuechain.present.odd import _parameters
-
     n_numeric = 0
-    for line in _parameters().splitlines():
+    for line in generate("parameters").splitlines():
         if not line.startswith("| `"):
             continue
         cells = [c.strip() for c in line.strip("|").split("|")]

@@ -157,7 +157,7 @@ def test_git_revision_of_the_working_directory(tmp_path, monkeypatch):
     import shutil
     import subprocess
 
-    from valuechain.runs.replications import git_revision
+    from valuechain.runs.provenance import git_revision
 
     monkeypatch.chdir(tmp_path)
     assert git_revision() == {"git_revision": None, "git_dirty": None}

@@ -146,3 +146,17 @@ def test_rewriting_without_baseline_removes_the_old_baseline(tiny, tmp_path):
     assert (out / "notes.txt").read_text() == "mine"  # user files are left alone
     assert read_results(out).baseline is None
     assert json.loads((out / MANIFEST).read_text())["baseline"] is None
+
+
+@pytest.mark.parametrize("fsync", [True, False])
+def test_atomic_write_with_or_without_fsync_gives_the_same_file(tmp_path, fsync, monkeypatch):
+    import os
+
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    target = tmp_path / "part.bin"
+    atomic_write_bytes(target, lambda fh: fh.write(b"abc"), fsync=fsync)
+    assert target.read_bytes() == b"abc"
+    assert len(synced) == (1 if fsync else 0)
+    assert _leftovers(tmp_path) == []

@@ -7,8 +7,8 @@ is given or returns numbers. The arithmetic is that of the equations in ``docs/O
 section 7, in the same order as the plain formulas it replaced, so results agree with the
 per-agent reference (``benchmarks/mesa_reference.py``) household by household; the tests
 check each kernel against a plain numpy statement of the same equation
-(:func:`valuechain.outputs.metrics.fgt`, :func:`valuechain.outputs.metrics.weighted_gini`, hand-computed
-numbers).
+(:func:`valuechain.outputs.metrics.fgt`, :func:`valuechain.outputs.metrics.weighted_gini`,
+hand-computed numbers).
 
 Why compiled: a month of 10,000 households is some thirty array operations; as numpy calls
 each makes a pass over memory and pays a call overhead, and together they cost several

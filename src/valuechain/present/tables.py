@@ -1,0 +1,193 @@
+"""Plain-text tables of results, as the ``valuechain`` command prints them.
+
+Every function returns a string (no printing), so the command, a notebook or a test can use
+it. Shares are shown in percent; numbers of a thousand or more with thousands separators and
+no decimals; others with four significant digits.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from valuechain.experiments.sweep import ExperimentResults
+    from valuechain.runs.replications import ScenarioRuns
+
+__all__ = [
+    "SWEEP_POINTS_SHOWN",
+    "budget_notes",
+    "comparison_table",
+    "format_number",
+    "run_report",
+    "sensitivity_tables",
+    "summary_table",
+    "sweep_outputs_table",
+]
+
+#: Design points shown by :func:`sweep_outputs_table` before "... more points".
+SWEEP_POINTS_SHOWN = 20
+
+
+def format_number(x: float | None, digits: int = 4) -> str:
+    """``x`` with ``digits`` significant digits, or with thousands separators from 1,000 up."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "nan"
+    if abs(x) >= 1_000:
+        return f"{x:,.0f}"
+    return f"{x:.{digits}g}"
+
+
+def _short(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _scaled(unit: str) -> tuple[str, float]:
+    """Shares are printed in percent."""
+    if unit.startswith("share"):
+        return "%" + unit[len("share") :], 100.0
+    return unit, 1.0
+
+
+def _aligned(rows: list[list[str]], header: list[str]) -> str:
+    """Two left-aligned text columns, then right-aligned numbers."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [c.rjust(w) for c, w in zip(row[2:], widths[2:], strict=True)]
+        lines.append("  " + "  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _interval(lo: float, hi: float, scale: float) -> str:
+    if math.isnan(lo) or math.isnan(hi):
+        return "nan"
+    return f"[{format_number(lo * scale, 3)}, {format_number(hi * scale, 3)}]"
+
+
+def summary_table(summary: pd.DataFrame) -> str:
+    """Mean and 95% interval per indicator.
+
+    Args:
+        summary: a frame of :func:`valuechain.runs.statistics.summarise_runs`.
+    """
+    rows = []
+    for r in summary.itertuples(index=False):
+        unit, scale = _scaled(r.unit)
+        rows.append(
+            [
+                r.indicator,
+                unit,
+                format_number(r.mean * scale),
+                _interval(r.ci_low, r.ci_high, scale),
+            ]
+        )
+    return _aligned(rows, ["indicator", "unit", "mean", "95% CI of mean"])
+
+
+def comparison_table(comparison: pd.DataFrame) -> str:
+    """Scenario and baseline means, paired difference and its 95% interval per indicator.
+
+    Args:
+        comparison: a frame of :func:`valuechain.runs.statistics.compare_runs`.
+    """
+    rows = []
+    for r in comparison.itertuples(index=False):
+        unit, scale = _scaled(r.unit)
+        rows.append(
+            [
+                r.indicator,
+                unit,
+                format_number(r.scenario_mean * scale),
+                format_number(r.baseline_mean * scale),
+                format_number(r.difference * scale, 3),
+                _interval(r.ci_low, r.ci_high, scale),
+            ]
+        )
+    return _aligned(rows, ["indicator", "unit", "scenario", "baseline", "difference", "95% CI"])
+
+
+def budget_notes(runs: pd.DataFrame) -> list[str]:
+    """Lines saying which programmes ran out of budget, and in how many replications."""
+    notes = []
+    for col in sorted(c for c in runs.columns if c.startswith("budget_exhausted_")):
+        hit = int((runs[col] > 0).sum())
+        if hit:
+            name = col.removeprefix("budget_exhausted_")
+            notes.append(
+                f"note: programme {name!r} ran out of budget in {hit} of {len(runs)} "
+                f"replications and stopped (see budget_exhausted_{name} in timeseries.parquet)"
+            )
+    return notes
+
+
+def run_report(sr: ScenarioRuns, out: Path, figures: list[Path]) -> str:
+    """What ``valuechain run`` prints: the runs, where they went, main indicators, comparison."""
+    from valuechain.runs.statistics import summarise_runs
+
+    n = sr.replications
+    seeds = f"seed {sr.seeds[0]}" if n == 1 else f"seeds {sr.seeds[0]}..{sr.seeds[-1]}"
+    lines = [
+        f"{sr.name}: {n} replication{'s' if n != 1 else ''} ({seeds}), "
+        f"{sr.loaded.scenario.months} months, {sr.total_wall_time_s:.1f} s on "
+        f"{sr.workers} worker{'s' if sr.workers != 1 else ''}",
+        f"results written to {out}/ (manifest.json, runs.parquet, timeseries.parquet"
+        + (", comparison.csv, baseline/)" if sr.baseline is not None else ")"),
+        "",
+        f"Main indicators ({sr.name}; mean over replications, 95% t-interval of the mean):",
+        summary_table(summarise_runs(sr.runs)),
+    ]
+    if sr.comparison is not None and sr.baseline is not None:
+        lines += [
+            "",
+            f"Compared with baseline {sr.baseline.name} (paired over the same {n} seeds; "
+            "difference = scenario - baseline):",
+            comparison_table(sr.comparison),
+        ]
+    notes = budget_notes(sr.runs)
+    if notes:
+        lines += ["", *notes]
+    if n < 2:
+        lines += [
+            "",
+            "note: with 1 replication the 95% intervals are nan: a standard error needs at "
+            "least 2 replications (use --replications 2 or more).",
+        ]
+    if figures:
+        lines += ["", "figures:"] + [f"  {p}" for p in figures if p.suffix == ".png"]
+        lines.append("  (and an .svg beside each)")
+    return "\n".join(lines)
+
+
+def sweep_outputs_table(res: ExperimentResults, points: int = SWEEP_POINTS_SHOWN) -> str:
+    """Factors and outputs by design point (mean over replications), the first ``points``."""
+    table = res.runs.groupby("point")[[*res.factors, *res.outputs]].mean()
+    lines = [
+        "Outputs by design point (mean over replications):",
+        table.head(points).to_string(float_format=_short),
+    ]
+    if len(table) > points:
+        lines.append(f"... {len(table) - points} more points (read {res.path / 'runs.parquet'})")
+    return "\n".join(lines)
+
+
+def sensitivity_tables(table: pd.DataFrame, kind: str) -> str:
+    """Morris or Sobol indices per output, most influential factor first (``sensitivity.csv``)."""
+    cols = (
+        ["mu_star", "mu_star_conf", "sigma"]
+        if kind == "morris"
+        else ["S1", "S1_conf", "ST", "ST_conf"]
+    )
+    order = cols[0] if kind == "morris" else "ST"
+    blocks = []
+    for name, part in table.groupby("output", sort=False):
+        part = part.sort_values(order, ascending=False)
+        blocks.append(
+            f"{name}: {part['label'].iloc[0]} [{part['unit'].iloc[0]}]\n"
+            + part[["factor", *cols]].to_string(index=False, float_format=_short)
+        )
+    return "\n\n".join(blocks)

@@ -1,0 +1,126 @@
+"""The aggregation table: every aggregation on hand-computed months, with months without data.
+
+The rule under test: a month without data (NaN) is left out of the months an aggregation
+reads, and an aggregation whose months hold no data is NaN (never 0).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from valuechain.outputs.aggregations import AGGREGATIONS, EXPERIMENT_AGGREGATIONS, aggregate
+from valuechain.outputs.indicators import summarise
+from valuechain.outputs.metrics import COMMODITY_SUMMARY, SUMMARY
+
+NAN = float("nan")
+# 14 months; months 1, 4 and 11 have no data
+MONTHS = [4.0, NAN, 2.0, 8.0, NAN, 6.0, 1.0, 3.0, 5.0, 7.0, 9.0, NAN, 10.0, -12.0]
+HARVEST = [1.0, 5.0, 0.0, 2.0, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [
+        ("first", 4.0),
+        ("final", -12.0),
+        # months 2..13 with data: 2 + 8 + 6 + 1 + 3 + 5 + 7 + 9 + 10 - 12 = 39 over 10 months
+        ("mean_last12", 3.9),
+        # every month with data: 4 + 39 = 43 over 11 months
+        ("sum", 43.0),
+        ("mean", 43.0 / 11),
+        ("max", 10.0),
+        ("min", -12.0),
+        ("max_abs", 12.0),
+        # months with data and harvest: (4*1 + 8*2 + 6*1 + 10*4) / (1 + 2 + 1 + 4) = 66 / 8
+        ("weighted_mean", 8.25),
+    ],
+)
+def test_each_aggregation_by_hand(how: str, expected: float) -> None:
+    assert aggregate(MONTHS, how, HARVEST) == pytest.approx(expected, rel=1e-15)
+
+
+def test_every_aggregation_is_tested_by_hand() -> None:
+    tested = {"first", "final", "mean_last12", "sum", "mean", "max", "min", "max_abs"}
+    assert set(AGGREGATIONS) == tested | {"weighted_mean"}
+
+
+@pytest.mark.parametrize("how", list(AGGREGATIONS))
+def test_months_without_any_data_give_nan_never_zero(how: str) -> None:
+    assert math.isnan(aggregate([NAN, NAN, NAN], how, [1.0, 1.0, 1.0]))
+    assert math.isnan(aggregate([], how, []))
+
+
+def test_final_and_first_do_not_fall_back_on_other_months() -> None:
+    assert math.isnan(aggregate([1.0, 2.0, NAN], "final"))
+    assert math.isnan(aggregate([NAN, 2.0, 3.0], "first"))
+
+
+def test_mean_last12_reads_only_the_last_twelve_months() -> None:
+    assert aggregate([100.0] * 3 + [1.0] * 12, "mean_last12") == 1.0
+    assert math.isnan(aggregate([5.0] + [NAN] * 12, "mean_last12"))  # month 0 is outside
+    assert aggregate([1.0, 2.0, 6.0], "mean_last12") == 3.0  # a shorter run: every month
+
+
+def test_a_weighted_mean_needs_weights_and_a_positive_one() -> None:
+    with pytest.raises(ValueError, match="weight"):
+        aggregate([1.0, 2.0], "weighted_mean")
+    assert math.isnan(aggregate([1.0, 2.0], "weighted_mean", [0.0, 0.0]))
+
+
+def test_unknown_aggregation_is_refused() -> None:
+    with pytest.raises(KeyError):
+        aggregate([1.0], "median")
+
+
+def test_experiments_may_name_every_unweighted_aggregation() -> None:
+    assert EXPERIMENT_AGGREGATIONS == (
+        "first",
+        "final",
+        "mean_last12",
+        "sum",
+        "mean",
+        "max",
+        "min",
+        "max_abs",
+    )
+
+
+def _run(columns: dict[str, list[float]], months: int) -> pd.DataFrame:
+    """A run's ``all`` rows (steps shuffled) with every summarised column, plus a district row."""
+    base = {col: [1.0] * months for col, _ in SUMMARY.values()}
+    for col, _ in COMMODITY_SUMMARY.values():
+        base[col.format(c="coffee")] = [1.0] * months
+    base["harvest_coffee"] = [1.0] * months
+    base.update(columns)
+    frame = pd.DataFrame({"step": range(months), "district": "all", **base})
+    other = frame.assign(district="a")
+    other[list(base)] = 1e9  # district rows are not summarised
+    return pd.concat([frame.iloc[::-1], other], ignore_index=True)
+
+
+def test_run_summaries_follow_the_table_and_the_rule() -> None:
+    ts = _run(
+        {
+            "exits": [NAN, NAN, NAN],
+            "entries": [1.0, NAN, 2.0],
+            "extreme_poverty_rate": [0.3, 0.2, NAN],
+            "local_processing_share_coffee": [0.5, NAN, 0.25],
+            "harvest_coffee": [2.0, 0.0, 6.0],
+            "spending_training": [10.0, 20.0, 30.0],
+            "budget_exhausted_training": [0.0, 1.0, 1.0],
+        },
+        months=3,
+    )
+    out = summarise(ts, ("coffee",))
+    assert math.isnan(out["exits_total"])  # no month with data: NaN, not 0
+    assert out["entries_total"] == 3.0
+    assert out["extreme_poverty_rate_first"] == 0.3
+    assert math.isnan(out["extreme_poverty_rate_final"])
+    assert out["extreme_poverty_rate_last12"] == pytest.approx(0.25)
+    # harvest-weighted over months with data: (0.5 * 2 + 0.25 * 6) / (2 + 6)
+    assert out["local_processing_share_coffee_run"] == pytest.approx(2.5 / 8)
+    assert out["spending_training_total"] == 60.0
+    assert out["budget_exhausted_training"] == 1.0
