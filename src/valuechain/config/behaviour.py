@@ -69,7 +69,10 @@ class PovertyLines(Strict):
         ge=1,
         le=120,
         unit="months",
-        source="DESIGN.md section 8",
+        source=(
+            "assumption (the model's definition: a full year out spans every harvest season;"
+            " 6-24 months are defensible)"
+        ),
         description="months out of extreme poverty that make an exit sustained",
     )
 
