@@ -361,10 +361,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from valuechain.experiments.sensitivity import write_sensitivity
+    from valuechain.present.sensitivity_figures import write_sensitivity_figures
     from valuechain.present.tables import sensitivity_tables
 
     res = _sweep(args, for_sensitivity=True)
     written = write_sensitivity(res, conf_level=args.conf_level, num_resamples=args.resamples)
+    written += write_sensitivity_figures(res)
     table = pd.read_csv(written[0])
     kind = res.manifest["design"]["kind"]
     print(

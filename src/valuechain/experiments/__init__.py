@@ -4,7 +4,8 @@
 - :mod:`.designs`: grid, Latin hypercube, Morris and Sobol samples;
 - :mod:`.sweep`: :func:`~.sweep.run_experiment` (resumable, on a pool or Dask) and
   :func:`~.sweep.read_experiment`;
-- :mod:`.sensitivity`: Morris and Sobol indices (SALib) and their figures.
+- :mod:`.sensitivity`: Morris and Sobol indices (SALib), written as CSV (their figures are
+  drawn by :mod:`valuechain.present.sensitivity_figures`).
 """
 
 from valuechain.experiments.spec import load_experiment

@@ -15,8 +15,9 @@ random shocks), and SALib analyses the point means against the design as it was 
 
 :func:`analyse_samples` is the layer that talks to SALib: it takes a problem, the design and
 one output vector, so it can be checked against analytic functions (Ishigami) without the
-model. Figures: a Morris ``mu*``-``sigma`` scatter and Sobol ``S1``/``ST`` bars with intervals,
-one per output, PNG and SVG.
+model. :func:`write_sensitivity` writes the indices as CSV; their figures (a Morris
+``mu*``-``sigma`` scatter, Sobol ``S1``/``ST`` bars with intervals) are drawn from that file by
+:mod:`valuechain.present.sensitivity_figures`.
 """
 
 from __future__ import annotations
@@ -28,11 +29,9 @@ import numpy as np
 import pandas as pd
 
 from valuechain.errors import UserError
-from valuechain.runs.results import FIGURES_DIR, write_csv_atomic
+from valuechain.runs.results import write_csv_atomic
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from valuechain.experiments.sweep import ExperimentResults
 
 __all__ = [
@@ -40,8 +39,6 @@ __all__ = [
     "SENSITIVITY_S2",
     "analyse",
     "analyse_samples",
-    "morris_figure",
-    "sobol_figure",
     "write_sensitivity",
 ]
 
@@ -206,91 +203,6 @@ def _analyse(
     )
 
 
-# --------------------------------------------------------------------------- figures
-
-
-def _factor_labels(spec: dict[str, Any]) -> dict[str, str]:
-    return {n: (f.get("label") or n) for n, f in spec["factors"].items()}
-
-
-def _styled(draw):
-    """Build a figure under the report style of :mod:`valuechain.present.figures`."""
-    import functools
-
-    @functools.wraps(draw)
-    def wrapper(*args: Any, **kwargs: Any) -> Figure:
-        from valuechain.present.figures import report_style
-
-        with report_style():
-            return draw(*args, **kwargs)
-
-    return wrapper
-
-
-@_styled
-def morris_figure(table: pd.DataFrame, labels: dict[str, str] | None = None) -> Figure:
-    """``mu*`` against ``sigma`` for one output, each factor labelled, ``mu*`` intervals."""
-    from matplotlib.figure import Figure
-
-    from valuechain.present.figures import FIGSIZE_IN
-
-    labels = labels or {}
-    fig = Figure(figsize=FIGSIZE_IN, layout="constrained")
-    ax = fig.add_subplot()
-    mu, sd, conf = table["mu_star"], table["sigma"], table["mu_star_conf"]
-    ax.errorbar(mu, sd, xerr=conf, fmt="o", color="#1f5fa8", ecolor="#9db7d9", capsize=3)
-    top = float(np.nanmax(np.r_[mu + conf, sd, 1e-12]))
-    ax.plot([0, top], [0, top], ls="--", lw=0.8, color="grey", label="sigma = mu*")
-    for f, x, y in zip(table["factor"], mu, sd, strict=True):
-        ax.annotate(labels.get(f, f), (x, y), xytext=(4, 3), textcoords="offset points", fontsize=9)
-    unit = table["unit"].iloc[0]
-    ax.set_xlabel(f"mu* (mean |elementary effect|), {unit}")
-    ax.set_ylabel(f"sigma (spread of effects), {unit}")
-    ax.set_xlim(left=0)
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", frameon=False)
-    ax.set_title(f"Morris screening: {table['label'].iloc[0]}", loc="left")
-    return fig
-
-
-@_styled
-def sobol_figure(table: pd.DataFrame, labels: dict[str, str] | None = None) -> Figure:
-    """First-order and total Sobol indices for one output, with confidence intervals."""
-    from matplotlib.figure import Figure
-
-    from valuechain.present.figures import FIGSIZE_IN
-
-    labels = labels or {}
-    fig = Figure(figsize=FIGSIZE_IN, layout="constrained")
-    ax = fig.add_subplot()
-    x = np.arange(len(table))
-    w = 0.38
-    ax.bar(
-        x - w / 2,
-        table["S1"],
-        w,
-        yerr=table["S1_conf"],
-        capsize=3,
-        color="#1f5fa8",
-        label="first order S1",
-    )
-    ax.bar(
-        x + w / 2,
-        table["ST"],
-        w,
-        yerr=table["ST_conf"],
-        capsize=3,
-        color="#d9822b",
-        label="total ST",
-    )
-    ax.set_xticks(x, [labels.get(f, f) for f in table["factor"]], rotation=20, ha="right")
-    ax.set_ylabel("share of output variance")
-    ax.axhline(0, color="black", lw=0.6)
-    ax.legend(frameon=False)
-    ax.set_title(f"Sobol indices: {table['label'].iloc[0]}", loc="left")
-    return fig
-
-
 def write_sensitivity(
     results: ExperimentResults,
     outputs: list[str] | None = None,
@@ -298,21 +210,14 @@ def write_sensitivity(
     conf_level: float = 0.95,
     num_resamples: int = 1000,
 ) -> list[Path]:
-    """Write ``sensitivity.csv`` (and ``sensitivity_s2.csv``, from the same bootstrap
-    settings) and the figures; return the paths."""
-    from valuechain.present.figures import save_figure
+    """Write the indices into the sweep's folder and return the paths.
 
+    ``sensitivity.csv`` holds the table of :func:`analyse`; ``sensitivity_s2.csv`` the ``S2``
+    table when the Sobol design was sampled for it (from the same bootstrap). Draw them with
+    :func:`valuechain.present.sensitivity_figures.write_sensitivity_figures`.
+    """
     table, s2 = _analyse(results, outputs, conf_level=conf_level, num_resamples=num_resamples)
-    out = results.path
-    written = [write_csv_atomic(table, out / SENSITIVITY)]
-    spec = results.manifest["experiment_spec"]
+    written = [write_csv_atomic(table, results.path / SENSITIVITY)]
     if s2 is not None:
-        written.append(write_csv_atomic(s2, out / SENSITIVITY_S2))
-    labels = _factor_labels(spec)
-    draw = morris_figure if spec["design"]["kind"] == "morris" else sobol_figure
-    for name, part in table.groupby("output", sort=False):
-        fig = draw(part.reset_index(drop=True), labels)
-        stem = out / FIGURES_DIR / f"{spec['design']['kind']}_{name}"
-        written += save_figure(fig, stem)
-        fig.clear()
+        written.append(write_csv_atomic(s2, results.path / SENSITIVITY_S2))
     return written

@@ -41,7 +41,7 @@ FIGSIZE_IN = (6.5, 4.0)
 DPI = 200
 SCENARIO_COLOUR = "#1f5fa8"
 BASELINE_COLOUR = "#d9822b"
-#: The matplotlib style of every report figure (also the sensitivity figures).
+#: The matplotlib style of every report figure (also those of :mod:`.sensitivity_figures`).
 REPORT_STYLE = {
     "font.size": 11,
     "axes.titlesize": 11.5,
