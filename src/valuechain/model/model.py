@@ -7,7 +7,8 @@ Households live in numpy arrays (:mod:`valuechain.model.households`, their loops
 kernels in :mod:`valuechain.model.kernels`); processors are Mesa agents
 (:mod:`valuechain.model.firms`); reference prices are :mod:`valuechain.model.prices`, the
 trader price and selling :mod:`valuechain.model.trade`; the month's flows are the ledger's
-(:mod:`valuechain.model.accounts`).
+(:mod:`valuechain.model.accounts`), its draws, trader prices and registry errors
+:mod:`valuechain.model.conditions`.
 """
 
 from __future__ import annotations
@@ -81,9 +82,6 @@ class ValueChainModel(mesa.Model):
             for pname, spec in d.processors.items():
                 self._add_processor(f"{dname}/{pname}", k, spec)
         self._entrants = [0] * len(self.district_names)
-        self._market_queue = [  # positions within each district, in queue order
-            np.argsort(hh.market_rank[s], kind="stable") for s in hh.district_slices
-        ]
         self.cooperatives = initialise_households(hh, scenario, self.streams, self.processors)
         self._mean_monthly_harvest_kg = mean_monthly_harvest_kg(hh, scenario)
         self.ledger = Ledger(len(self.district_names), len(self.commodities))
@@ -148,10 +146,15 @@ class ValueChainModel(mesa.Model):
 
     # ================================================================== phases
     def exogenous_shocks(self) -> None:
-        """Phase 1 (ODD 7.1): reference prices move; weather, income and health are drawn.
+        """Phase 1 (ODD 7.1): reference prices move; weather, health and work draws are taken.
 
-        Every draw is taken every month for every household from its named stream, whether
-        or not it is used, so that scenarios stay aligned (common random numbers).
+        Log prices take a mean-reverting step with scheduled shocks
+        (:meth:`~valuechain.model.prices.ReferencePrices.step`); weather per district and
+        commodity is ``exp(sd z - sd^2 / 2)`` (mean one); one uniform per household for health
+        and for informal work, and a rotation of the selling queue, per district
+        (:meth:`~valuechain.model.conditions.MonthConditions.draw`). Every draw is taken
+        every month for every household from its named stream, whether or not it is used, so
+        that scenarios stay aligned (common random numbers).
         """
         for c, pr in self.prices.items():
             pr.step(self.t, self.scenario.shocks, self.streams.stream(f"prices/{c}"))
@@ -191,13 +194,9 @@ class ValueChainModel(mesa.Model):
         """
         n_k, n_j = len(self.district_names), len(self.commodities)
         capacity = operating_capacity_kg(self.processors, self.t, n_k, n_j)
-        rate = np.array(
-            [
-                [sum(p.export_tax_rate(self, k, j) for p in self.programmes) for j in range(n_j)]
-                for k in range(n_k)
-            ],
-            dtype=float,
-        )
+        rate = np.zeros((n_k, n_j))  # the programmes' export tax rates, summed
+        for p in self.programmes:
+            rate += [[p.export_tax_rate(self, k, j) for j in range(n_j)] for k in range(n_k)]
         chains = self.chains.values()
         margin = trade.trader_margin(
             np.array([ch.trader_margin_min for ch in chains]),
@@ -265,7 +264,7 @@ class ValueChainModel(mesa.Model):
                 sale = trade.sell_harvest(
                     hh.harvest_kg[s, j],
                     hh.weight[s],
-                    self._market_queue[k],
+                    hh.market_queue[k],
                     m.market_offset[k],
                     offer,
                     m.trader_price_idr[k, j],
@@ -283,7 +282,11 @@ class ValueChainModel(mesa.Model):
     def processing(self) -> None:
         """Phase 6 (ODD 7.6): processors process, sell output and pay wages and dividends.
 
-        Cooperatives pay dividends to members in equal shares per member household.
+        ``processed = min(stock + bought, staffed)`` kg of input, ``output = processed x
+        conversion`` kg sold at the output stage's reference price (IDR/kg); ``profit =
+        revenue - cost of the input processed - wages - variable cost - fixed cost + subsidy``
+        (IDR/month, input at average cost). Cooperatives pay ``dividend_share x profit`` (when
+        positive) to members in equal shares per member household.
         """
         hh = self.households
         if not self.processors:  # no wages, no dividends (the ledger starts the month at 0)
