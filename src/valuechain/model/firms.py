@@ -11,7 +11,7 @@ A plant's prices and margin are plain functions of its spec and process (:func:`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import mesa
@@ -21,6 +21,7 @@ import pandas as pd
 from valuechain.config.scenario import Entry, Process, ProcessorSpec
 from valuechain.model import trade
 from valuechain.model.households.labour import Employers
+from valuechain.model.prices import ReferencePrices
 
 __all__ = [
     "Books",
@@ -29,9 +30,13 @@ __all__ = [
     "as_employers",
     "book_purchases",
     "buy_top_up",
+    "buying",
     "entrant_spec",
     "entry_margin_share",
     "offer_price",
+    "operating_capacity_kg",
+    "plan_month",
+    "process_month",
     "processor_table",
     "unit_margin",
 ]
@@ -165,6 +170,10 @@ class Processor(mesa.Agent):
         """Price offered to farmers; see :func:`offer_price`."""
         return offer_price(self.spec, trader_farmgate)
 
+    def output_price(self, prices: Mapping[str, ReferencePrices]) -> float:
+        """Reference price of the plant's output stage this month (IDR/kg)."""
+        return prices[self.spec.commodity].price(self.process.output_stage)
+
     # ------------------------------------------------------------------ monthly phases
     def plan(self, step: int, offer: float, output_price: float, patience: int) -> float:
         """Planned throughput (kg input) this month: ``capacity x target utilisation`` while
@@ -292,6 +301,66 @@ def processor_table(
     return pd.DataFrame(rows)
 
 
+# ---------------------------------------------------------------------------- the month's plants
+def operating_capacity_kg(
+    plants: Sequence[Processor], step: int, n_districts: int, n_commodities: int
+) -> np.ndarray:
+    """Input capacity of the plants operating at ``step`` (kg/month, district x commodity)."""
+    capacity = np.zeros((n_districts, n_commodities))
+    for p in plants:
+        if p.operating(step):
+            capacity[p.district, p.commodity] += p.capacity_kg
+    return capacity
+
+
+def plan_month(
+    plants: Sequence[Processor],
+    step: int,
+    trader_price_idr: np.ndarray,
+    prices: Mapping[str, ReferencePrices],
+    patience: int,
+) -> None:
+    """Every plant plans its month (:meth:`Processor.plan`) at its offer on its district's
+    trader price (``trader_price_idr``: district x commodity) and its output's reference
+    price, idling after ``patience`` months of negative margin."""
+    for p in plants:
+        offer = p.offer_price(trader_price_idr[p.district, p.commodity])
+        p.plan(step, offer, p.output_price(prices), patience)
+
+
+def buying(plants: Sequence[Processor], district: int, commodity: int) -> list[Processor]:
+    """The plants of ``district`` buying ``commodity`` this month (those planning to process),
+    in plant order."""
+    return [
+        p
+        for p in plants
+        if p.district == district and p.commodity == commodity and p.books.planned_kg > 0
+    ]
+
+
+def process_month(
+    plants: Sequence[Processor],
+    step: int,
+    prices: Mapping[str, ReferencePrices],
+    member_households: Mapping[int, float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every plant processes and sells at its output's reference price
+    (:meth:`Processor.process_and_sell`) and sets its dividend per member household
+    (``member_households``: plant index -> real member households).
+
+    Returns:
+        Each plant's wage and dividend per member household (IDR/month) by plant index,
+        with a last entry of zero for households without a job or a cooperative (index -1).
+    """
+    wage = np.zeros(len(plants) + 1)
+    dividend = np.zeros(len(plants) + 1)
+    for p in plants:
+        p.process_and_sell(step, p.output_price(prices))
+        wage[p.index] = p.spec.wage_idr_per_month
+        dividend[p.index] = p.dividend_per_member(member_households.get(p.index, 0.0))
+    return wage, dividend
+
+
 # ---------------------------------------------------------------------------- plants as arrays
 def as_buyers(
     plants: Sequence[Processor], trader_price: float, members: Mapping[int, np.ndarray]
@@ -315,13 +384,13 @@ def book_purchases(plants: Sequence[Processor], buyers: trade.Buyers, sale: trad
 
 
 def buy_top_up(
-    plants: Sequence[Processor], reference: float, stage_price: Callable[[str], float]
+    plants: Sequence[Processor], reference: float, prices: Mapping[str, ReferencePrices]
 ) -> float:
     """Plants short of input buy it from outside the district at the ``reference`` price
     (:func:`valuechain.model.trade.top_up_kg`); returns the kg bought, in total."""
     if not plants:
         return 0.0
-    margin = [p.unit_margin(reference, stage_price(p.process.output_stage)) for p in plants]
+    margin = [p.unit_margin(reference, p.output_price(prices)) for p in plants]
     kg = trade.top_up_kg(
         np.array([p.staffed_kg() for p in plants]),
         np.array([p.stock_kg for p in plants]),

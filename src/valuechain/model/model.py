@@ -7,7 +7,8 @@ Households live in numpy arrays (:mod:`valuechain.model.households`, their loops
 kernels in :mod:`valuechain.model.kernels`); processors are Mesa agents
 (:mod:`valuechain.model.firms`); reference prices are :mod:`valuechain.model.prices`, the
 trader price and selling :mod:`valuechain.model.trade`; the month's flows are the ledger's
-(:mod:`valuechain.model.accounts`).
+(:mod:`valuechain.model.accounts`), its draws, trader prices and registry errors
+:mod:`valuechain.model.conditions`.
 """
 
 from __future__ import annotations
@@ -19,18 +20,28 @@ import pandas as pd
 from valuechain.config.scenario import ProcessorSpec, Scenario
 from valuechain.model import kernels, trade
 from valuechain.model.accounts import Ledger
+from valuechain.model.conditions import MonthConditions
 from valuechain.model.firms import (
     Processor,
     as_buyers,
     as_employers,
     book_purchases,
     buy_top_up,
+    buying,
     entrant_spec,
     entry_margin_share,
+    operating_capacity_kg,
+    plan_month,
+    process_month,
     processor_table,
 )
-from valuechain.model.households import generate_population, mean_one_lognormal
-from valuechain.model.households.budgets import budget_month, consumption_rule
+from valuechain.model.households import generate_population
+from valuechain.model.households.budgets import (
+    budget_month,
+    consumption_rule,
+    mark_poverty_at_start,
+    poverty_lines,
+)
 from valuechain.model.households.demography import age_district, settle_after_ageing
 from valuechain.model.households.init import initialise_households, mean_monthly_harvest_kg
 from valuechain.model.households.labour import farm_and_informal_work, match_jobs
@@ -39,26 +50,7 @@ from valuechain.model.policies.registry import registry_month
 from valuechain.model.prices import ReferencePrices
 from valuechain.model.rng import Streams
 
-__all__ = ["MonthConditions", "ValueChainModel"]
-
-
-class MonthConditions:
-    """This month's draws, trader prices and registry errors, by district (and commodity).
-
-    Each is set by the phase that draws or computes it and read by later phases and the
-    indicators; the model builds a new one every step. They are not flows, so they are not
-    the ledger's: the ledger books kg and IDR from both sides and checks they balance.
-    """
-
-    def __init__(self, n_districts: int, n_commodities: int):
-        self.weather = np.ones((n_districts, n_commodities))  # mean-one yield shock
-        self.health_u: list[np.ndarray] = []  # per district: one uniform per household
-        self.labour_u: list[np.ndarray] = []  # per district: one uniform per household
-        self.market_offset: list[int] = []  # per district: rotation of the selling queue
-        self.trader_price_idr = np.zeros((n_districts, n_commodities))  # IDR/kg
-        self.export_tax_rate = np.zeros((n_districts, n_commodities))  # share of reference
-        self.exclusion_error = np.zeros(n_districts)  # share of the registry's target
-        self.inclusion_error = np.zeros(n_districts)  # share of the registered
+__all__ = ["ValueChainModel"]
 
 
 class ValueChainModel(mesa.Model):
@@ -77,9 +69,9 @@ class ValueChainModel(mesa.Model):
         self.streams = Streams(seed)
         self.t = -scenario.spinup_months  # months before the start are the spin-up
         self._first_step = self.t
-        self._date: tuple[int | None, str] = (None, "")
         self.district_names = list(scenario.districts)
         self.commodities = tuple(scenario.commodities)
+        self.chains = {c: scenario.chains[c] for c in self.commodities}  # in commodity order
         self.households = hh = generate_population(scenario, self.streams.stream("population"))
         self.prices = {c: ReferencePrices(c, scenario.chains[c]) for c in self.commodities}
         self.processors: list[Processor] = []
@@ -90,25 +82,10 @@ class ValueChainModel(mesa.Model):
             for pname, spec in d.processors.items():
                 self._add_processor(f"{dname}/{pname}", k, spec)
         self._entrants = [0] * len(self.district_names)
-        self._market_queue = [  # positions within each district, in queue order
-            np.argsort(hh.market_rank[s], kind="stable") for s in hh.district_slices
-        ]
         self.cooperatives = initialise_households(hh, scenario, self.streams, self.processors)
         self._mean_monthly_harvest_kg = mean_monthly_harvest_kg(hh, scenario)
-        self._hired_labour_per_t = [
-            scenario.chains[c].hired_labour_worker_months_per_t for c in self.commodities
-        ]
         self.ledger = Ledger(len(self.district_names), len(self.commodities))
-        pov = scenario.poverty
-        #: USD 1.90, USD 2.15 and national lines (IDR per person per month), in that order
-        self.poverty_lines = np.array(
-            [
-                pov.extreme_190_idr_per_person_month,
-                pov.extreme_215_idr_per_person_month,
-                pov.national_idr_per_person_month,
-            ],
-            dtype=np.float64,
-        )
+        self.poverty_lines = poverty_lines(scenario.poverty)  # USD 1.90, USD 2.15, national
         self._consumption_rule = consumption_rule(scenario.households)
         self.conditions = MonthConditions(len(self.district_names), len(self.commodities))
         self._records: list[dict] = []
@@ -153,8 +130,9 @@ class ValueChainModel(mesa.Model):
         return self
 
     # ================================================================== setup
-    def _add_processor(self, name: str, district: int, spec: ProcessorSpec) -> Processor:
-        chain = self.scenario.chains[spec.commodity]
+    def _add_processor(self, name: str, district: int, spec: ProcessorSpec) -> None:
+        """Create a plant of ``spec`` in ``district``, last in the plant list (its index)."""
+        chain = self.chains[spec.commodity]
         p = Processor(
             self,
             name=name,
@@ -165,27 +143,23 @@ class ValueChainModel(mesa.Model):
             process=chain.processes[spec.process],
         )
         self.processors.append(p)
-        return p
 
     # ================================================================== phases
     def exogenous_shocks(self) -> None:
-        """Phase 1 (ODD 7.1): reference prices move; weather, income and health are drawn.
+        """Phase 1 (ODD 7.1): reference prices move; weather, health and work draws are taken.
 
-        Every draw is taken every month for every household from its named stream, whether
-        or not it is used, so that scenarios stay aligned (common random numbers).
+        Log prices take a mean-reverting step with scheduled shocks
+        (:meth:`~valuechain.model.prices.ReferencePrices.step`); weather per district and
+        commodity is ``exp(sd z - sd^2 / 2)`` (mean one); one uniform per household for health
+        and for informal work, and a rotation of the selling queue, per district
+        (:meth:`~valuechain.model.conditions.MonthConditions.draw`). Every draw is taken
+        every month for every household from its named stream, whether or not it is used, so
+        that scenarios stay aligned (common random numbers).
         """
         for c, pr in self.prices.items():
             pr.step(self.t, self.scenario.shocks, self.streams.stream(f"prices/{c}"))
-        hh = self.households
-        m = self.conditions
-        for k, dname in enumerate(self.district_names):
-            n = hh.district_slices[k].stop - hh.district_slices[k].start
-            for j, c in enumerate(self.commodities):
-                z = float(self.streams.stream(f"weather/{dname}/{c}").standard_normal())
-                m.weather[k, j] = mean_one_lognormal(z, self.scenario.chains[c].weather_sd)
-            m.health_u.append(self.streams.stream(f"health/{dname}").random(n))
-            m.labour_u.append(self.streams.stream(f"labour/{dname}").random(n))
-            m.market_offset.append(int(self.streams.stream(f"market/{dname}").integers(0, n)))
+        slices = self.households.district_slices
+        self.conditions.draw(self.streams, self.district_names, slices, self.chains)
 
     def production(self) -> None:
         """Phase 2 (ODD 7.2): each farm harvests its land's yield, shaped by season and weather.
@@ -199,8 +173,7 @@ class ValueChainModel(mesa.Model):
         hh.farm_revenue_idr[:] = 0.0
         for k, dname in enumerate(self.district_names):
             s = hh.district_slices[k]
-            for j, c in enumerate(self.commodities):
-                ch = self.scenario.chains[c]
+            for j, (c, ch) in enumerate(self.chains.items()):
                 z = self.streams.stream(f"harvest/{dname}/{c}").standard_normal(s.stop - s.start)
                 scale = (
                     ch.yield_kg_per_ha_year
@@ -220,18 +193,11 @@ class ValueChainModel(mesa.Model):
         is ``reference farm price x max(0, 1 - m - r)`` (IDR/kg).
         """
         n_k, n_j = len(self.district_names), len(self.commodities)
-        capacity = np.zeros((n_k, n_j))
-        for p in self.processors:
-            if p.operating(self.t):
-                capacity[p.district, p.commodity] += p.capacity_kg
-        rate = np.array(
-            [
-                [sum(p.export_tax_rate(self, k, j) for p in self.programmes) for j in range(n_j)]
-                for k in range(n_k)
-            ],
-            dtype=float,
-        )
-        chains = [self.scenario.chains[c] for c in self.commodities]
+        capacity = operating_capacity_kg(self.processors, self.t, n_k, n_j)
+        rate = np.zeros((n_k, n_j))  # the programmes' export tax rates, summed
+        for p in self.programmes:
+            rate += [[p.export_tax_rate(self, k, j) for j in range(n_j)] for k in range(n_k)]
+        chains = self.chains.values()
         margin = trade.trader_margin(
             np.array([ch.trader_margin_min for ch in chains]),
             np.array([ch.trader_margin_max for ch in chains]),
@@ -254,28 +220,15 @@ class ValueChainModel(mesa.Model):
         first. One processing job per household at most.
         """
         hh, led, m = self.households, self.ledger, self.conditions
-        for p in self.processors:
-            offer = p.offer_price(m.trader_price_idr[p.district, p.commodity])
-            output_price = self.prices[self.commodities[p.commodity]].price(p.process.output_stage)
-            p.plan(
-                self.t, offer, output_price, self.scenario.firms.idle_after_negative_margin_months
-            )
+        patience = self.scenario.firms.idle_after_negative_margin_months
+        plan_month(self.processors, self.t, m.trader_price_idr, self.prices, patience)
         for k, (dname, d) in enumerate(self.scenario.districts.items()):
             s = hh.district_slices[k]
             firms = [p for p in self.processors if p.district == k]
             if firms:
                 u = self.streams.stream(f"labour/{dname}/separation").random(s.stop - s.start)
-                workers = match_jobs(
-                    hh.job_firm,
-                    hh.skill,
-                    hh.n_adults,
-                    hh.weight,
-                    hh.labour_queue[k],
-                    s,
-                    u,
-                    d.labour.p_job_separation_month,
-                    as_employers(firms, len(self.processors)),
-                )
+                employers = as_employers(firms, len(self.processors))
+                workers = match_jobs(hh, k, u, d.labour.p_job_separation_month, employers)
                 for p, n_workers in zip(firms, workers, strict=True):
                     p.books.workers = float(n_workers)
             farm_months, idle = farm_and_informal_work(
@@ -283,13 +236,12 @@ class ValueChainModel(mesa.Model):
                 s,
                 m.labour_u[k],
                 d.labour,
-                self._hired_labour_per_t,
+                self.chains.values(),
                 led.farm_wage_earned[s],
                 led.informal[s],
                 led.farm_wage_paid[s],
             )
-            led.month.farm_worker_months[k] = farm_months
-            led.month.idle_worker_months[k] = idle
+            led.month.farm_worker_months[k], led.month.idle_worker_months[k] = farm_months, idle
 
     def selling(self) -> None:
         """Phase 5 (ODD 7.5): each farm sells its harvest to the best local buyer with room.
@@ -305,54 +257,42 @@ class ValueChainModel(mesa.Model):
         for k in range(len(self.district_names)):
             s = hh.district_slices[k]
             for j, c in enumerate(self.commodities):
-                buyers = [
-                    p
-                    for p in self.processors
-                    if p.district == k and p.commodity == j and p.books.planned_kg > 0
-                ]
+                buyers = buying(self.processors, k, j)
                 reference = self.prices[c].farm_price
                 offer = as_buyers(buyers, m.trader_price_idr[k, j], self.cooperatives.members)
+                hooks = (p.collective_margin(self, k, j) for p in self.programmes)
                 sale = trade.sell_harvest(
                     hh.harvest_kg[s, j],
                     hh.weight[s],
-                    self._market_queue[k],
+                    hh.market_queue[k],
                     m.market_offset[k],
                     offer,
                     m.trader_price_idr[k, j],
                     reference,
                     m.export_tax_rate[k, j],
-                    self._collective_selling(k, j),
-                    self.scenario.chains[c].farm_cost_share,
+                    [g for g in hooks if g is not None],  # collective-selling groups
+                    self.chains[c].farm_cost_share,
                     hh.farm_revenue_idr[s],
                     led.farm_inputs[s],
                 )
                 led.month.book_sale(k, j, sale)
                 book_purchases(buyers, offer, sale)
-                top_up = buy_top_up(buyers, reference, self.prices[c].price)
-                led.month.imported_kg[k, j] = top_up
-
-    def _collective_selling(self, k: int, j: int) -> list[tuple[np.ndarray, float]]:
-        """The programmes' collective-selling groups (members, margin) in district ``k``."""
-        groups = (p.collective_margin(self, k, j) for p in self.programmes)
-        return [g for g in groups if g is not None]
+                led.month.imported_kg[k, j] = buy_top_up(buyers, reference, self.prices)
 
     def processing(self) -> None:
         """Phase 6 (ODD 7.6): processors process, sell output and pay wages and dividends.
 
-        Cooperatives pay dividends to members in equal shares per member household.
+        ``processed = min(stock + bought, staffed)`` kg of input, ``output = processed x
+        conversion`` kg sold at the output stage's reference price (IDR/kg); ``profit =
+        revenue - cost of the input processed - wages - variable cost - fixed cost + subsidy``
+        (IDR/month, input at average cost). Cooperatives pay ``dividend_share x profit`` (when
+        positive) to members in equal shares per member household.
         """
         hh = self.households
         if not self.processors:  # no wages, no dividends (the ledger starts the month at 0)
             return
-        wage = np.zeros(len(self.processors) + 1)  # last entry: no job (index -1)
-        dividend = np.zeros(len(self.processors) + 1)
-        for p in self.processors:
-            c = self.commodities[p.commodity]
-            p.process_and_sell(self.t, self.prices[c].price(p.process.output_stage))
-            wage[p.index] = p.spec.wage_idr_per_month
-            dividend[p.index] = p.dividend_per_member(
-                self.cooperatives.households.get(p.index, 0.0)
-            )
+        members = self.cooperatives.households
+        wage, dividend = process_month(self.processors, self.t, self.prices, members)
         kernels.gather(wage, hh.job_firm, self.ledger.wages)
         kernels.gather(dividend, hh.coop, self.ledger.dividends)
 
@@ -374,17 +314,7 @@ class ValueChainModel(mesa.Model):
             noise = (
                 self.streams.stream(f"targeting/{dname}").standard_normal(n) if certify else None
             )
-            errors = registry_month(
-                hh.consumption_idr[s],
-                hh.size[s],
-                hh.weight[s],
-                hh.registry_score[s],
-                hh.registry_rank[s],
-                hh.registered[s],
-                noise,
-                reg.score_noise_sd,
-                reg.coverage_share,
-            )
+            errors = registry_month(hh, s, noise, reg)
             self.conditions.exclusion_error[k], self.conditions.inclusion_error[k] = errors
         hh.subsidised_cover[:] = False
         for p in self.programmes:
@@ -420,9 +350,7 @@ class ValueChainModel(mesa.Model):
                 first,
             )
         if self.t == 0:
-            pc = hh.consumption_idr / hh.size
-            hh.poor_at_start[:] = pc < sc.poverty.national_idr_per_person_month
-            hh.extreme_poor_at_start[:] = hh.is_extreme_poor
+            mark_poverty_at_start(hh, sc.poverty.national_idr_per_person_month)
 
     def firm_dynamics(self) -> None:
         """Phase 9 (ODD 7.9): plants exit after sustained losses and enter when margins pay.
@@ -440,7 +368,7 @@ class ValueChainModel(mesa.Model):
             e = d.entry
             if e is None or self._entrants[k] >= e.max_entrants:
                 continue
-            process = self.scenario.chains[e.commodity].processes[e.process]
+            process = self.chains[e.commodity].processes[e.process]
             spec = entrant_spec(e, open_month=self.t + 1)
             trader_price = self.conditions.trader_price_idr[k, self.commodities.index(e.commodity)]
             output_price = self.prices[e.commodity].price(process.output_stage)
@@ -489,19 +417,9 @@ class ValueChainModel(mesa.Model):
     @property
     def date(self) -> str:
         """The current step's month as ``YYYY-MM``."""
-        if self._date[0] != self.t:
-            y, mo = (int(x) for x in self.scenario.start.split("-"))
-            total = y * 12 + mo - 1 + self.t
-            self._date = (self.t, f"{total // 12:04d}-{total % 12 + 1:02d}")
-        return self._date[1]
-
-    def reference_farm_price(self, commodity: str) -> float:
-        """Reference price of a commodity's farm stage (IDR/kg) this month."""
-        return self.prices[commodity].farm_price
-
-    def reference_prices(self) -> dict[str, float]:
-        """Every stage's reference price, keyed ``commodity.stage``."""
-        return {f"{c}.{s}": pr.price(s) for c, pr in self.prices.items() for s in pr.stages}
+        y, mo = (int(x) for x in self.scenario.start.split("-"))
+        total = y * 12 + mo - 1 + self.t
+        return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
     def indicators(self) -> pd.DataFrame:
         """Indicators so far: one row per step x district, plus ``district == "all"``."""

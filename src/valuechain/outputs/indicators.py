@@ -155,7 +155,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "local_value_added": sums["local_value_added"],
     }
     for c, (kg, revenue, local_kg, trader_price, raw_kg, imported_kg) in comm.items():
-        ref = model.reference_farm_price(c)
+        ref = model.prices[c].farm_price
         price = revenue / kg if kg > 0 else trader_price
         row[f"farmgate_price_{c}"] = price
         row[f"farmgate_share_{c}"] = price / ref

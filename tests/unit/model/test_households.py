@@ -4,13 +4,30 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from valuechain.config.programmes import Registry
 from valuechain.model.households.labour import Employers, match_jobs
+from valuechain.model.households.state import FIELDS, Households
 from valuechain.model.policies.registry import registry_month
+
+
+def _households(n, **arrays):
+    """``n`` households of weight one in one district growing one commodity: every field
+    zero but for ``arrays``; the hiring queue is household order."""
+    columns = ("land_ha", "harvest_kg")  # one column per commodity
+    state = {
+        name: np.zeros((n, 1) if name in columns else n, dtype=dtype)
+        for name, (dtype, _unit, _meaning) in FIELDS.items()
+    }
+    state["weight"] = np.ones(n)
+    state |= {name: np.asarray(value, dtype=FIELDS[name][0]) for name, value in arrays.items()}
+    hh = Households(commodities=("coffee",), district_slices=[slice(0, n)], **state)
+    hh.labour_queue = [np.arange(n)]
+    return hh
 
 
 def _match(job_firm, skill, u, vacancies, wage, skill_required, plants=(0, 1)):
     n = len(job_firm)
-    job_firm = np.array(job_firm, dtype=np.int32)
+    hh = _households(n, job_firm=job_firm, skill=skill, n_adults=[1] * n)
     employers = Employers(
         plant=np.array(plants),
         vacancies=np.array(vacancies, dtype=float),
@@ -18,11 +35,8 @@ def _match(job_firm, skill, u, vacancies, wage, skill_required, plants=(0, 1)):
         skill_required=np.array(skill_required),
         n_plants=2,
     )
-    workers = match_jobs(
-        job_firm, np.array(skill, dtype=np.int16), np.ones(n, dtype=np.int16), np.ones(n),
-        np.arange(n), slice(0, n), np.array(u, dtype=float), 0.02, employers,
-    )  # fmt: skip
-    return workers, job_firm.tolist()
+    workers = match_jobs(hh, 0, np.array(u, dtype=float), 0.02, employers)
+    return workers, hh.job_firm.tolist()
 
 
 def test_the_better_wage_hires_first():
@@ -47,22 +61,17 @@ def test_a_plant_with_no_vacancy_lets_everyone_go():
 
 
 def test_registry_month_certifies_then_keeps_and_measures():
-    ones = np.ones(4)
-    score, rank, registered = np.zeros(4), np.ones(4), np.zeros(4, dtype=bool)
-    noise = np.zeros(4)
-    errors = registry_month(
-        np.array([400.0, 100.0, 300.0, 200.0]), ones, ones, score, rank, registered,
-        noise, 0.0, 0.5,
-    )  # fmt: skip
-    assert registered.tolist() == [False, True, False, True]
-    assert_allclose(rank, [0.75, 0.0, 0.5, 0.25])
+    hh = _households(4, consumption_idr=[400.0, 100.0, 300.0, 200.0], size=[1.0] * 4)
+    hh.registry_rank[:] = 1.0
+    registry = Registry(score_noise_sd=0.0, coverage_share=0.5)
+    errors = registry_month(hh, slice(0, 4), np.zeros(4), registry)
+    assert hh.registered.tolist() == [False, True, False, True]
+    assert_allclose(hh.registry_rank, [0.75, 0.0, 0.5, 0.25])
     assert errors == (0.0, 0.0)
     # a month without certification: household 0 is now the poorest, the registry is kept
-    errors = registry_month(
-        np.array([50.0, 100.0, 300.0, 200.0]), ones, ones, score, rank, registered,
-        None, 0.0, 0.5,
-    )  # fmt: skip
-    assert registered.tolist() == [False, True, False, True]
-    assert_allclose(score, np.log([400.0, 100.0, 300.0, 200.0]))
+    hh.consumption_idr[0] = 50.0
+    errors = registry_month(hh, slice(0, 4), None, registry)
+    assert hh.registered.tolist() == [False, True, False, True]
+    assert_allclose(hh.registry_score, np.log([400.0, 100.0, 300.0, 200.0]))
     # target {0, 1}, registered {1, 3}: half the target missed, half the registered outside
     assert errors == pytest.approx((0.5, 0.5))

@@ -140,7 +140,7 @@ def test_collective_selling_pays_members_the_group_price():
     price = hh.farm_revenue_idr[sold] / hh.harvest_kg[sold, 0]
     members = uppb.members[sold]
     assert members.any() and (~members).any()
-    ref = model.reference_farm_price("rubber")
+    ref = model.prices["rubber"].farm_price
     assert_allclose(price[members], ref * (1 - 0.08))
     assert_allclose(price[~members], ref * (1 - 0.30))
     # FACTS:rubber_uppb_price_vs_non_member_2021_08: 11,658 vs 8,847 IDR/kg (ratio 1.32)

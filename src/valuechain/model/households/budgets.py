@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from valuechain.config.behaviour import Health, HouseholdBehaviour
+from valuechain.config.behaviour import Health, HouseholdBehaviour, PovertyLines
 from valuechain.model import kernels
 from valuechain.model.households.state import Households
 
-__all__ = ["budget_month", "consumption_rule"]
+__all__ = ["budget_month", "consumption_rule", "mark_poverty_at_start", "poverty_lines"]
 
 
 def consumption_rule(behaviour: HouseholdBehaviour) -> np.ndarray:
@@ -27,6 +27,19 @@ def consumption_rule(behaviour: HouseholdBehaviour) -> np.ndarray:
             behaviour.debt_interest_month,
             behaviour.permanent_income_weight,
         ]
+    )
+
+
+def poverty_lines(poverty: PovertyLines) -> np.ndarray:
+    """The USD 1.90, USD 2.15 and national lines (IDR per person per month), in that order,
+    as the indicators' kernel takes them."""
+    return np.array(
+        [
+            poverty.extreme_190_idr_per_person_month,
+            poverty.extreme_215_idr_per_person_month,
+            poverty.national_idr_per_person_month,
+        ],
+        dtype=np.float64,
     )
 
 
@@ -81,3 +94,10 @@ def budget_month(
         hh.months_out_run[s],
         first_month,
     )
+
+
+def mark_poverty_at_start(hh: Households, national_line_idr: float) -> None:
+    """Flag who is poor (consumption per person below ``national_line_idr``) and who is
+    extremely poor in the first month, for the indicators that follow them."""
+    hh.poor_at_start[:] = hh.consumption_idr / hh.size < national_line_idr
+    hh.extreme_poor_at_start[:] = hh.is_extreme_poor

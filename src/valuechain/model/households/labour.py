@@ -8,11 +8,12 @@ The loops over households are the compiled kernels of :mod:`valuechain.model.ker
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from valuechain.config.chains import Chain
 from valuechain.config.districts import Labour
 from valuechain.model import kernels
 from valuechain.model.households.state import Households
@@ -46,12 +47,8 @@ class Employers:
 
 
 def match_jobs(
-    job_firm: np.ndarray,
-    skill: np.ndarray,
-    n_adults: np.ndarray,
-    weight: np.ndarray,
-    queue: np.ndarray,
-    district: slice,
+    hh: Households,
+    district: int,
     u_separation: np.ndarray,
     p_separation: float,
     employers: Employers,
@@ -63,24 +60,23 @@ def match_jobs(
     workers than ``vacancies`` lets the lowest-priority ones go (everyone when it has no
     vacancy); then plants fill their vacancies, highest wage first (then plant order), from
     households with a working-age adult, no processing job and skill at least the plant's
-    requirement, best priority first (``queue``). Each household hired or let go brings
-    ``weight`` workers (:func:`~valuechain.model.kernels.hire_in_queue`).
+    requirement, best priority first (the district's ``labour_queue``). Each household hired
+    or let go brings ``weight`` workers (:func:`~valuechain.model.kernels.hire_in_queue`).
 
     Args:
-        job_firm, skill, n_adults, weight: every household (``job_firm`` is updated).
-        queue: the district's households (indices into the arrays) by hiring priority.
-        district: the district's households.
+        hh: the households; ``job_firm`` is updated.
+        district: the district's index.
         employers: the district's plants.
 
     Returns:
-        Workers (real) employed by each plant of ``firms`` after matching.
+        Workers (real) employed by each plant of ``employers`` after matching.
     """
+    job_firm, weight = hh.job_firm, hh.weight
+    queue, s = hh.labour_queue[district], hh.district_slices[district]
     firms, vacancies = employers.plant, employers.vacancies
     left = np.zeros(u_separation.size, dtype=bool)
     employed = np.zeros(employers.n_plants)
-    kernels.separate(
-        job_firm[district], u_separation, p_separation, weight[district], left, employed
-    )
+    kernels.separate(job_firm[s], u_separation, p_separation, weight[s], left, employed)
     for f, plant in enumerate(firms):
         excess = employed[plant] - vacancies[f]
         if excess > 0:  # a plant planning nothing lets everyone go
@@ -91,10 +87,10 @@ def match_jobs(
         employed[plant] += kernels.hire_in_queue(
             queue,
             job_firm,
-            skill,
-            n_adults,
+            hh.skill,
+            hh.n_adults,
             left,
-            district.start,
+            s.start,
             weight,
             plant,
             employers.skill_required[f],
@@ -108,7 +104,7 @@ def farm_and_informal_work(
     district: slice,
     u: np.ndarray,
     labour: Labour,
-    hired_worker_months_per_t: Sequence[float],
+    chains: Iterable[Chain],
     farm_wage_earned: np.ndarray,
     informal: np.ndarray,
     farm_wage_paid: np.ndarray,
@@ -116,16 +112,18 @@ def farm_and_informal_work(
     """Hired farm work and informal work of one district's free workers this month.
 
     Hired-farm-labour demand ``D = sum_c hired_c x sum_i w_i harvest_ic / 1000``
-    worker-months; free workers share it pro rata and the rest find informal work with
-    ``p_informal_work`` (:func:`~valuechain.model.kernels.work_month`, one uniform ``u`` per
-    household). Each farm pays for the hired labour it gets: ``harvest x hired / 1000 x farm
-    wage x filled``, where ``filled`` is the share of the demand met. Adds to the district's
-    ledger rows ``farm_wage_earned``, ``informal`` and ``farm_wage_paid``.
+    worker-months (``hired_c``: the ``hired_labour_worker_months_per_t`` of each chain of
+    ``chains``, in commodity order); free workers share it pro rata and the rest find
+    informal work with ``p_informal_work`` (:func:`~valuechain.model.kernels.work_month`, one
+    uniform ``u`` per household). Each farm pays for the hired labour it gets: ``harvest x
+    hired / 1000 x farm wage x filled``, where ``filled`` is the share of the demand met. Adds
+    to the district's ledger rows ``farm_wage_earned``, ``informal`` and ``farm_wage_paid``.
 
     Returns:
         Hired farm work done and idle time of free workers (real worker-months).
     """
     s = district
+    hired_worker_months_per_t = [ch.hired_labour_worker_months_per_t for ch in chains]
     demand = 0.0
     for j, per_t in enumerate(hired_worker_months_per_t):
         demand += per_t * wsum(hh.weight[s], hh.harvest_kg[s, j]) / 1000.0

@@ -98,6 +98,7 @@ class Households:
     market_rank: np.ndarray
     labour_priority: np.ndarray
     labour_queue: list[np.ndarray] = field(default_factory=list)
+    market_queue: list[np.ndarray] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -242,4 +243,6 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         labour_priority=cat["skill"] + cat["labour_u"],
     )
     hh.refresh_labour_queue()
+    # positions within each district in selling order (ranks are fixed: so is the queue)
+    hh.market_queue = [np.argsort(hh.market_rank[s], kind="stable") for s in slices]
     return hh

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from valuechain.config.programmes import Registry
 from valuechain.model import kernels
+from valuechain.model.households.state import Households
 
 __all__ = ["Certification", "certify", "registry_month", "targeting_errors"]
 
@@ -58,31 +60,24 @@ def targeting_errors(
 
 
 def registry_month(
-    consumption_idr: np.ndarray,
-    size: np.ndarray,
-    weight: np.ndarray,
-    score: np.ndarray,
-    rank: np.ndarray,
-    registered: np.ndarray,
-    noise: np.ndarray | None,
-    noise_sd: float,
-    coverage_share: float,
+    hh: Households, district: slice, noise: np.ndarray | None, registry: Registry
 ) -> tuple[float, float]:
     """One district's registry this month: certified when ``noise`` is given, then measured.
 
-    On a certification month (``noise``: one standard normal per household) the households
-    are scored on last month's consumption per person and ranked (:func:`certify`), and
-    ``score``, ``rank`` and ``registered`` (the district's arrays) are overwritten; in other
-    months they are kept. Either way the registry is then measured against the poorest
-    ``coverage_share`` now (:func:`targeting_errors`).
+    On a certification month (``noise``: one standard normal per household of ``district``)
+    the households are scored on last month's consumption per person and ranked
+    (:func:`certify`), and their ``registry_score``, ``registry_rank`` and ``registered`` are
+    overwritten; in other months they are kept. Either way the registry is then measured
+    against the poorest ``coverage_share`` now (:func:`targeting_errors`).
 
     Returns:
         The exclusion and inclusion errors.
     """
-    pc = consumption_idr / size
+    s = district
+    pc = hh.consumption_idr[s] / hh.size[s]
     if noise is not None:
-        cert = certify(pc, noise, noise_sd, coverage_share)
-        score[:] = cert.score
-        rank[:] = cert.rank
-        registered[:] = cert.registered
-    return targeting_errors(pc, registered, weight, coverage_share)
+        cert = certify(pc, noise, registry.score_noise_sd, registry.coverage_share)
+        hh.registry_score[s] = cert.score
+        hh.registry_rank[s] = cert.rank
+        hh.registered[s] = cert.registered
+    return targeting_errors(pc, hh.registered[s], hh.weight[s], registry.coverage_share)
