@@ -367,6 +367,8 @@ def as_buyers(
 ) -> trade.Buyers:
     """The plants buying this month as :func:`valuechain.model.trade.sell_harvest` takes them:
     offers, purchase room, and each cooperative's members (from ``members``, by plant)."""
+    if not plants:
+        return trade.NO_BUYERS
     return trade.Buyers(
         offer_idr_per_kg=np.array([p.offer_price(trader_price) for p in plants]),
         room_kg=np.array([p.purchase_room_kg() for p in plants]),

@@ -14,7 +14,6 @@ trader price and selling :mod:`valuechain.model.trade`; the month's flows are th
 from __future__ import annotations
 
 import mesa
-import numpy as np
 import pandas as pd
 
 from valuechain.config.scenario import ProcessorSpec, Scenario
@@ -192,21 +191,21 @@ class ValueChainModel(mesa.Model):
         export tax rate ``r`` is the sum of the programmes' rates; the trader farmgate price
         is ``reference farm price x max(0, 1 - m - r)`` (IDR/kg).
         """
-        n_k, n_j = len(self.district_names), len(self.commodities)
-        capacity = operating_capacity_kg(self.processors, self.t, n_k, n_j)
-        rate = np.zeros((n_k, n_j))  # the programmes' export tax rates, summed
-        for p in self.programmes:
-            rate += [[p.export_tax_rate(self, k, j) for j in range(n_j)] for k in range(n_k)]
-        chains = self.chains.values()
-        margin = trade.trader_margin(
-            np.array([ch.trader_margin_min for ch in chains]),
-            np.array([ch.trader_margin_max for ch in chains]),
-            trade.local_capacity_share(capacity, self._mean_monthly_harvest_kg),
-            self.scenario.firms.trader_competition,
-        )
-        reference = np.array([self.prices[c].farm_price for c in self.commodities])
-        self.conditions.export_tax_rate[:] = rate
-        self.conditions.trader_price_idr[:] = trade.trader_price(reference, margin, rate)
+        m = self.conditions
+        capacity = operating_capacity_kg(self.processors, self.t, *m.trader_price_idr.shape)
+        competition = self.scenario.firms.trader_competition
+        for k in range(len(self.district_names)):
+            for j, (c, ch) in enumerate(self.chains.items()):
+                rate = sum(p.export_tax_rate(self, k, j) for p in self.programmes)
+                share = trade.local_capacity_share(
+                    capacity[k, j], self._mean_monthly_harvest_kg[k, j]
+                )
+                margin = trade.trader_margin(
+                    ch.trader_margin_min, ch.trader_margin_max, share, competition
+                )
+                m.export_tax_rate[k, j] = rate
+                reference = self.prices[c].farm_price
+                m.trader_price_idr[k, j] = trade.trader_price(reference, margin, rate)
 
     def labour_market(self) -> None:
         """Phase 4 (ODD 7.4): processors plan and hire; others do farm or informal work.

@@ -18,6 +18,7 @@ from valuechain.model import kernels
 from valuechain.model.kernels import wsum
 
 __all__ = [
+    "NO_BUYERS",
     "Buyers",
     "Sale",
     "local_capacity_share",
@@ -30,40 +31,33 @@ __all__ = [
 
 # ---------------------------------------------------------------------------- prices
 def trader_margin(
-    m_min: float | np.ndarray,
-    m_max: float | np.ndarray,
-    local_capacity_share: float | np.ndarray,
-    competition: float,
-) -> float | np.ndarray:
+    m_min: float, m_max: float, local_capacity_share: float, competition: float
+) -> float:
     """Trader margin as a share of the reference price; falls as local buyers compete.
 
     ``m = m_max - (m_max - m_min) x min(1, competition x s)`` where ``s`` is the local
     processors' input capacity as a share of the district's mean monthly harvest. With no
     local buyer traders take ``m_max``; once local buyers could take the whole harvest
-    (with ``competition = 1``) the margin is down to ``m_min``. Elementwise on arrays.
+    (with ``competition = 1``) the margin is down to ``m_min``. On numbers, not arrays: a
+    district grows a handful of commodities, and scalar arithmetic is several times faster
+    than numpy's on arrays of one or two elements.
     """
-    pressure = np.minimum(1.0, competition * np.maximum(local_capacity_share, 0.0))
+    pressure = min(1.0, competition * max(local_capacity_share, 0.0))
     return m_max - (m_max - m_min) * pressure
 
 
-def local_capacity_share(capacity_kg: np.ndarray, mean_harvest_kg: np.ndarray) -> np.ndarray:
+def local_capacity_share(capacity_kg: float, mean_harvest_kg: float) -> float:
     """Local plants' input capacity over the mean monthly harvest (0 where nothing grows)."""
-    share = np.zeros(np.shape(capacity_kg))
-    np.divide(capacity_kg, mean_harvest_kg, out=share, where=mean_harvest_kg > 0)
-    return share
+    return capacity_kg / mean_harvest_kg if mean_harvest_kg > 0 else 0.0
 
 
-def trader_price(
-    reference_idr_per_kg: float | np.ndarray,
-    margin: float | np.ndarray,
-    export_tax_rate: float | np.ndarray,
-) -> float | np.ndarray:
+def trader_price(reference_idr_per_kg: float, margin: float, export_tax_rate: float) -> float:
     """What a buyer taking ``margin`` pays farmers: ``reference x max(0, 1 - margin - rate)``.
 
     ``rate`` is the tax on raw exports (a share of the reference price), which the trader
     passes on to farmers; a rate of one or more stops the trade.
     """
-    return reference_idr_per_kg * np.maximum(0.0, 1 - margin - export_tax_rate)
+    return reference_idr_per_kg * max(0.0, 1 - margin - export_tax_rate)
 
 
 # ---------------------------------------------------------------------------- selling
@@ -86,6 +80,15 @@ class Buyers:
     def n(self) -> int:
         """Number of plants."""
         return int(self.room_kg.size)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+#: no local plant buying (most districts, most months): one shared, read-only instance
+NO_BUYERS = Buyers(_read_only(np.zeros(0)), _read_only(np.zeros(0)), ())
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,10 @@ from valuechain.model import trade
 def test_trader_price_by_hand():
     assert trade.trader_price(10.0, 0.08, 0.1) == pytest.approx(8.2)
     assert trade.trader_price(10.0, 0.08, 1.0) == 0.0  # a rate of one is a ban
-    share = trade.local_capacity_share(np.array([[50.0, 7.0]]), np.array([[100.0, 0.0]]))
-    assert_allclose(share, [[0.5, 0.0]])  # nothing grows: no share
-    # elementwise: the margin of each district and commodity
-    margin = trade.trader_margin(np.array([0.04]), np.array([0.10]), share, 1.0)
-    assert_allclose(margin, [[0.07, 0.10]])
+    assert trade.local_capacity_share(50.0, 100.0) == 0.5
+    assert trade.local_capacity_share(7.0, 0.0) == 0.0  # nothing grows: no share
+    assert trade.trader_margin(0.04, 0.10, 0.5, 1.0) == pytest.approx(0.07)
+    assert trade.trader_margin(0.04, 0.10, 0.0, 1.0) == pytest.approx(0.10)
 
 
 def _three_households(collective=()):
