@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MISSING", "Problem", "ProblemsError", "Related", "UserError", "show_value"]
+__all__ = [
+    "HINT_SCENARIO",
+    "MISSING",
+    "Problem",
+    "ProblemsError",
+    "Related",
+    "ScenarioError",
+    "UserError",
+    "show_value",
+]
 
 #: the longest value printed in a problem before it is cut with "..."
 _MAX_SHOWN_CHARS = 80
@@ -105,3 +114,16 @@ class ProblemsError(UserError):
         n = len(self.problems)
         lines = "\n".join("  - " + str(p).replace("\n", "\n    ") for p in self.problems)
         super().__init__(f"{n} problem{'s' if n != 1 else ''} in {subject}:\n{lines}", hint)
+
+
+HINT_SCENARIO = (
+    "fix the key in the file named (or the --set value); "
+    "`valuechain validate FILE` checks a file without running it"
+)
+
+
+class ScenarioError(ProblemsError):
+    """A scenario that cannot be used; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem], hint: str = HINT_SCENARIO, subject: str = ""):
+        super().__init__(problems, subject=subject or "the scenario", hint=hint)

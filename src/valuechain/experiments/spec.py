@@ -46,22 +46,18 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from valuechain.config.loader import (
-    LoadedScenario,
+from valuechain.config.loader import LoadedScenario, load_scenario, scenario_from_dict
+from valuechain.config.overrides import (
     Override,
-    ScenarioError,
     Source,
     apply_overrides,
     as_overrides,
-    load_scenario,
-    non_finite_problems,
-    problems_from_validation,
-    scenario_from_dict,
     why_not_settable,
 )
 from valuechain.config.scenario import Scenario
 from valuechain.config.schema import Strict
-from valuechain.errors import MISSING, Problem, ProblemsError, show_value
+from valuechain.config.validation import non_finite_problems, problems_from_validation
+from valuechain.errors import MISSING, Problem, ProblemsError, ScenarioError, show_value
 from valuechain.experiments.designs import Design, design_points, salib_problem, sample_design
 from valuechain.outputs.aggregations import EXPERIMENT_AGGREGATIONS
 

@@ -31,18 +31,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from valuechain.config.loader import (
-    LoadedScenario,
-    Override,
-    ScenarioError,
-    Source,
-    apply_overrides,
-    as_overrides,
-    load_scenario,
-    scenario_from_dict,
-)
+from valuechain.config.loader import LoadedScenario, load_scenario, scenario_from_dict
+from valuechain.config.overrides import Override, Source, apply_overrides, as_overrides
 from valuechain.config.scenario import Scenario
-from valuechain.errors import UserError
+from valuechain.errors import ScenarioError, UserError
 from valuechain.runs.pool import run_tasks
 from valuechain.runs.progress import progress_bar
 from valuechain.runs.provenance import git_revision, library_versions, package_version

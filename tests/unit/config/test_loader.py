@@ -12,10 +12,10 @@ from annotated_types import Le, Lt
 from pydantic import BaseModel
 
 from tests.scenario_text import BASE, PLANT, SHIPPED_BASELINE
-from valuechain.config.loader import ScenarioError, load_scenario
+from valuechain.config.loader import load_scenario
 from valuechain.config.programmes import Programme
 from valuechain.config.scenario import Scenario
-from valuechain.errors import UserError
+from valuechain.errors import ScenarioError, UserError
 from valuechain.runs.replications import load_with_baseline
 
 SCENARIOS = SHIPPED_BASELINE.parent

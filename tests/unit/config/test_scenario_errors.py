@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.scenario_text import BASE, PLANT
-from valuechain.config.loader import ScenarioError
-from valuechain.errors import UserError
+from valuechain.errors import ScenarioError, UserError
 from valuechain.runs.replications import load_with_baseline
 
 #: name -> (file text or None for a missing file, overrides, texts the message must contain)
