@@ -106,6 +106,10 @@ class Programme(Strict):
             )
         return self
 
+    def commodity_named(self) -> str | None:
+        """The commodity the programme acts on, for those that act on one (else None)."""
+        return None
+
 
 class BPNT(Programme):
     """Food assistance (BPNT / Sembako-like): a flat monthly amount per enrolled household."""
@@ -303,6 +307,10 @@ class ExportTax(Programme):
         description="tax per kg of raw farm stage leaving the district",
     )
 
+    def commodity_named(self) -> str | None:
+        """The commodity taxed or sold together."""
+        return self.commodity
+
 
 class MarketingCooperative(Programme):
     """Collective selling (UPPB-like farmer groups): members who sell to traders get the
@@ -337,6 +345,10 @@ class MarketingCooperative(Programme):
         source="assumption (0-30,000)",
         description="public facilitation cost per member household",
     )
+
+    def commodity_named(self) -> str | None:
+        """The commodity taxed or sold together."""
+        return self.commodity
 
 
 class Credit(Programme):

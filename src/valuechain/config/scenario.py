@@ -160,7 +160,7 @@ class Scenario(Strict):
                     "set demography.enabled = true",
                     {f"policies.{name}.kind": pol.kind, "demography.enabled": False},
                 )
-            commodity = getattr(pol, "commodity", None)
+            commodity = pol.commodity_named()
             if commodity is not None and commodity not in self.commodities:
                 raise CrossKeyError(
                     f"a commodity grown in a district (grown: {self.commodities})",

@@ -15,7 +15,6 @@ the sensitivity analysis uses, so rounding never hides a Morris step.
 from __future__ import annotations
 
 import itertools
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from valuechain.experiments.spec import ExperimentSpec, FactorSpec
 
-__all__ = ["Design", "design_points", "salib_problem", "sample_design", "toml_value"]
+__all__ = ["Design", "design_points", "salib_problem", "sample_design"]
 
 
 @dataclass(frozen=True)
@@ -111,14 +110,3 @@ def design_points(spec: ExperimentSpec, X: np.ndarray) -> pd.DataFrame:
         else:
             cols[n] = X[:, j].astype(float)
     return pd.DataFrame(cols)
-
-
-def toml_value(value: Any) -> str:
-    """A Python scalar written as a TOML value (for ``key=VALUE`` overrides)."""
-    if isinstance(value, bool | np.bool_):
-        return "true" if value else "false"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        return repr(float(value))
-    return json.dumps(str(value))

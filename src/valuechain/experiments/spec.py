@@ -406,7 +406,7 @@ def known_indicators(base: Scenario) -> list[str]:
     from valuechain.outputs import metrics
 
     names = list(metrics.INDICATORS)
-    for tmpl in getattr(metrics, "COMMODITY_INDICATORS", {}):
+    for tmpl in metrics.COMMODITY_INDICATORS:
         names += [tmpl.replace("{c}", c) for c in base.commodities]
     return names
 
@@ -416,7 +416,7 @@ def summary_names(base: Scenario) -> list[str]:
     from valuechain.outputs import metrics
 
     names = list(metrics.SUMMARY)
-    for tmpl in getattr(metrics, "COMMODITY_SUMMARY", {}):
+    for tmpl in metrics.COMMODITY_SUMMARY:
         names += [tmpl.replace("{c}", c) for c in base.commodities]
     return names
 

@@ -178,11 +178,14 @@ def _streams() -> str:
     rows = [[f"`{k}`", v] for k, v in STREAMS.items()]
     return (
         _table(["stream", "drives"], rows)
-        + "\nQualified names give each district, commodity or cooperative its own stream: "
-        "`prices/<commodity>`, `weather/<district>/<commodity>`, "
+        + "\nQualified names give each district, commodity, plant or programme its own "
+        "stream: `prices/<commodity>`, `weather/<district>/<commodity>`, "
         "`harvest/<district>/<commodity>`, `income/<district>`, `labour/<district>`, "
-        "`market/<district>`, `health/<district>`, `targeting/<district>`, "
-        "`membership/<district>/<plant>`.\n"
+        "`labour/<district>/separation`, `market/<district>`, `health/<district>`, "
+        "`targeting/<district>`, `demography/<district>`, `membership/<district>/<plant>` "
+        "(a cooperative plant's members), and, per programme and district, "
+        "`training/<programme>/<district>`, `credit/<programme>/<district>` and "
+        "`membership/<programme>/<district>` (a collective-selling group's members).\n"
     )
 
 

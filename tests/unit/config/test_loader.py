@@ -234,3 +234,12 @@ def test_scenario_errors_are_user_errors_with_their_hints(tmp_path):
     with pytest.raises(UserError) as err:
         load_scenario(write(tmp_path, BASE), ["months"])
     assert "--set key.path=value" in err.value.hint
+
+
+@pytest.mark.parametrize("kind", ["export_tax", "marketing_cooperative"])
+def test_a_programme_on_a_commodity_nobody_grows_is_refused(tmp_path, kind):
+    policy = f'\n[policies.p]\nkind = "{kind}"\ncommodity = "cocoa"\n'
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(write(tmp_path, BASE + policy))
+    assert "policies.p.commodity" in str(err.value) and "'cocoa'" in str(err.value)
+    load_scenario(write(tmp_path, BASE + policy.replace("cocoa", "coffee"), "ok.toml"))
