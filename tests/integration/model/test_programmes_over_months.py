@@ -11,31 +11,10 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from tests.programme_cases import BASE, CREDIT, TRAINING, scenario_with
 from valuechain.config import Scenario
 from valuechain.config.loader import load_scenario
 from valuechain.model.model import ValueChainModel
-
-BASE = load_scenario(
-    "scenarios/baseline_coffee.toml",
-    ["districts.lampung_barat.n_households=500", "months=14", "spinup_months=6"],
-)
-TRAINING = {"kind": "training", "seats_per_month": 400, "duration_months": 3, "p_complete": 1.0}
-CREDIT = {
-    "kind": "credit",
-    "loans_per_month": 300,
-    "loan_idr": 5_000_000,
-    "interest_month": 0.01,
-    "term_months": 6,
-    "p_default_month": 0.0,
-    "return_month": 0.03,
-}
-
-
-def scenario_with(**policies) -> Scenario:
-    """The small coffee baseline plus the given programmes (dicts)."""
-    doc = copy.deepcopy(BASE.scenario.model_dump())
-    doc["policies"].update(policies)
-    return Scenario.model_validate(doc)
 
 
 def run(scenario: Scenario, seed: int = 4) -> ValueChainModel:

@@ -7,25 +7,13 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
+from tests.programme_cases import BASE, CREDIT, TRAINING, scenario_with
 from valuechain.config import Scenario
 from valuechain.config.loader import load_scenario
 from valuechain.model.model import ValueChainModel
 from valuechain.model.policies.base import Intake, Plan, ProgrammeRun
 from valuechain.model.policies.registry import certify, targeting_errors
 from valuechain.outputs.indicators import district_rows
-
-BASE = load_scenario(
-    "scenarios/baseline_coffee.toml",
-    ["districts.lampung_barat.n_households=500", "months=14", "spinup_months=6"],
-)
-
-
-def scenario_with(**policies) -> Scenario:
-    """The small coffee baseline plus the given programmes (dicts)."""
-    doc = copy.deepcopy(BASE.scenario.model_dump())
-    doc["policies"].update(policies)
-    return Scenario.model_validate(doc)
-
 
 # ------------------------------------------------------------------ registry
 
@@ -158,17 +146,6 @@ def test_collective_selling_pays_members_the_group_price():
 # ------------------------------------------------------------------ credit
 
 
-CREDIT = {
-    "kind": "credit",
-    "loans_per_month": 300,
-    "loan_idr": 5_000_000,
-    "interest_month": 0.01,
-    "term_months": 6,
-    "p_default_month": 0.0,
-    "return_month": 0.03,
-}
-
-
 def test_credit_instalments_balances_and_net_lending_by_hand():
     model = ValueChainModel(scenario_with(credit=CREDIT), seed=6)
     credit = next(p for p in model.programmes if p.name == "credit")
@@ -211,8 +188,6 @@ def test_a_year_of_ageing_keeps_everyone_accounted_for():
 
 
 # ------------------------------------------------------------------ hooks
-
-TRAINING = {"kind": "training", "seats_per_month": 400, "duration_months": 3, "p_complete": 1.0}
 
 
 class Silent(ProgrammeRun):
