@@ -38,8 +38,7 @@ import mesa
 import numpy as np  # draws arrive as arrays; stage prices (a few per chain) stay arrays
 
 from valuechain.config import Scenario
-from valuechain.model import prices as markets
-from valuechain.model import trade
+from valuechain.model import prices, trade
 from valuechain.model.households import generate_population
 from valuechain.model.rng import Streams
 
@@ -57,7 +56,7 @@ class _ChainPrices:
 
     stages: list[str]
     farm: int
-    log_price: np.ndarray  # one entry per stage, as markets.step_log_prices takes them
+    log_price: np.ndarray  # one entry per stage, as prices.step_log_prices takes them
     log_mean: np.ndarray
     kappa: np.ndarray
     sigma: np.ndarray
@@ -353,7 +352,7 @@ class ReferenceModel(mesa.Model):
             z_common = float(rng.standard_normal())
             z_stage = rng.standard_normal(len(pr.stages))
             pr.log_mean += pr.drift
-            pr.log_price = markets.step_log_prices(
+            pr.log_price = prices.step_log_prices(
                 pr.log_price, pr.log_mean, pr.kappa, pr.sigma, pr.rho, z_common, z_stage
             )
         weather: dict[int, list[float]] = {}

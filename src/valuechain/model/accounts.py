@@ -39,6 +39,7 @@ class MonthFlows:
         self.tax_revenue_idr = np.zeros(n_districts)  # export tax on what traders take out
         self.farm_worker_months = np.zeros(n_districts)  # hired farm work done (real)
         self.idle_worker_months = np.zeros(n_districts)  # free workers' idle time (real)
+        self.fiscal_cost_idr = np.zeros(n_districts)  # public spending, booked at the close
 
     def reset(self) -> None:
         """Zero every flow (the start of a month)."""
@@ -201,7 +202,9 @@ class Ledger:
         return spend
 
     def close_month(self, model: ValueChainModel) -> None:
-        """Add the month's government spending to the running totals (each recorded month,
-        once, before the indicators read them)."""
+        """Book the month's government spending (``month.fiscal_cost_idr``) and add it to
+        the running totals: each recorded month, once, before the indicators read them."""
         for k in range(self.n_districts):
-            self.cum_fiscal_cost_idr[k] += self.fiscal_cost(model, k)
+            spend = self.fiscal_cost(model, k)
+            self.month.fiscal_cost_idr[k] = spend
+            self.cum_fiscal_cost_idr[k] += spend

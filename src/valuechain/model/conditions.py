@@ -13,10 +13,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from valuechain.config.chains import Chain
-from valuechain.model.households import mean_one_lognormal
 from valuechain.model.rng import Streams
 
-__all__ = ["MonthConditions"]
+__all__ = ["MonthConditions", "mean_one_lognormal"]
+
+
+def mean_one_lognormal(z: np.ndarray | float, sd: float) -> np.ndarray | float:
+    """``exp(sd z - sd^2 / 2)``: a log-normal shock with mean one from standard normals."""
+    return np.exp(sd * z - 0.5 * sd * sd)
 
 
 class MonthConditions:

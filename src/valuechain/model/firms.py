@@ -253,9 +253,10 @@ class Processor(mesa.Agent):
         self.cash_idr += b.cash_flow_idr
         self.loss_months = self.loss_months + 1 if b.profit_idr < 0 else 0
 
-    def dividend_per_member(self, member_households: float) -> float:
-        """This month's dividend per member household (IDR); with no members the surplus
-        stays in the cooperative (cash, and no dividend booked)."""
+    def settle_dividend(self, member_households: float) -> float:
+        """Settle this month's dividend and return it per member household (IDR). With no
+        members the surplus stays in the cooperative: it goes back to cash and no dividend is
+        booked (the books change)."""
         b = self.books
         if b.dividends_idr <= 0:
             return 0.0
@@ -345,7 +346,7 @@ def process_month(
     member_households: Mapping[int, float],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every plant processes and sells at its output's reference price
-    (:meth:`Processor.process_and_sell`) and sets its dividend per member household
+    (:meth:`Processor.process_and_sell`) and settles its dividend per member household
     (``member_households``: plant index -> real member households).
 
     Returns:
@@ -357,7 +358,7 @@ def process_month(
     for p in plants:
         p.process_and_sell(step, p.output_price(prices))
         wage[p.index] = p.spec.wage_idr_per_month
-        dividend[p.index] = p.dividend_per_member(member_households.get(p.index, 0.0))
+        dividend[p.index] = p.settle_dividend(member_households.get(p.index, 0.0))
     return wage, dividend
 
 
@@ -390,18 +391,17 @@ def buy_top_up(
 ) -> float:
     """Plants short of input buy it from outside the district at the ``reference`` price
     (:func:`valuechain.model.trade.top_up_kg`); returns the kg bought, in total."""
-    if not plants:
-        return 0.0
-    margin = [p.unit_margin(reference, p.output_price(prices)) for p in plants]
-    kg = trade.top_up_kg(
-        np.array([p.staffed_kg() for p in plants]),
-        np.array([p.stock_kg for p in plants]),
-        np.array([p.books.bought_direct_kg for p in plants]),
-        np.array(margin),
-    ).tolist()
-    for p, bought in zip(plants, kg, strict=True):
-        p.buy_from_outside(bought, reference)
-    return sum(kg)
+    total = 0.0
+    for p in plants:
+        kg = trade.top_up_kg(
+            p.staffed_kg(),
+            p.stock_kg,
+            p.books.bought_direct_kg,
+            p.unit_margin(reference, p.output_price(prices)),
+        )
+        p.buy_from_outside(kg, reference)
+        total += kg
+    return total
 
 
 def as_employers(plants: Sequence[Processor], n_plants: int) -> Employers:

@@ -102,8 +102,7 @@ class Sale:
         queue_kg: bought by each plant from the selling queue, after.
         trader_kg: bought by traders, who take it out of the district raw.
         collective_idr: paid to collective sellers above the trader price.
-        paid_by_traders_idr: ``trader_kg x trader price + collective_idr``.
-        export_tax_idr: ``trader_kg x reference x rate``, public revenue.
+        trader_price_idr, reference_idr_per_kg, export_tax_rate: the prices of the sale.
     """
 
     harvest_kg: float
@@ -112,8 +111,19 @@ class Sale:
     queue_kg: np.ndarray
     trader_kg: float
     collective_idr: float
-    paid_by_traders_idr: float
-    export_tax_idr: float
+    trader_price_idr: float
+    reference_idr_per_kg: float
+    export_tax_rate: float
+
+    @property
+    def paid_by_traders_idr(self) -> float:
+        """What traders paid: ``trader_kg x trader price + collective_idr`` (IDR)."""
+        return self.trader_kg * self.trader_price_idr + self.collective_idr
+
+    @property
+    def export_tax_idr(self) -> float:
+        """The tax on what traders take out: ``trader_kg x reference x rate`` (IDR)."""
+        return self.trader_kg * self.reference_idr_per_kg * self.export_tax_rate
 
 
 def sell_harvest(
@@ -154,7 +164,7 @@ def sell_harvest(
         kg, paid = kernels.sell_to_traders(
             harvest_kg, weight, trader_price_idr, farm_cost_share, farm_revenue_idr, farm_inputs_idr
         )
-        return _sale(
+        return Sale(
             sold_kg,
             paid,
             member_kg,
@@ -167,7 +177,8 @@ def sell_harvest(
         )
     lots = harvest_kg * weight  # real kg
     if not lots.any():
-        return Sale(sold_kg, 0.0, member_kg, queue_kg, 0.0, 0.0, 0.0, 0.0)
+        prices = (trader_price_idr, reference_idr_per_kg, export_tax_rate)
+        return Sale(sold_kg, 0.0, member_kg, queue_kg, 0.0, 0.0, *prices)
     revenue = np.zeros(lots.size)  # real IDR
     for b, members in enumerate(buyers.members):
         if members is not None:
@@ -202,7 +213,7 @@ def sell_harvest(
     per_household = revenue / weight
     farm_revenue_idr += per_household
     farm_inputs_idr += per_household * farm_cost_share
-    return _sale(
+    return Sale(
         sold_kg,
         float(revenue.sum()),
         member_kg,
@@ -215,41 +226,15 @@ def sell_harvest(
     )
 
 
-def _sale(
-    harvest_kg: float,
-    farm_revenue_idr: float,
-    member_kg: np.ndarray,
-    queue_kg: np.ndarray,
-    trader_kg: float,
-    collective_idr: float,
-    trader_price_idr: float,
-    reference_idr_per_kg: float,
-    export_tax_rate: float,
-) -> Sale:
-    """The sale with what traders paid and the export tax on what they took out."""
-    return Sale(
-        harvest_kg=harvest_kg,
-        farm_revenue_idr=farm_revenue_idr,
-        member_kg=member_kg,
-        queue_kg=queue_kg,
-        trader_kg=trader_kg,
-        collective_idr=collective_idr,
-        paid_by_traders_idr=trader_kg * trader_price_idr + collective_idr,
-        export_tax_idr=trader_kg * reference_idr_per_kg * export_tax_rate,
-    )
-
-
 def top_up_kg(
-    staffed_kg: np.ndarray,
-    stock_kg: np.ndarray,
-    bought_kg: np.ndarray,
-    unit_margin_at_reference: np.ndarray,
-) -> np.ndarray:
-    """Input each plant buys from outside the district after farmers sold (kg).
+    staffed_kg: float, stock_kg: float, bought_kg: float, unit_margin_at_reference: float
+) -> float:
+    """Input a plant buys from outside the district after farmers sold (kg).
 
     A plant still short of what its workers can process this month (``staffed_kg`` less
     its stock and what it bought from farmers) buys the rest at the reference price, when
     its unit margin at that price is positive.
     """
-    short = np.maximum(0.0, staffed_kg - (stock_kg + bought_kg))
-    return np.where(unit_margin_at_reference > 0, short, 0.0)
+    if unit_margin_at_reference <= 0:
+        return 0.0
+    return max(0.0, staffed_kg - (stock_kg + bought_kg))

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valuechain.config import Process, ProcessorSpec
-from valuechain.model import kernels, trade
-from valuechain.model import prices as markets
+from valuechain.model import kernels, prices, trade
 from valuechain.model.accounts import HOUSEHOLD_FLOWS
 from valuechain.model.firms import Processor
 from valuechain.outputs.metrics import fgt, gini, weighted_gini
@@ -130,12 +129,10 @@ def test_hiring_and_lay_offs_round_to_the_nearest_household():
 def test_log_prices_mean_revert_and_correlate():
     lp = np.log([100.0, 200.0])
     mean = np.log([110.0, 200.0])
-    out = markets.step_log_prices(
-        lp, mean, np.array([0.5, 0.5]), np.zeros(2), 0.5, 0.0, np.zeros(2)
-    )
+    out = prices.step_log_prices(lp, mean, np.array([0.5, 0.5]), np.zeros(2), 0.5, 0.0, np.zeros(2))
     assert_allclose(out, [math.log(100.0) + 0.5 * math.log(1.1), math.log(200.0)])
     # perfectly correlated stages move together
-    out = markets.step_log_prices(
+    out = prices.step_log_prices(
         lp, lp, np.zeros(2), np.full(2, 0.1), 1.0, 1.0, np.array([3.0, -3.0])
     )
     assert_allclose(out - lp, [0.1, 0.1])

@@ -80,10 +80,6 @@ def test_without_local_buyers_everything_goes_to_the_traders():
 
 
 def test_top_up_only_when_short_and_the_margin_pays():
-    kg = trade.top_up_kg(
-        staffed_kg=np.array([100.0, 100.0, 100.0]),
-        stock_kg=np.array([20.0, 0.0, 150.0]),
-        bought_kg=np.array([30.0, 0.0, 0.0]),
-        unit_margin_at_reference=np.array([1.0, -1.0, 5.0]),
-    )
-    assert_allclose(kg, [50.0, 0.0, 0.0])  # short 50; margin negative; not short
+    assert trade.top_up_kg(100.0, 20.0, 30.0, 1.0) == 50.0  # short 50, the margin pays
+    assert trade.top_up_kg(100.0, 0.0, 0.0, -1.0) == 0.0  # short, but the margin is negative
+    assert trade.top_up_kg(100.0, 150.0, 0.0, 5.0) == 0.0  # not short

@@ -1,10 +1,11 @@
-"""The household state: arrays, the synthetic population, and yearly ageing.
+"""Households: their arrays and synthetic population (:mod:`.state`), their state at the
+start (:mod:`.init`), work and job matching (:mod:`.labour`), monthly budgets
+(:mod:`.budgets`) and yearly ageing (:mod:`.demography`).
 
-The monthly mechanisms that update households (harvest, work, budgets and poverty spells)
-are compiled kernels in :mod:`valuechain.model.kernels.households`.
+The loops over households are compiled kernels in :mod:`valuechain.model.kernels.households`
+and :mod:`valuechain.model.kernels.markets`.
 """
 
-from valuechain.model.households.labour import mean_one_lognormal
 from valuechain.model.households.state import FIELDS, Households, generate_population
 
-__all__ = ["FIELDS", "Households", "generate_population", "mean_one_lognormal"]
+__all__ = ["FIELDS", "Households", "generate_population"]

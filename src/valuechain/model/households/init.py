@@ -131,9 +131,11 @@ def initialise_households(
             u = streams.stream(f"membership/{p.name}").random(s.stop - s.start)
             land = hh.land_ha[s, p.commodity]
             join_cooperative(hh.coop[s], land, u, p.spec.member_share, p.index)
-    coops = Cooperatives({}, {})
+    members: dict[int, np.ndarray] = {}
+    households: dict[int, float] = {}
     for p in plants:
         s = hh.district_slices[p.district]
-        members, n_real = cooperative_members(hh.coop[s], hh.weight[s], p.index)
-        coops.members[p.index], coops.households[p.index] = members, n_real
-    return coops
+        members[p.index], households[p.index] = cooperative_members(
+            hh.coop[s], hh.weight[s], p.index
+        )
+    return Cooperatives(members, households)

@@ -19,12 +19,7 @@ from valuechain.model import kernels
 from valuechain.model.households.state import Households
 from valuechain.model.kernels import wsum
 
-__all__ = ["Employers", "farm_and_informal_work", "match_jobs", "mean_one_lognormal"]
-
-
-def mean_one_lognormal(z: np.ndarray | float, sd: float) -> np.ndarray | float:
-    """``exp(sd z - sd^2 / 2)``: a log-normal shock with mean one from standard normals."""
-    return np.exp(sd * z - 0.5 * sd * sd)
+__all__ = ["Employers", "farm_and_informal_work", "match_jobs"]
 
 
 @dataclass(frozen=True)

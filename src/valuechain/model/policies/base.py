@@ -13,7 +13,7 @@ Everything else a programme offers is a hook declared on :class:`ProgrammeRun` w
 neutral default, which the programmes concerned override; callers call the hooks and never
 probe for attributes, so a renamed hook fails loudly instead of reporting zero:
 
-- market hooks: ``export_tax_rate`` (phase 3, trader price), ``collective_margin`` (phase 4,
+- market hooks: ``export_tax_rate`` (phase 3, trader price), ``collective_margin`` (phase 5,
   selling), ``education_gain`` (demography, skill at working age);
 - reporting hooks (indicators and accounts): ``trainees``, ``completions``, ``borrowers``,
   ``selling_group``, ``net_lending_idr``.

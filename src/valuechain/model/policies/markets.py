@@ -23,7 +23,7 @@ class ExportTaxRun(ProgrammeRun):
     spec: ExportTax
 
     def plan(self, model: ValueChainModel) -> Plan:
-        """No public cost: the tax is revenue, collected in phase 3."""
+        """No public cost: the tax is revenue, collected on what traders take out in phase 5."""
         return Plan(np.zeros(len(model.district_names)), {})
 
     def deliver(self, model: ValueChainModel, plan: Plan) -> None:
