@@ -63,6 +63,17 @@ def _int_at_least(low: int):
     return parse
 
 
+def _confidence_level(text: str) -> float:
+    """A confidence level strictly between 0 and 1 (SALib refuses others, after the sweep)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1 (say 0.95)")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     from valuechain import __version__
 
@@ -154,7 +165,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_sweep_options(sens)
     sens.add_argument(
-        "--conf-level", type=float, default=0.95, metavar="C", help="confidence level (0.95)"
+        "--conf-level",
+        type=_confidence_level,
+        default=0.95,
+        metavar="C",
+        help="confidence level (0.95)",
     )
     sens.add_argument(
         "--resamples", type=_int_at_least(10), default=1000, metavar="B", help="bootstrap (1000)"

@@ -113,3 +113,9 @@ def test_sensitivity_of_a_grid_is_refused_before_running(tmp_path: Path) -> None
     out = _cli("sensitivity", str(path), "--out", "g", cwd=tmp_path)
     assert out.returncode == 2 and "morris or sobol" in out.stderr
     assert not (tmp_path / "g").exists()
+
+
+def test_a_confidence_level_outside_0_1_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    out = _cli("sensitivity", "no_such_experiment.toml", "--conf-level", "95", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "not between 0 and 1" in out.stderr and "Traceback" not in out.stderr

@@ -43,7 +43,13 @@ from valuechain.config.scenario import Scenario
 from valuechain.config.validation import validate_document
 from valuechain.errors import MISSING, Problem, ScenarioError
 
-__all__ = ["LoadedScenario", "load_scenario", "resolution_warnings", "scenario_from_dict"]
+__all__ = [
+    "LoadedScenario",
+    "load_scenario",
+    "read_toml",
+    "resolution_warnings",
+    "scenario_from_dict",
+]
 
 _MAX_EXTENDS_DEPTH = 16
 _SHIPPED_CHAINS = "config/data/chains.toml"
@@ -107,17 +113,26 @@ def _shipped_source() -> Source:
     return Source(f"valuechain/{_SHIPPED_CHAINS}", folder)
 
 
-def _read_toml(path: Path, requested_by: str, key: str = "") -> dict[str, Any]:
+def read_toml(
+    path: Path, requested_by: str, key: str = "", what: str = "scenario file"
+) -> tuple[dict[str, Any], str]:
+    """A TOML file's document and text; a missing, unreadable, non-UTF-8 or malformed file is
+    a :class:`ScenarioError` naming the file (or, when missing, who asked for it: the file
+    and ``key`` that named it, or the command line)."""
     if not path.is_file():
-        problem = Problem(requested_by, key, str(path), "no such scenario file")
+        problem = Problem(requested_by, key, str(path), f"no such {what}")
         raise ScenarioError([problem], hint=HINT_PATH)
     try:
-        return tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         problem = Problem(str(path), "", MISSING, f"malformed TOML: {exc}")
         raise ScenarioError([problem], hint=HINT_SYNTAX) from None
     except UnicodeDecodeError:
         problem = Problem(str(path), "", MISSING, "not a UTF-8 text file")
+        raise ScenarioError([problem], hint=HINT_PATH) from None
+    except OSError as exc:
+        problem = Problem(str(path), "", MISSING, f"cannot be read ({exc.strerror})")
         raise ScenarioError([problem], hint=HINT_PATH) from None
 
 
@@ -145,12 +160,12 @@ def _resolve_file(
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
-        raise ScenarioError([Problem(str(resolved), "extends", str(resolved), f"a cycle: {cycle}")])
+        raise ScenarioError([Problem(requested_by, key, str(path), f"a cycle: {cycle}")])
     if len(chain) > _MAX_EXTENDS_DEPTH:
         raise ScenarioError(
-            [Problem(str(resolved), "extends", MISSING, f"more than {_MAX_EXTENDS_DEPTH} levels")]
+            [Problem(requested_by, key, str(path), f"more than {_MAX_EXTENDS_DEPTH} levels")]
         )
-    file_doc = _read_toml(path, requested_by, key)
+    file_doc, _ = read_toml(path, requested_by, key)
     source = Source.file(path, name if name is not None else str(resolved))
     parent = file_doc.pop("extends", None)
     if parent is not None:

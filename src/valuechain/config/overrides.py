@@ -23,7 +23,7 @@ from typing import Annotated, Any, get_args, get_origin
 from pydantic import BaseModel
 
 from valuechain.config.scenario import Scenario
-from valuechain.errors import MISSING, Problem, ScenarioError
+from valuechain.errors import MISSING, Problem, ScenarioError, show_value
 
 __all__ = [
     "DEFAULT",
@@ -190,6 +190,8 @@ def why_not_settable(key: str, doc: Any, schema: type[BaseModel] = Scenario) -> 
     node_doc = doc
     for i, part in enumerate(parts):
         here = ".".join(parts[: i + 1])
+        if node_doc is not None and not isinstance(node_doc, dict):  # written as a value
+            return f"{'.'.join(parts[:i])!r} is {show_value(node_doc)} here, not a table"
         if isinstance(node_schema, type) and issubclass(node_schema, BaseModel):
             fields = node_schema.model_fields
             if part not in fields:

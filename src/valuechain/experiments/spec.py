@@ -38,7 +38,6 @@ import functools
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -46,7 +45,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from valuechain.config.loader import LoadedScenario, load_scenario, scenario_from_dict
+from valuechain.config.loader import LoadedScenario, load_scenario, read_toml, scenario_from_dict
 from valuechain.config.overrides import (
     Override,
     Source,
@@ -57,7 +56,7 @@ from valuechain.config.overrides import (
 from valuechain.config.scenario import Scenario
 from valuechain.config.schema import Strict
 from valuechain.config.validation import non_finite_problems, problems_from_validation
-from valuechain.errors import MISSING, Problem, ProblemsError, ScenarioError, show_value
+from valuechain.errors import Problem, ProblemsError, ScenarioError, show_value
 from valuechain.experiments.designs import Design, design_points, salib_problem, sample_design
 from valuechain.outputs.aggregations import EXPERIMENT_AGGREGATIONS
 
@@ -341,24 +340,15 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     """Read and validate an experiment file, its base scenario, factor keys and outputs.
 
     Raises:
-        ExperimentError: the file, a key, a factor key or an output is wrong.
-        ScenarioError: the base scenario itself is invalid.
+        ExperimentError: the file, a key, a factor key or an output is wrong, or the base
+            scenario is (its problems and hint, naming the base's files).
     """
     path = Path(path)
     src = str(path)
-    if not path.is_file():
-        raise ExperimentError(
-            [Problem("command line", "", str(path), "no such experiment file")],
-            hint="check the path",
-        )
-    text = path.read_text("utf-8")
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(
-            [Problem(src, "", MISSING, f"malformed TOML: {exc}")],
-            hint="fix the TOML syntax at the line and column shown",
-        ) from None
+        doc, text = read_toml(path, "command line", what="experiment file")
+    except ScenarioError as exc:
+        raise ExperimentError(exc.problems, hint=exc.hint) from None
     here = Source.file(path, src)
     problems = non_finite_problems(doc, {}, here)
     try:
@@ -377,8 +367,8 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     written = Source(src, here.folder, prefix="base_overrides.")
     try:
         base = load_scenario(base_path, as_overrides(spec.base_overrides, written))
-    except ScenarioError as exc:
-        raise ExperimentError(exc.problems) from None
+    except ScenarioError as exc:  # the base's own problems, with the base's hint
+        raise ExperimentError(exc.problems, hint=exc.hint) from None
     loaded = LoadedExperiment(spec, path.resolve(), text, base)
     problems = _check_keys(loaded) + _check_outputs(loaded)
     if problems:

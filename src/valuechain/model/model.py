@@ -192,9 +192,10 @@ class ValueChainModel(mesa.Model):
         is ``reference farm price x max(0, 1 - m - r)`` (IDR/kg).
         """
         m = self.conditions
-        capacity = operating_capacity_kg(self.processors, self.t, *m.trader_price_idr.shape)
+        n_k, n_j = len(self.district_names), len(self.commodities)
+        capacity = operating_capacity_kg(self.processors, self.t, n_k, n_j)
         competition = self.scenario.firms.trader_competition
-        for k in range(len(self.district_names)):
+        for k in range(n_k):
             for j, (c, ch) in enumerate(self.chains.items()):
                 rate = sum(p.export_tax_rate(self, k, j) for p in self.programmes)
                 share = trade.local_capacity_share(
@@ -258,14 +259,14 @@ class ValueChainModel(mesa.Model):
             for j, c in enumerate(self.commodities):
                 buyers = buying(self.processors, k, j)
                 reference = self.prices[c].farm_price
-                offer = as_buyers(buyers, m.trader_price_idr[k, j], self.cooperatives.members)
+                market = as_buyers(buyers, m.trader_price_idr[k, j], self.cooperatives.members)
                 hooks = (p.collective_margin(self, k, j) for p in self.programmes)
                 sale = trade.sell_harvest(
                     hh.harvest_kg[s, j],
                     hh.weight[s],
                     hh.market_queue[k],
                     m.market_offset[k],
-                    offer,
+                    market,
                     m.trader_price_idr[k, j],
                     reference,
                     m.export_tax_rate[k, j],
@@ -275,7 +276,7 @@ class ValueChainModel(mesa.Model):
                     led.farm_inputs[s],
                 )
                 led.month.book_sale(k, j, sale)
-                book_purchases(buyers, offer, sale)
+                book_purchases(buyers, market, sale)
                 led.month.imported_kg[k, j] = buy_top_up(buyers, reference, self.prices)
 
     def processing(self) -> None:

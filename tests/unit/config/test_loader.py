@@ -243,3 +243,28 @@ def test_a_programme_on_a_commodity_nobody_grows_is_refused(tmp_path, kind):
         load_scenario(write(tmp_path, BASE + policy))
     assert "policies.p.commodity" in str(err.value) and "'cocoa'" in str(err.value)
     load_scenario(write(tmp_path, BASE + policy.replace("cocoa", "coffee"), "ok.toml"))
+
+
+def test_an_extends_cycle_names_the_file_that_closes_it(tmp_path):
+    write(tmp_path, 'extends = "b.toml"\n', "a.toml")
+    write(tmp_path, 'extends = "a.toml"\n', "b.toml")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(tmp_path / "a.toml")
+    (problem,) = err.value.problems
+    assert problem.source.endswith("b.toml") and problem.path == "extends"
+    assert "a cycle" in problem.expected
+
+
+def test_set_into_a_key_written_as_a_value_is_a_problem_not_a_crash(tmp_path):
+    path = write(tmp_path, BASE + "[districts.lampung_barat]\nentry = 5\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path, ["districts.lampung_barat.entry.wage_idr_per_month=1"])
+    assert "'districts.lampung_barat.entry' is 5 here, not a table" in str(err.value)
+
+
+def test_a_file_that_is_not_utf8_is_a_problem_naming_it(tmp_path):
+    path = tmp_path / "binary.toml"
+    path.write_bytes(b"\xff\xfe not text")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(path) in str(err.value) and "not a UTF-8 text file" in str(err.value)

@@ -286,3 +286,25 @@ def test_shipped_experiments_are_valid_at_every_point(path: Path) -> None:
 )
 def test_experiment_numbers_are_numbers_and_finite(tmp_path, old, new, expected):
     assert expected in _error(tmp_path, experiment_text().replace(old, new))
+
+
+def test_an_experiment_file_that_is_not_utf8_is_an_experiment_error(tmp_path: Path) -> None:
+    path = tmp_path / "binary.toml"
+    path.write_bytes(b"\xff\xfe not text")
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(path)
+    assert "not a UTF-8 text file" in str(err.value) and "experiment" in str(err.value)
+
+
+def test_a_broken_base_keeps_the_base_files_hint(tmp_path: Path) -> None:
+    (tmp_path / "base.toml").write_text("months = = 3\n", "utf-8")
+    path = tmp_path / "exp.toml"
+    path.write_text(
+        'base = "base.toml"\n[design]\nkind = "grid"\n'
+        '[factors.m]\nkey = "months"\nlevels = [12, 24]\n'
+        '[outputs.p]\nindicator = "extreme_poverty_rate"\n',
+        "utf-8",
+    )
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(path)
+    assert "malformed TOML" in str(err.value) and "TOML syntax" in err.value.hint
