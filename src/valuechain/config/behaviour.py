@@ -136,7 +136,7 @@ class Health(Strict):
     cost_idr: float = param(
         1_500_000,
         ge=0,
-        unit="IDR",
+        unit="IDR/illness",
         source="assumption (0.5-3 M)",
         description="out-of-pocket cost of a serious illness",
     )

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator, model_validator
 
-from valuechain.config.schema import CrossKeyError, Strict, check_shares, param
+from valuechain.config.schema import (
+    SHARE_SUM_TOLERANCE,
+    CrossKeyError,
+    Strict,
+    check_shares,
+    param,
+)
 
 __all__ = ["Chain", "PriceShock", "Process", "Stage"]
 
@@ -92,7 +98,12 @@ class Chain(Strict):
         min_length=12,
         max_length=12,
         description="share of the annual harvest in each calendar month (Jan..Dec); they sum "
-        "to 1 (within 1e-6, then divided by their sum to remove the rounding of decimals)",
+        f"to 1 (within {SHARE_SUM_TOLERANCE:g}, then divided by their sum to remove the rounding "
+        "of decimals)",
+        json_schema_extra={
+            "unit": "share of the annual harvest",
+            "source": "chain data (config/data/chains.toml, sourced there)",
+        },
     )
     yield_kg_per_ha_year: float = param(
         ..., gt=0, unit="kg farm stage/ha/year", source="per chain", description="mean yield"

@@ -86,8 +86,11 @@ class Population(Strict):
         [0.45, 0.35, 0.15, 0.05],
         min_length=2,
         max_length=6,
-        description="share of households whose workers have skill level 0, 1, 2, ... "
-        "(assumption: most rural workers have primary schooling or less)",
+        description="share of households whose workers have skill level 0, 1, 2, ...",
+        json_schema_extra={
+            "unit": "share of households",
+            "source": "assumption: most rural workers have primary schooling or less",
+        },
     )
     other_income_idr_per_month_median: float = param(
         1_400_000,
@@ -317,7 +320,11 @@ class District(Strict):
         ..., gt=0, unit="households", source="scenario", description="households in the district"
     )
     minimum_wage_idr_per_month: float = param(
-        ..., gt=0, unit="IDR/month", source="scenario", description="provincial minimum wage (UMP)"
+        ...,
+        gt=0,
+        unit="IDR/worker-month",
+        source="scenario",
+        description="provincial minimum wage (UMP)",
     )
     population: Population = Field(default_factory=Population)
     labour: Labour = Field(default_factory=Labour)

@@ -368,7 +368,7 @@ class Credit(Programme):
     loan_idr: float = param(
         5_000_000,
         gt=0,
-        unit="IDR",
+        unit="IDR/loan",
         source="assumption (2-10 M): a micro loan",
         description="principal of one loan",
     )

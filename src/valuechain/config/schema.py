@@ -57,6 +57,8 @@ CEILINGS: Mapping[str, tuple[float, str]] = {
     "IDR/person/year": (_MAX_IDR_PER_HEAD, "above a century of GDP per person"),
     "IDR/student/year": (_MAX_IDR_PER_HEAD, "above a century of GDP per person"),
     "IDR/trainee": (_MAX_IDR_PER_HEAD, "above a century of GDP per person"),
+    "IDR/illness": (_MAX_IDR_PER_HEAD, "above a century of GDP per person"),
+    "IDR/loan": (_MAX_IDR_PER_HEAD, "above a century of GDP per person"),
     "IDR/worker-month": (_MAX_IDR_PER_HEAD, "above a century of GDP per person"),
     "IDR/kg": (_MAX_IDR_PER_KG, "above the price of gold"),
     "IDR/kg output": (_MAX_IDR_PER_KG, "above the price of gold"),

@@ -105,15 +105,11 @@ def _cross_key_problem(
         written = _lookup(doc, tuple(int(p) if p.isdigit() else p for p in path.split(".")))
         if written is not MISSING and not isinstance(written, dict) and value is not MISSING:
             value = written
-        src = source_of(path, origin, DEFAULT if _key_absent(origin, path) else default)
+        # a key nobody wrote is the schema's default; one written is named by who wrote it
+        src = DEFAULT if written is MISSING else source_of(path, origin, default)
         involved.append(Related(src.name, src.prefix + path, value))
     first, *rest = involved
     return Problem(first.source, first.path, first.value, error.rule, tuple(rest))
-
-
-def _key_absent(origin: Mapping[str, Source], path: str) -> bool:
-    """True when no source set ``path`` nor a table holding it (the schema's default)."""
-    return source_of(path, origin, DEFAULT) is DEFAULT
 
 
 def problems_from_validation(

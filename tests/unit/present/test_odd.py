@@ -20,14 +20,21 @@ def test_every_block_is_present():
         assert f"<!-- BEGIN GENERATED: {name} -->" in text, name
 
 
+def _is_number(text: str) -> bool:
+    return text.strip().replace(",", "").replace(".", "").replace("e+", "").isdigit()
+
+
 def test_every_parameter_has_a_unit_and_a_source():
+    """Numbers and lists of numbers (shares by skill level, ...) alike."""
     n_numeric = 0
     for line in generate("parameters").splitlines():
         if not line.startswith("| `"):
             continue
         cells = [c.strip() for c in line.strip("|").split("|")]
         key, default, unit, _range, source = cells[:5]
-        numeric = default.replace(",", "").replace(".", "").replace("e+", "").isdigit()
+        numeric = _is_number(default) or (
+            default.startswith("[") and all(_is_number(x) for x in default.strip("[]").split(","))
+        )
         if numeric:
             n_numeric += 1
             assert unit and source, f"{key}: a number needs a unit and a source"
