@@ -13,8 +13,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from valuechain.config.loader import LoadedScenario
 from valuechain.errors import UserError
 from valuechain.runs.results import FIGURES_DIR
@@ -376,13 +374,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     from valuechain.experiments.sensitivity import write_sensitivity
-    from valuechain.present.sensitivity_figures import write_sensitivity_figures
+    from valuechain.present.sensitivity_figures import read_sensitivity, write_sensitivity_figures
     from valuechain.present.tables import sensitivity_tables
 
     res = _sweep(args, for_sensitivity=True)
     written = write_sensitivity(res, conf_level=args.conf_level, num_resamples=args.resamples)
     written += write_sensitivity_figures(res)
-    table = pd.read_csv(written[0])
+    table = read_sensitivity(written[0])
     kind = res.manifest["design"]["kind"]
     print(
         f"{res.manifest['experiment']}: {kind} indices over {res.manifest['design']['points']} "

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 FIELDS = {
     "engine": str,
@@ -41,3 +43,24 @@ def test_quick_benchmark_prints_one_record_per_measurement() -> None:
         assert r["seconds"] > 0 and r["household_months_per_s"] > 0 and r["peak_rss_mb"] > 0
         assert len(r["seconds_all"]) == r["repeats"] and r["seconds"] == min(r["seconds_all"])
     assert "speed-up" in out.stderr.strip().splitlines()[-1]
+
+
+SMALL_PHASE_RUN = ("--households", "300", "--blocks", "1")
+
+
+def test_phase_times_names_every_phase_of_the_schedule() -> None:
+    from valuechain.model.model import ValueChainModel
+
+    out = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "phase_times.py"), *SMALL_PHASE_RUN],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=REPO,
+    )
+    record = json.loads(out.stdout)
+    phases = [k for k in record if k not in ("scenario", "households", "total_ms_per_month")]
+    assert phases[0] == "exogenous_shocks" and phases[-1] == "record_metrics"
+    assert all(callable(getattr(ValueChainModel, p)) for p in phases)
+    assert record["total_ms_per_month"] == pytest.approx(sum(record[p] for p in phases), abs=1e-3)

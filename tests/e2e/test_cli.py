@@ -263,6 +263,10 @@ def test_set_takes_a_list_value(tiny):
     shares = "districts.lampung_barat.population.skill_shares=[0.5, 0.3, 0.15, 0.05]"
     proc = cli("validate", tiny.scenario, "--set", shares)
     assert proc.returncode == 0, proc.stderr
+    # the list arrives as a list: one that does not sum to one is refused, naming the key
+    wrong = shares.replace("0.05]", "0.5]")
+    proc = cli("validate", tiny.scenario, "--set", wrong)
+    assert proc.returncode == 2 and "population.skill_shares" in proc.stderr, proc.stderr
 
 
 def test_inherited_baseline_is_found_beside_the_file_that_names_it(tmp_path):

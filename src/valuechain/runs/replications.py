@@ -48,28 +48,15 @@ from valuechain.runs.results import (
     write_manifest,
     write_table_atomic,
 )
-from valuechain.runs.statistics import (
-    KEY_COLUMNS,
-    MAIN_INDICATORS,
-    compare_runs,
-    describe_indicator,
-    main_indicators,
-    summarise_runs,
-)
+from valuechain.runs.statistics import compare_runs
 
 __all__ = [
-    "KEY_COLUMNS",
-    "MAIN_INDICATORS",
     "RunResult",
     "ScenarioRuns",
-    "compare_runs",
-    "describe_indicator",
     "load_with_baseline",
-    "main_indicators",
     "run_one_replication",
     "run_replications",
     "run_scenario",
-    "summarise_runs",
 ]
 
 

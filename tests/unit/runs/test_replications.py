@@ -9,13 +9,8 @@ import pandas as pd
 import pytest
 
 from valuechain.errors import UserError
-from valuechain.runs.replications import (
-    compare_runs,
-    load_with_baseline,
-    main_indicators,
-    run_scenario,
-    summarise_runs,
-)
+from valuechain.runs.replications import load_with_baseline, run_scenario
+from valuechain.runs.statistics import compare_runs, main_indicators, summarise_runs
 
 # Student t quantile t_{0.975, 3}, from a printed table (Fisher & Yates), to 6 decimals.
 T_975_DF3 = 3.182446
@@ -177,7 +172,6 @@ def test_git_revision_of_the_working_directory(tmp_path, monkeypatch):
 
 
 def test_cost_per_additional_sustained_exit_by_hand():
-    from valuechain.runs.replications import compare_runs
 
     keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
     scen = pd.DataFrame(
@@ -198,12 +192,36 @@ def test_cost_per_additional_sustained_exit_by_hand():
     row = comp.loc["cost_per_additional_sustained_exit"]
     # mean extra cost 20 / mean extra exits 3
     assert row["difference"] == pytest.approx(20 / 3)
-    assert row["ci_low"] <= row["difference"] <= row["ci_high"]
+    # every resample's ratio lies between the pairs' ratios, 10/2 = 5 and 30/4 = 7.5, and a
+    # resample of one pair three times has probability 1/27 > 2.5%: the interval is exactly both
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((5.0, 7.5))
     assert row["n"] == 3
 
 
+def test_cost_per_exit_is_unbounded_above_when_a_resample_adds_no_exits():
+    from valuechain.runs.statistics import compare_runs
+
+    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
+    scen = pd.DataFrame(
+        {
+            **keys,
+            "fiscal_cost_cum": [110.0, 130.0, 120.0],
+            "sustained_exits_final": [12.0, 10.0, 13.0],
+        }
+    )
+    base = pd.DataFrame(
+        {**keys, "fiscal_cost_cum": [100.0] * 3, "sustained_exits_final": [10.0] * 3}
+    )
+    row = (
+        compare_runs(scen, base, indicators=["fiscal_cost_cum"])
+        .set_index("indicator")
+        .loc["cost_per_additional_sustained_exit"]
+    )
+    assert row["difference"] == pytest.approx(60 / 5)  # 20 extra IDR per run, 5/3 extra exits
+    assert row["ci_high"] == np.inf  # the second pair alone, drawn three times, adds no exit
+
+
 def test_no_cost_per_exit_when_the_scenario_adds_no_exits():
-    from valuechain.runs.replications import compare_runs
 
     keys = {"replication": [0, 1], "seed": [5, 6]}
     scen = pd.DataFrame(

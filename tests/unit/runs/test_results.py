@@ -10,7 +10,7 @@ import pytest
 from valuechain.config.loader import load_scenario
 from valuechain.runs import replications as runner_mod
 from valuechain.runs import results as results_mod
-from valuechain.runs.replications import ScenarioRuns, compare_runs
+from valuechain.runs.replications import ScenarioRuns
 from valuechain.runs.results import (
     MANIFEST,
     ResultsError,
@@ -18,6 +18,7 @@ from valuechain.runs.results import (
     read_results,
     write_table_atomic,
 )
+from valuechain.runs.statistics import compare_runs
 
 
 def _leftovers(folder):
