@@ -398,17 +398,20 @@ def known_indicators(base: Scenario) -> list[str]:
     names = list(metrics.INDICATORS)
     for tmpl in metrics.COMMODITY_INDICATORS:
         names += [tmpl.replace("{c}", c) for c in base.commodities]
+    for tmpl in metrics.PROGRAMME_INDICATORS:
+        names += [tmpl.replace("{p}", p) for p in base.policies]
     return names
 
 
 def summary_names(base: Scenario) -> list[str]:
-    """Summary columns of ``runs.parquet`` (per-commodity names expanded)."""
+    """Summary columns of ``runs.parquet`` (per-commodity and per-programme names expanded)."""
     from valuechain.outputs import metrics
+    from valuechain.outputs.indicators import per_programme_summaries
 
     names = list(metrics.SUMMARY)
     for tmpl in metrics.COMMODITY_SUMMARY:
         names += [tmpl.replace("{c}", c) for c in base.commodities]
-    return names
+    return names + list(per_programme_summaries(known_indicators(base)))
 
 
 def _check_outputs(loaded: LoadedExperiment) -> list[Problem]:

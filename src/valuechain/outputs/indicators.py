@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -223,6 +224,20 @@ def _combine(parts: list[tuple[dict, dict]]) -> tuple[dict, dict]:
     return sums, comm_all
 
 
+def per_programme_summaries(columns: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """The per-programme summaries a run's columns give (name -> (column, aggregation)):
+    total spending of every ``spending_*`` column (programmes, processing, by source) and
+    whether each programme's budget ran out
+    (:data:`~valuechain.outputs.metrics.PROGRAMME_SUMMARY`)."""
+    out = {}
+    for col in columns:
+        for name, (template, how) in PROGRAMME_SUMMARY.items():
+            head = template.removesuffix("{p}")
+            if col.startswith(head):
+                out[name.format(p=col.removeprefix(head))] = (col, how)
+    return out
+
+
 def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[str, float]:
     """Summary indicators of one run from its ``district == "all"`` rows.
 
@@ -233,11 +248,8 @@ def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[st
     """
     tot = timeseries[timeseries["district"] == "all"].sort_values("step")
     out = {name: aggregate(tot[col], how) for name, (col, how) in SUMMARY.items()}
-    for col in tot.columns:  # per programme: total spending and whether the budget ran out
-        for name, (template, how) in PROGRAMME_SUMMARY.items():
-            head = template.removesuffix("{p}")
-            if col.startswith(head):
-                out[name.format(p=col.removeprefix(head))] = aggregate(tot[col], how)
+    for name, (col, how) in per_programme_summaries(tot.columns).items():
+        out[name] = aggregate(tot[col], how)
     for c in commodities:
         harvest = tot[f"harvest_{c}"]
         for name, (col, how) in COMMODITY_SUMMARY.items():

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from valuechain.experiments.sensitivity import MORRIS_COLUMNS, SOBOL_COLUMNS
+
 if TYPE_CHECKING:
     from valuechain.experiments.sweep import ExperimentResults
     from valuechain.runs.replications import ScenarioRuns
@@ -177,11 +179,7 @@ def sweep_outputs_table(res: ExperimentResults, points: int = SWEEP_POINTS_SHOWN
 
 def sensitivity_tables(table: pd.DataFrame, kind: str) -> str:
     """Morris or Sobol indices per output, most influential factor first (``sensitivity.csv``)."""
-    cols = (
-        ["mu_star", "mu_star_conf", "sigma"]
-        if kind == "morris"
-        else ["S1", "S1_conf", "ST", "ST_conf"]
-    )
+    cols = MORRIS_COLUMNS[1:] if kind == "morris" else SOBOL_COLUMNS  # mu* first, not mu
     order = cols[0] if kind == "morris" else "ST"
     blocks = []
     for name, part in table.groupby("output", sort=False):

@@ -16,6 +16,7 @@ from tests.sweep_cases import (
     CAPACITY,
     GRID_FACTORS,
     MORRIS_FACTORS,
+    OUTPUTS,
     experiment_text,
     write_experiment,
 )
@@ -308,3 +309,15 @@ def test_a_broken_base_keeps_the_base_files_hint(tmp_path: Path) -> None:
     with pytest.raises(ExperimentError) as err:
         load_experiment(path)
     assert "malformed TOML" in str(err.value) and "TOML syntax" in err.value.hint
+
+
+def test_an_output_may_not_take_a_per_programme_summary_name(tmp_path: Path) -> None:
+    # the rubber base runs BPNT: its summary spending_bpnt_total would overwrite the output
+    taken = '\n[outputs.spending_bpnt_total]\nindicator = "spending_bpnt"\naggregation = "sum"\n'
+    path = write_experiment(tmp_path, outputs=OUTPUTS + taken)
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(path)
+    assert "outputs.spending_bpnt_total" in str(err.value)
+    assert "a name not used by a summary indicator" in str(err.value)
+    # and the programme's own column is an indicator an output may aggregate
+    load_experiment(write_experiment(tmp_path, "fine", outputs=taken.replace("_total]", "]")))
