@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,15 @@ __all__ = ["morris_figure", "read_sensitivity", "sobol_figure", "write_sensitivi
 
 #: The text columns of ``sensitivity.csv`` (an empty unit stays empty, a name stays a string).
 TEXT_COLUMNS = ["output", "label", "unit", "method", "factor", "key"]
+
+
+#: characters per title line: a long indicator label wraps instead of running off the figure
+TITLE_WIDTH = 68
+
+
+def _title(kind: str, table: pd.DataFrame) -> str:
+    """``kind: label``, wrapped to lines that fit the figure's width."""
+    return textwrap.fill(f"{kind}: {table['label'].iloc[0]}", TITLE_WIDTH)
 
 
 def morris_figure(table: pd.DataFrame, labels: dict[str, str] | None = None) -> Figure:
@@ -58,7 +68,7 @@ def morris_figure(table: pd.DataFrame, labels: dict[str, str] | None = None) -> 
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper left", frameon=False)
-        ax.set_title(f"Morris screening: {table['label'].iloc[0]}", loc="left")
+        ax.set_title(_title("Morris screening", table), loc="left")
     return fig
 
 
@@ -97,7 +107,7 @@ def sobol_figure(table: pd.DataFrame, labels: dict[str, str] | None = None) -> F
         ax.set_ylabel("share of output variance")
         ax.axhline(0, color="black", lw=0.6)
         ax.legend(frameon=False)
-        ax.set_title(f"Sobol indices: {table['label'].iloc[0]}", loc="left")
+        ax.set_title(_title("Sobol indices", table), loc="left")
     return fig
 
 
