@@ -36,8 +36,10 @@ from valuechain.model.firms import (
 )
 from valuechain.model.households import generate_population
 from valuechain.model.households.budgets import (
+    FarmExpectations,
     budget_month,
     consumption_rule,
+    farm_expectations,
     mark_poverty_at_start,
     poverty_lines,
 )
@@ -86,6 +88,7 @@ class ValueChainModel(mesa.Model):
         self.ledger = Ledger(len(self.district_names), len(self.commodities))
         self.poverty_lines = poverty_lines(scenario.poverty)  # USD 1.90, USD 2.15, national
         self._consumption_rule = consumption_rule(scenario.households)
+        self._farm_expectations = FarmExpectations.of(self.chains.values())
         self.conditions = MonthConditions(len(self.district_names), len(self.commodities))
         self._records: list[dict] = []
         self._spin_up()
@@ -327,7 +330,10 @@ class ValueChainModel(mesa.Model):
         Net income = farm sales x (1 - input cost share) - hired farm labour + farm wages
         + processing wages + informal earnings + other income x shock + transfers
         + dividends. A health shock costs ``cost`` out of pocket (unless insured) and
-        ``lost share`` of informal earnings and other (self-employment) income.
+        ``lost share`` of informal earnings and other (self-employment) income. Farmers
+        expect their harvest at the trader price: permanent income learns from it as
+        expected, and they keep a reserve for the lean months ahead
+        (:func:`~valuechain.model.households.budgets.farm_expectations`).
         """
         hh = self.households
         led = self.ledger
@@ -336,6 +342,12 @@ class ValueChainModel(mesa.Model):
         for k, (dname, d) in enumerate(sc.districts.items()):
             s = hh.district_slices[k]
             z = self.streams.stream(f"income/{dname}").standard_normal(s.stop - s.start)
+            expected, reserve = farm_expectations(
+                hh.land_ha[s],
+                self.conditions.trader_price_idr[k],
+                self._farm_expectations,
+                self.calendar_month,
+            )
             budget_month(
                 hh,
                 s,
@@ -346,6 +358,8 @@ class ValueChainModel(mesa.Model):
                 self.conditions.health_u[k],
                 sc.health,
                 self._consumption_rule,
+                expected,
+                reserve,
                 sc.poverty.extreme_190_idr_per_person_month,
                 first,
             )

@@ -232,14 +232,14 @@ def test_consumption_rule_equals_the_array_formulation(rows, mpc, buffer, borrow
     spending = np.array([x[3] for x in rows]) * 1e5
     got = np.array(
         [
-            kernels.consume_one(y, x, sv, pm, mpc, buffer, borrow, r, lam)
+            kernels.consume_one(y, y - 0.5 * x, 0.2 * pm, x, sv, pm, mpc, buffer, borrow, r, lam)
             for y, x, sv, pm in zip(income, spending, savings, permanent, strict=True)
         ]
     )
-    perm = (1.0 - lam) * permanent + lam * income
+    perm = (1.0 - lam) * permanent + lam * (income - 0.5 * spending)  # the expected income
     interest = r * np.maximum(-savings, 0.0)
     cash = savings + income - spending - interest
-    wanted = perm + mpc * (cash - perm * (1.0 + buffer))
+    wanted = perm + mpc * (cash - (perm * (1.0 + buffer) + 0.2 * permanent))  # reserve in target
     c = np.clip(wanted, 0.0, np.maximum(cash + borrow * np.maximum(perm, 0.0), 0.0))
     np.testing.assert_array_equal(got[:, 0], c)
     np.testing.assert_array_equal(got[:, 1], cash - c)

@@ -13,6 +13,7 @@ from valuechain.config import Process, ProcessorSpec
 from valuechain.model import kernels, prices, trade
 from valuechain.model.accounts import HOUSEHOLD_FLOWS
 from valuechain.model.firms import Processor
+from valuechain.model.households import budgets
 from valuechain.outputs.metrics import fgt, gini, weighted_gini
 
 # ------------------------------------------------------------------ poverty and inequality
@@ -193,7 +194,7 @@ RULE = dict(mpc=0.1, buffer_months=3.0, borrowing_months=0.5, debt_interest=0.02
 
 def consume(income, spending, savings, permanent):
     """The consumption rule for one household: (consumption, savings, permanent, interest)."""
-    return kernels.consume_one(income, spending, savings, permanent, *RULE.values())
+    return kernels.consume_one(income, income, 0.0, spending, savings, permanent, *RULE.values())
 
 
 def test_consumption_at_the_target_buffer_is_permanent_income():
@@ -252,6 +253,8 @@ def _budget(income_parts: dict[str, float], **kw):
         state["income"],
         np.array([kw.get("size", 2.0)]),
         np.array(list(RULE.values())),
+        np.array([kw.get("expected_farm", 600.0)]),
+        np.array([kw.get("reserve", 0.0)]),
         kw.get("line", 100.0),
         state["is_poor"],
         state["was_poor"],
@@ -464,3 +467,42 @@ def test_binomial_by_inversion_matches_the_distribution():
     assert (np.diff(draws) >= 0).all()  # monotone in u
     assert kernels.binomial_by_inversion(np.array([3]), 0.0, np.array([0.99]))[0] == 0
     assert kernels.binomial_by_inversion(np.array([3]), 1.0, np.array([0.01]))[0] == 3
+
+
+def test_an_anticipated_harvest_leaves_permanent_income_and_the_reserve_is_kept():
+    # income 1,500 of which farm sales 1,000 against an expected 250: permanent income learns
+    # from 1,500 - 1,000 + 250 = 750, not 1,500; the reserve 600 joins the cash target
+    c, s, perm, _ = kernels.consume_one(1500.0, 750.0, 600.0, 0.0, 3000.0, 1000.0, *RULE.values())
+    assert perm == pytest.approx(0.9 * 1000 + 0.1 * 750)  # 975
+    cash = 3000.0 + 1500.0
+    assert c == pytest.approx(975 + 0.1 * (cash - 975 * 4 - 600))  # 975 + 0 = 975
+    assert s == pytest.approx(cash - c)
+
+
+def test_budget_month_replaces_farm_sales_by_their_expected_value_in_permanent_income():
+    _, st_ = _budget({"farm_inputs": 100.0}, farm_revenue=700.0, expected_farm=200.0)
+    # net farm sales 600 are replaced by 200: permanent income learns from 200
+    assert st_["permanent"][0] == pytest.approx(0.9 * 1000 + 0.1 * 200)
+
+
+def test_lean_season_reserve_by_hand():
+    flat = budgets.lean_season_reserve(np.full(12, 1 / 12))
+    assert_allclose(flat, 0.0, atol=1e-15)
+    # everything harvested in June: after June, 11 months of 1/12 each lie ahead; after
+    # May, the harvest comes next month, so nothing is needed
+    june = np.zeros(12)
+    june[5] = 1.0
+    r = budgets.lean_season_reserve(june)
+    assert r[5] == pytest.approx(11 / 12)
+    assert r[4] == pytest.approx(0.0)
+    assert r[0] == pytest.approx(4 / 12)  # after January: February to May before June
+
+
+def test_farm_expectations_by_hand():
+    expect = budgets.FarmExpectations(
+        net_kg_per_ha_year=np.array([600.0, 0.0]), reserve_share=np.full((2, 12), 0.5)
+    )
+    land = np.array([[2.0, 1.0], [0.0, 3.0]])
+    monthly, reserve = budgets.farm_expectations(land, np.array([10.0, 99.0]), expect, 3)
+    assert_allclose(monthly, [2 * 600 * 10 / 12, 0.0])  # 1,000 and nothing
+    assert_allclose(reserve, [2 * 600 * 10 * 0.5, 0.0])

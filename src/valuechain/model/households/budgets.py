@@ -6,13 +6,25 @@ module hands it one district's household arrays.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import numpy as np
 
 from valuechain.config.behaviour import Health, HouseholdBehaviour, PovertyLines
+from valuechain.config.chains import Chain
 from valuechain.model import kernels
 from valuechain.model.households.state import Households
 
-__all__ = ["budget_month", "consumption_rule", "mark_poverty_at_start", "poverty_lines"]
+__all__ = [
+    "FarmExpectations",
+    "budget_month",
+    "consumption_rule",
+    "farm_expectations",
+    "lean_season_reserve",
+    "mark_poverty_at_start",
+    "poverty_lines",
+]
 
 
 def consumption_rule(behaviour: HouseholdBehaviour) -> np.ndarray:
@@ -28,6 +40,61 @@ def consumption_rule(behaviour: HouseholdBehaviour) -> np.ndarray:
             behaviour.permanent_income_weight,
         ]
     )
+
+
+def lean_season_reserve(season_share_by_month: np.ndarray) -> np.ndarray:
+    """The cash a household keeps after each calendar month for the lean months ahead, as a
+    share of its expected yearly farm income (one value per calendar month, January first).
+
+    After month ``m`` (1-12) the reserve is the largest shortfall of the coming months'
+    harvest below an even twelfth of the year, added up from the next month on:
+    ``r_m = max(0, max_k sum_{i=1..k} (1/12 - s_{m+i}))``, ``k`` = 1..12, months wrapping
+    around the year. A flat season needs no reserve; a crop harvested in one month needs
+    11/12 of its year's income kept right after the harvest.
+    """
+    shares = np.asarray(season_share_by_month, dtype=np.float64)
+    reserve = np.zeros(12)
+    for m in range(12):
+        ahead = shares[(m + 1 + np.arange(12)) % 12]
+        reserve[m] = max(0.0, float(np.cumsum(1.0 / 12.0 - ahead).max()))
+    return reserve
+
+
+@dataclass(frozen=True)
+class FarmExpectations:
+    """What a district's farms expect, by commodity: yearly net sales per unit of land at a
+    price of 1 IDR/kg (``yield x (1 - farm cost share)``, kg/ha/year) and the lean-season
+    reserve profile (commodity x calendar month, :func:`lean_season_reserve`)."""
+
+    net_kg_per_ha_year: np.ndarray
+    reserve_share: np.ndarray
+
+    @classmethod
+    def of(cls, chains: Iterable[Chain]) -> FarmExpectations:
+        """The expectations of ``chains``, in commodity order."""
+        chains = list(chains)
+        return cls(
+            np.array([ch.yield_kg_per_ha_year * (1.0 - ch.farm_cost_share) for ch in chains]),
+            np.array([lean_season_reserve(ch.season_share_by_month) for ch in chains]).reshape(
+                len(chains), 12
+            ),
+        )
+
+
+def farm_expectations(
+    land_ha: np.ndarray, trader_price_idr: np.ndarray, expect: FarmExpectations, month: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each farm's expected monthly net sales and its lean-season reserve this month (IDR).
+
+    At the trader price (the price any farmer can get), yearly net sales are
+    ``A = sum_c land_c x yield_c x (1 - cost share_c) x price_c``; the expected monthly value
+    is ``A / 12`` and the reserve ``sum_c land_c x yield_c x (1 - cost share_c) x price_c x
+    r_c(month)``. ``land_ha`` is (households x commodities), ``month`` 1-12.
+    """
+    per_ha = expect.net_kg_per_ha_year * trader_price_idr
+    yearly = land_ha @ per_ha
+    reserve = land_ha @ (per_ha * expect.reserve_share[:, month - 1])
+    return yearly / 12.0, reserve
 
 
 def poverty_lines(poverty: PovertyLines) -> np.ndarray:
@@ -53,6 +120,8 @@ def budget_month(
     health_u: np.ndarray,
     health: Health,
     rule: np.ndarray,
+    expected_farm_idr: np.ndarray,
+    reserve_idr: np.ndarray,
     extreme_line_idr: float,
     first_month: bool,
 ) -> None:
@@ -66,6 +135,8 @@ def budget_month(
         income_z: one standard normal per household (the other-income shock).
         health_u: one uniform per household (the health shock).
         rule: :func:`consumption_rule`.
+        expected_farm_idr, reserve_idr: the district's farms' expected monthly net sales and
+            lean-season reserve (:func:`farm_expectations`).
         extreme_line_idr: the extreme poverty line (IDR per person per month).
         first_month: the first month simulated (last month's status is this month's).
     """
@@ -88,6 +159,8 @@ def budget_month(
         hh.income_idr[s],
         hh.size[s],
         rule,
+        expected_farm_idr,
+        reserve_idr,
         extreme_line_idr,
         hh.is_extreme_poor[s],
         was_extreme_poor,

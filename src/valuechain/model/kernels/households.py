@@ -119,6 +119,8 @@ def budget_month(
     income: np.ndarray,
     size: np.ndarray,
     params: np.ndarray,
+    expected_farm: np.ndarray,
+    reserve: np.ndarray,
     extreme_line: float,
     is_poor: np.ndarray,
     was_poor: np.ndarray,
@@ -137,7 +139,10 @@ def budget_month(
       ``lost_work_share`` of informal and other income;
     - net income = farm sales - inputs - hired farm labour + farm wages + processing wages
       + informal + other + transfers + dividends + credit returns;
-    - consumption by :func:`consume_one` with spending = health cost - credit;
+    - consumption by :func:`consume_one` with spending = health cost - credit; permanent
+      income learns from income with the farm's net sales replaced by ``expected_farm`` (its
+      expected monthly net sales), and the cash target adds ``reserve`` (cash kept for the
+      coming lean months);
     - extreme poor when consumption / size < the line; spells of months out counted.
     """
     mpc, buffer_months, borrowing_months = params[0], params[1], params[2]
@@ -168,8 +173,11 @@ def budget_month(
             + flows[_DIVIDENDS, i]
             + flows[_RETURNS, i]
         )
+        seasonal = farm_revenue[i] - flows[_INPUTS, i] - expected_farm[i]
         c, s, p, r = consume_one(
             y,
+            y - seasonal,
+            reserve[i],
             cost - flows[_CREDIT, i],
             savings[i],
             permanent[i],
@@ -193,6 +201,8 @@ def budget_month(
 @_jit
 def consume_one(
     income: float,
+    expected_income: float,
+    reserve: float,
     spending: float,
     savings: float,
     permanent: float,
@@ -205,17 +215,20 @@ def consume_one(
     """The buffer-stock rule with a borrowing limit (ODD 7.8) for one household; returns
     (consumption, new savings, new permanent income, interest paid).
 
-    With permanent income ``P' = (1 - lam) P + lam y``, cash on hand
-    ``x = S + y - spending - r max(-S, 0)`` and target cash ``x* = P' (1 + b)``:
+    With permanent income ``P' = (1 - lam) P + lam e`` (``e``: this month's income with the
+    farm's net sales replaced by their expected monthly value, so that an anticipated
+    harvest season does not move it), cash on hand ``x = S + y - spending - r max(-S, 0)``
+    and target cash ``x* = P' (1 + b) + R`` (``R``: the reserve for the coming lean months):
     ``c = clip(P' + mpc (x - x*), 0, max(x + L P', 0))`` where ``L`` is the borrowing limit in
     months of permanent income. New savings ``S' = x - c`` (negative is debt). At the target,
-    a household consumes exactly its permanent income and keeps ``b`` months of it in savings.
-    Spending (out-of-pocket health costs) reduces cash but is not consumption.
+    a household consumes exactly its permanent income and keeps ``b`` months of it, plus
+    the reserve, in savings. Spending (out-of-pocket health costs) reduces cash but is not
+    consumption.
     """
-    perm = (1.0 - income_weight) * permanent + income_weight * income
+    perm = (1.0 - income_weight) * permanent + income_weight * expected_income
     interest = debt_interest * max(-savings, 0.0)
     cash = savings + income - spending - interest
-    target = perm * (1.0 + buffer_months)
+    target = perm * (1.0 + buffer_months) + reserve
     wanted = perm + mpc * (cash - target)
     ceiling = max(cash + borrowing_months * max(perm, 0.0), 0.0)
     c = min(max(wanted, 0.0), ceiling)
