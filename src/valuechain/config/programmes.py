@@ -179,7 +179,9 @@ class Listed(Programme):
     acts) are not eligible.
     """
 
-    quota_share: float
+    quota_share: float = Field(
+        ..., ge=0, le=1, description="enrolled, as a share of the district's households"
+    )
     excluding: list[str] = Field(
         [],
         description="programmes whose enrolled households are not eligible (e.g. BLT Dana "

@@ -209,7 +209,8 @@ class Scenario(Strict):
                     raise CrossKeyError("a programme other than itself", {key: others})
                 if other not in listed:
                     raise CrossKeyError(
-                        f"a programme with a list of enrolled households (those: {sorted(listed)})",
+                        f"no programme {other!r} with a list of enrolled households "
+                        f"(those: {sorted(listed)})",
                         {key: others},
                     )
         state: dict[str, int] = {}  # 1: being visited, 2: done

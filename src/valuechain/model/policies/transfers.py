@@ -94,9 +94,9 @@ class EducationRun(RegistryListing, Transfer):
         s = hh.district_slices[k]
         p = self.spec
         per_year = (
-            hh.n_primary[s] * p.amount_primary_idr_per_year
-            + hh.n_junior[s] * p.amount_junior_idr_per_year
-            + hh.n_senior[s] * p.amount_senior_idr_per_year
+            hh.n_primary[s].astype(np.float64) * p.amount_primary_idr_per_year
+            + hh.n_junior[s].astype(np.float64) * p.amount_junior_idr_per_year
+            + hh.n_senior[s].astype(np.float64) * p.amount_senior_idr_per_year
         )
         return self.enrolled(model, k) * (per_year / 12.0)
 
