@@ -246,6 +246,7 @@ def _report(model: ValueChainModel, p: ProgrammeRun, k: int) -> list:
         [None if m is None else (m[0].tolist(), m[1]) for m in margins],
         np.asarray(p.education_gain(model, k)).tolist(),
         p.month_cost.tolist(),
+        None if (r := p.recipients(model, k)) is None else r.tolist(),
     ]
 
 
@@ -259,6 +260,8 @@ EVERY_KIND = {
     "credit": CREDIT,
     "coop": {"kind": "marketing_cooperative", "commodity": "coffee", "member_share": 0.5},
     "tax": {"kind": "export_tax", "commodity": "coffee", "rate": 0.05},
+    "blt": {"kind": "village_cash", "excluding": ["pkh", "bpnt"]},
+    "dtsen": {"kind": "registry_update", "start_month": 2},
 }
 
 
