@@ -97,13 +97,16 @@ def _targeting_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str,
     s = hh.district_slices[k]
     n = s.stop - s.start
     listed = [(p.name, m) for p in model.programmes if (m := p.recipients(model, k)) is not None]
-    masks = np.zeros((len(listed), n), dtype=np.uint8)
-    for row, (_, mask) in zip(masks, listed, strict=True):
-        row[:] = mask
+    if len(listed) > kernels.MAX_PROGRAMMES:
+        raise ValueError(f"at most {kernels.MAX_PROGRAMMES} programmes with recipients")
+    codes = np.zeros(n, dtype=np.uint64)  # bit p: receives from programme p
+    for bit, (_, mask) in enumerate(listed):
+        codes |= np.left_shift(mask, bit, dtype=np.uint64)
     keys, _ = kernels.sort_keys(np.ascontiguousarray(pc, dtype=np.float64), 1.0)
     cut = [_quota_key(keys, share) for share in (model.scenario.registry.target_share, 0.1)]
     per, common = kernels.targeting_sums(
-        masks,
+        codes,
+        len(listed),
         keys,
         cut[0],
         cut[1],

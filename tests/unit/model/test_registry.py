@@ -148,13 +148,13 @@ def test_targeting_sums_by_hand():
     extreme[:2] = True
     registered = np.zeros(n, dtype=bool)
     registered[[0, 1, 2, 7]] = True
-    masks = np.zeros((2, n), dtype=np.uint8)
-    masks[0, [0, 5]] = 1  # a small programme: one poor household, one not
-    masks[1, :6] = 1  # a wide one: the six poorest
+    codes = np.zeros(n, dtype=np.uint64)
+    codes[[0, 5]] |= np.uint64(1)  # programme 0, small: one poor household, one not
+    codes[:6] |= np.uint64(2)  # programme 1, wide: the six poorest
     weight = np.ones(n)
     persons = np.full(n, 2.0)
     # target: the four poorest (keys <= 3); poorest decile: household 0
-    per, common = kernels.targeting_sums(masks, keys, 3, 0, extreme, registered, weight, persons)
+    per, common = kernels.targeting_sums(codes, 2, keys, 3, 0, extreme, registered, weight, persons)
     got = dict(zip(kernels.TARGETING_COMMON, common.tolist(), strict=True))
     assert got["target_households"] == 4 and got["decile_households"] == 1
     assert got["extreme_persons"] == 4

@@ -50,6 +50,7 @@ from valuechain.model.kernels.measures import (
     sort_keys,
 )
 from valuechain.model.kernels.targeting import (
+    MAX_PROGRAMMES,
     TARGETING_COMMON,
     TARGETING_PER_PROGRAMME,
     normal_equations,
@@ -59,6 +60,7 @@ from valuechain.model.kernels.targeting import (
 
 __all__ = [
     "HOUSEHOLD_FLOWS",
+    "MAX_PROGRAMMES",
     "SUMS",
     "TARGETING_COMMON",
     "TARGETING_PER_PROGRAMME",

@@ -78,9 +78,14 @@ TARGETING_COMMON = (
 )
 
 
+#: programmes a household's receipt code holds at most (one bit each, uint64)
+MAX_PROGRAMMES = 64
+
+
 @_jit
 def targeting_sums(
-    masks: np.ndarray,
+    codes: np.ndarray,
+    n_programmes: int,
     keys: np.ndarray,
     target_key: int,
     decile_key: int,
@@ -91,25 +96,26 @@ def targeting_sums(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The weighted sums behind the targeting indicators, in one pass over the households.
 
-    ``masks`` is programmes x households (uint8 or bool: the household receives from the
-    programme this month). A household is in the target group when its key (consumption per
-    person, as ordered by :func:`~valuechain.model.kernels.sort_keys`) is at most
-    ``target_key``, in the poorest tenth when at most ``decile_key``. Households are
-    weighted by ``weight`` (real households), extreme-poor persons by ``persons``.
+    ``codes`` holds one uint64 per household, bit ``p`` set when it receives from programme
+    ``p`` this month (``n_programmes`` of them, at most :data:`MAX_PROGRAMMES`). A household
+    is in the target group when its key (consumption per person, as ordered by
+    :func:`~valuechain.model.kernels.sort_keys`) is at most ``target_key``, in the poorest
+    tenth when at most ``decile_key``. Households are weighted by ``weight`` (real
+    households), extreme-poor persons by ``persons``.
 
     Returns:
         The per-programme sums (programmes x :data:`TARGETING_PER_PROGRAMME`) and the common
         sums (:data:`TARGETING_COMMON`).
     """
-    n_p, n = masks.shape
-    per = np.zeros((n_p, 5))
+    # only households that receive from some programme enter the loop over programmes
+    per = np.zeros((n_programmes, 5))
     common = np.zeros(11)
-    for i in range(n):
+    one = np.uint64(1)
+    for i in range(codes.size):
         w = weight[i]
         target = keys[i] <= target_key
         decile = keys[i] <= decile_key
         poor = extreme[i]
-        p_i = persons[i]
         if target:
             common[0] += w
         if decile:
@@ -120,21 +126,27 @@ def targeting_sums(
                 common[4] += w
         elif target:
             common[3] += w
+        code = codes[i]
         count = 0
-        for p in range(n_p):
-            if masks[p, i]:
-                count += 1
-                per[p, 0] += w
-                if not target:
-                    per[p, 2] += w
-                if poor:
-                    per[p, 3] += p_i
-                if decile:
-                    per[p, 4] += w
-            elif target:
-                per[p, 1] += w
+        if code != 0:
+            p_i = persons[i]
+            for p in range(n_programmes):
+                if (code >> np.uint64(p)) & one:
+                    count += 1
+                    per[p, 0] += w
+                    if target:
+                        per[p, 1] += w  # target households receiving (missed: target - this)
+                    else:
+                        per[p, 2] += w
+                    if poor:
+                        per[p, 3] += p_i
+                    if decile:
+                        per[p, 4] += w
         if poor:
+            p_i = persons[i]
             common[2] += p_i
             common[6 + min(count, 3)] += p_i
             common[10] += p_i * count
+    for p in range(n_programmes):
+        per[p, 1] = common[0] - per[p, 1]
     return per, common
