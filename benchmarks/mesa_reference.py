@@ -20,7 +20,8 @@ Schedule of one month (the model's phase numbers in brackets)::
       agents: produce()      [2] harvest = land x yield x season share x weather x own shock
       labour_market()        [3, 4] trader prices; district farm-work ratio f = min(1, D / S)
                                  from sums over agents
-      policies()             [7] registry certification (last month's consumption), transfer
+      policies()             [7] registry certification (a proxy-means fit to last month's
+                                 consumption), BPNT lists
       income_shocks()        [8] each agent gets its other-income draw
       agents: step()         [4, 5, 8] farm and informal work, sale to traders, income,
                                  health shock, consumption, savings, poverty spells
@@ -87,9 +88,16 @@ class HouseholdAgent(mesa.Agent):
         self.income_idr = 0.0
         self.harvest_kg = [0.0] * len(self.land_ha)
         self.farm_revenue_idr = 0.0
+        self.n_young: int = attrs["n_young"]
+        self.n_school: int = attrs["n_school"]
+        self.n_elderly: int = attrs["n_elderly"]
+        self.n_disabled: int = attrs["n_disabled"]
+        self.skill: int = attrs["skill"]
+        self.enumerated = False
         self.registered = False
         self.registry_rank = 1.0
         self.registry_score = 0.0
+        self.bpnt_enrolled: set[str] = set()  # names of the BPNT lists it is on
         self.is_extreme_poor = False
         self.extreme_poor_at_start = False
         self.months_out_run = 0
@@ -171,9 +179,9 @@ class HouseholdAgent(mesa.Agent):
             informal *= 1.0 - sc.health.lost_work_share
             other *= 1.0 - sc.health.lost_work_share
         transfer = 0.0
-        for bpnt in m.bpnt:
+        for name, bpnt in m.bpnt:
             active = bpnt.start_month <= m.t and (bpnt.end_month is None or m.t <= bpnt.end_month)
-            if active and self.registered and self.registry_rank < bpnt.quota_share:
+            if active and name in self.bpnt_enrolled:
                 transfer += bpnt.amount_idr_per_month
         wages = dividends = 0.0  # no processors
         income = (
@@ -234,9 +242,12 @@ class ReferenceModel(mesa.Model):
                 "the reference is the monthly household cycle: set demography.enabled = false"
             )
         for name, pol in scenario.policies.items():
+            plain = pol.enabled and not pol.since_before_start and not pol.excluding
             if pol.kind != "bpnt" or pol.budget_idr is not None or pol.districts is not None:
                 raise ValueError(f"policy {name}: the reference has BPNT only, unbudgeted")
-        self.bpnt = [pol for _, pol in sorted(scenario.policies.items())]
+            if not plain:
+                raise ValueError(f"policy {name}: the reference has plain BPNT lists only")
+        self.bpnt = sorted(scenario.policies.items())
         self.scenario = scenario
         self.streams = Streams(seed)
         self.t = 0
@@ -249,6 +260,7 @@ class ReferenceModel(mesa.Model):
         self.households: list[HouseholdAgent] = []
         self.by_district: list[list[HouseholdAgent]] = [[] for _ in dists]
         self._create_households()
+        self._enumerate()
         self._init_households()
         self._prices = {c: self._init_prices(c) for c in self.commodities}
         self.trader_price: dict[tuple[int, int], float] = {}
@@ -275,10 +287,25 @@ class ReferenceModel(mesa.Model):
                 "size": float(hh.size[i]),
                 "land_ha": [float(x) for x in hh.land_ha[i]],
                 "other_income_idr": float(hh.other_income_idr[i]),
+                "n_young": int(hh.n_young[i]),
+                "n_school": int(hh.n_primary[i] + hh.n_junior[i] + hh.n_senior[i]),
+                "n_elderly": int(hh.n_elderly[i]),
+                "n_disabled": int(hh.n_disabled[i]),
+                "skill": int(hh.skill[i]),
             }
             agent = HouseholdAgent(self, i, attrs)
             self.households.append(agent)
             self.by_district[agent.district].append(agent)
+
+    def _enumerate(self) -> None:
+        """Enumeration: one uniform per household; enumerated when it is at least the miss
+        share of the district's type."""
+        miss = self.scenario.registry.enumeration_miss_share
+        for k, (dname, d) in enumerate(self.scenario.districts.items()):
+            members = self.by_district[k]
+            u = self.streams.stream(f"targeting/enumeration/{dname}").random(len(members))
+            for a, ui in zip(members, u, strict=True):
+                a.enumerated = bool(ui >= miss[d.type])
 
     def _init_households(self) -> None:
         """Initial permanent income (expected monthly income), savings and insurance.
@@ -407,10 +434,14 @@ class ReferenceModel(mesa.Model):
             self.demand_filled[k] = min(1.0, supply / demand) if demand > 0 else 1.0
 
     def policies(self) -> None:
-        """Registry: at month 0 and every K months, rank households by score; the lowest
-        ``coverage_share`` register. BPNT pays registered households ranked below its quota.
+        """Registry: at month 0 and every K months, fit the proxy-means test and rank; the
+        lowest ``coverage_share`` register. Each BPNT list takes the lowest ``score + its
+        noise`` among the registered, ``ceil(quota x households)`` of them.
 
-        ``score = log(max(consumption / size, 1)) + noise_sd x z``; rank = position / n.
+        The fit is least squares of ``log(max(consumption / size, 1))`` on the observables
+        over the enumerated households (normal equations summed in household order, solved
+        by ``numpy.linalg.lstsq``); ``score = prediction + noise_sd x z``; rank = position
+        among the enumerated / households.
         """
         reg = self.scenario.registry
         first = self.t == -self.scenario.spinup_months
@@ -419,13 +450,62 @@ class ReferenceModel(mesa.Model):
         for k, dname in enumerate(self.district_names):
             members = self.by_district[k]
             noise = self.streams.stream(f"targeting/{dname}").standard_normal(len(members))
-            for a, z in zip(members, noise, strict=True):
-                pc = max(a.consumption_idr / a.size, 1.0)
-                a.registry_score = math.log(pc) + reg.score_noise_sd * float(z)
-            ranked = sorted(members, key=lambda h: h.registry_score)
+            rows = [self._observables(a) for a in members]
+            ys = [math.log(max(a.consumption_idr / a.size, 1.0)) for a in members]
+            m = len(rows[0])
+            xtx = [[0.0] * m for _ in range(m)]
+            xty = [0.0] * m
+            for a, x, y in zip(members, rows, ys, strict=True):
+                if not a.enumerated:
+                    continue
+                for i in range(m):
+                    xty[i] += x[i] * y
+                    for j in range(i, m):
+                        xtx[i][j] += x[i] * x[j]
+            for i in range(m):
+                for j in range(i):
+                    xtx[i][j] = xtx[j][i]
+            coef = np.linalg.lstsq(np.array(xtx), np.array(xty), rcond=None)[0].tolist()
+            for a, x, z in zip(members, rows, noise, strict=True):
+                fitted = 0.0
+                for i in range(m):
+                    fitted += x[i] * coef[i]
+                a.registry_score = fitted + reg.score_noise_sd * float(z)
+                a.registry_rank = 1.0
+            ranked = sorted((a for a in members if a.enumerated), key=lambda h: h.registry_score)
             for i, a in enumerate(ranked):
                 a.registry_rank = i / len(members)
-                a.registered = a.registry_rank < reg.coverage_share
+            for a in members:
+                a.registered = a.enumerated and a.registry_rank < reg.coverage_share
+                a.bpnt_enrolled = set()
+            for name, bpnt in self.bpnt:
+                z = self.streams.stream(f"targeting/{name}/{dname}").standard_normal(len(members))
+                listed = sorted(
+                    (a.registry_score + bpnt.list_noise_sd * float(zi), a.index)
+                    for a, zi in zip(members, z, strict=True)
+                    if a.registered
+                )
+                n_take = math.ceil(bpnt.quota_share * len(members) - 1e-9)
+                for _, i in listed[:n_take]:
+                    self.households[i].bpnt_enrolled.add(name)
+
+    @staticmethod
+    def _observables(a: HouseholdAgent) -> list[float]:
+        """What the proxy-means test sees (the model's ``PMT_OBSERVABLES``, in order)."""
+        return [
+            1.0,
+            math.log(a.size),
+            a.n_young / a.size,
+            a.n_school / a.size,
+            a.n_elderly / a.size,
+            a.n_disabled / a.size,
+            float(a.n_elderly > 0),
+            float(a.n_disabled > 0),
+            math.log1p(sum(a.land_ha)),
+            float(a.skill),
+            0.0,  # no processors: nobody holds a processing job
+            float(a.has_insurance),
+        ]
 
     def income_shocks(self) -> None:
         """Each agent gets its standard normal for this month's other-income shock."""

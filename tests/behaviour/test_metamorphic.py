@@ -46,6 +46,7 @@ def test_a_transfer_above_every_gap_empties_extreme_poverty():
         run(
             COFFEE,
             "registry.coverage_share=1.0",
+            "registry.enumeration_miss_share={upland = 0.0, lowland = 0.0, coastal = 0.0}",
             "policies.bpnt.quota_share=1.0",
             f"policies.bpnt.amount_idr_per_month={amount}",
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from valuechain.config.schema import (
     MAX_IDR_TOTAL,
@@ -30,26 +30,50 @@ from valuechain.config.schema import (
 
 __all__ = [
     "BPNT",
+    "DISTRICT_TYPES",
     "PKH",
     "Credit",
     "Education",
     "ElderlyDisability",
     "ExportTax",
+    "FromRegistry",
     "HealthInsurance",
+    "Listed",
     "MarketingCooperative",
     "Policy",
     "Programme",
     "Registry",
+    "RegistryUpdate",
     "Training",
+    "VillageCash",
 ]
 
 
-class Registry(Strict):
-    """The targeting registry (P3KE-like): one list that every programme enrols from.
+#: district types, as ``District.type`` names them
+DISTRICT_TYPES = ("upland", "lowland", "coastal")
 
-    At month 0 and every ``recertify_every_months``, each household's proxy-means score is
-    ``log(consumption per person) + noise``; the lowest ``coverage_share`` of each district
-    are registered, and every household gets its rank (0 = poorest by score).
+MissShares = dict[Literal["upland", "lowland", "coastal"], Annotated[float, Field(ge=0, le=1)]]
+
+
+def _all_types(v: dict[str, float]) -> dict[str, float]:
+    """Raise unless every district type has a share."""
+    missing = [t for t in DISTRICT_TYPES if t not in v]
+    if missing:
+        raise ValueError(
+            f"a share for every district type {list(DISTRICT_TYPES)}; none for {missing}"
+        )
+    return v
+
+
+class Registry(Strict):
+    """The targeting registry (DTKS/P3KE-like): one list that programmes enrol from.
+
+    Each household is enumerated or not, once (``enumeration_miss_share`` by district type;
+    only a ``registry_update`` programme enumerates again). At month 0 and every
+    ``recertify_every_months``, a proxy-means score is fitted by least squares to log
+    consumption per person on what an enumerator sees, plus noise; enumerated households are
+    ranked by score and the lowest ``coverage_share`` of the district's households register.
+    Targeting errors are measured against the poorest ``target_share`` by consumption.
     """
 
     coverage_share: float = param(
@@ -58,24 +82,50 @@ class Registry(Strict):
         le=1,
         unit="share of households",
         source="FACTS:p3ke_families_covered_poorest_40pct_2022 (the poorest ~40%)",
-        description="households registered: the lowest scores in each district",
+        description="households registered: the lowest scores among the enumerated",
     )
     score_noise_sd: float = param(
         0.4,
         ge=0,
         le=5,
         unit="log IDR",
-        source="assumption (0.2-0.6); 0 is a perfect registry",
-        description="noise of the proxy-means score around log per-capita consumption",
+        source="assumption (0.2-0.6), calibrated with the miss shares to the DTKS-era errors; "
+        "0 leaves only the proxy-means fit's own error",
+        description="noise of the proxy-means score around its fitted prediction",
     )
     recertify_every_months: int = param(
         12,
         ge=1,
         le=120,
         unit="months",
-        source="assumption (6-36)",
+        source="assumption (6-36): the 2024 register was rarely refreshed",
         description="registry re-certification interval",
     )
+    enumeration_miss_share: MissShares = Field(
+        {"upland": 0.25, "lowland": 0.25, "coastal": 0.30},
+        description="households never enumerated, by district type (never registered)",
+        json_schema_extra={
+            "unit": "share of households",
+            "source": "assumption (0.1-0.4): FACTS:udb_registration_full_enumeration_2011 "
+            "(full enumeration cut under-coverage of the poor by a third); calibrated with "
+            "the score noise to the DTKS-era errors",
+        },
+    )
+    target_share: float = param(
+        0.4,
+        ge=0,
+        le=1,
+        unit="share of households",
+        source="FACTS:p3ke_families_covered_poorest_40pct_2022: the group DTKS/P3KE is meant "
+        "to hold, the poorest 40%",
+        description="target group of the targeting errors: the poorest by consumption per "
+        "person this month, in each district",
+    )
+
+    @field_validator("enumeration_miss_share")
+    @classmethod
+    def _types(cls, v: dict[str, float]) -> dict[str, float]:
+        return _all_types(v)
 
 
 class Programme(Strict):
@@ -96,6 +146,16 @@ class Programme(Strict):
     )
     funding: Literal["central", "district"] = Field("central", description="who pays")
     districts: list[str] | None = Field(None, description="districts it acts in (default: all)")
+    enabled: bool = Field(
+        True,
+        description="false: the section is kept but the programme never acts (switches a "
+        "status-quo programme off, e.g. with --set)",
+    )
+    since_before_start: bool = Field(
+        False,
+        description="already running when the run starts: it also acts in the spin-up "
+        "months, whose spending is not counted in its budget or in the results",
+    )
 
     @model_validator(mode="after")
     def _window(self) -> Programme:
@@ -111,7 +171,41 @@ class Programme(Strict):
         return None
 
 
-class BPNT(Programme):
+class Listed(Programme):
+    """A programme that keeps a list of the households it serves, chosen by quota.
+
+    It enrols the ``quota_share x households`` best-ranked eligible households of each
+    district; households enrolled in a programme named in ``excluding`` (while that one
+    acts) are not eligible.
+    """
+
+    quota_share: float = Field(
+        ..., ge=0, le=1, description="enrolled, as a share of the district's households"
+    )
+    excluding: list[str] = Field(
+        [],
+        description="programmes whose enrolled households are not eligible (e.g. BLT Dana "
+        "Desa excludes PKH and BPNT recipients)",
+    )
+
+
+class FromRegistry(Listed):
+    """A programme that enrols registered households by their registry score plus its own
+    list noise (each programme's list was drawn and verified at a different time)."""
+
+    list_noise_sd: float = param(
+        0.3,
+        ge=0,
+        le=5,
+        unit="log IDR",
+        source="assumption (0-0.6): each programme's list was drawn and verified at a "
+        "different time",
+        description="noise added to the registry score for this programme's ranking, drawn "
+        "at each certification",
+    )
+
+
+class BPNT(FromRegistry):
     """Food assistance (BPNT / Sembako-like): a flat monthly amount per enrolled household."""
 
     kind: Literal["bpnt"]
@@ -121,7 +215,8 @@ class BPNT(Programme):
         le=1,
         unit="share of households",
         source="assumption (0.1-0.4)",
-        description="enrolled: the lowest registry ranks in each district",
+        description="enrolled: the best-ranked eligible registered households, as a share of "
+        "the district's households",
     )
     amount_idr_per_month: float = param(
         200_000,
@@ -132,11 +227,13 @@ class BPNT(Programme):
     )
 
 
-class PKH(Programme):
+class PKH(FromRegistry):
     """Conditional cash transfer (PKH-like) by household component, for enrolled households.
 
-    Components are counted up to ``max_components`` per household, in the order young
-    children, elderly and disabled members, then school children from senior to primary.
+    Eligible: registered households with at least one component member (a young child, a
+    school child, an elderly or a disabled member). Components are counted up to
+    ``max_components`` per household, in the order young children, elderly and disabled
+    members, then school children from senior to primary.
     """
 
     kind: Literal["pkh"]
@@ -146,7 +243,8 @@ class PKH(Programme):
         le=1,
         unit="share of households",
         source="assumption (0.05-0.2)",
-        description="enrolled: the lowest registry ranks in each district",
+        description="enrolled: the best-ranked eligible registered households, as a share of "
+        "the district's households",
     )
     young_child_idr_per_year: float = param(
         3_000_000,
@@ -201,11 +299,20 @@ class PKH(Programme):
     )
 
 
-class ElderlyDisability(Programme):
+class ElderlyDisability(FromRegistry):
     """Assistance for elderly and severely disabled people who cannot work, mapped through
-    the registry: every registered household with such members, per member."""
+    the registry: registered households with such members (by default every one), per member."""
 
     kind: Literal["elderly_disability"]
+    quota_share: float = param(
+        1.0,
+        ge=0,
+        le=1,
+        unit="share of households",
+        source="assumption: 1 enrols every eligible registered household",
+        description="enrolled: the best-ranked eligible registered households, as a share of "
+        "the district's households",
+    )
     amount_idr_per_person_month: float = param(
         200_000,
         ge=0,
@@ -266,7 +373,7 @@ class Training(Programme):
     registered_only: bool = Field(True, description="seats go to registered households only")
 
 
-class HealthInsurance(Programme):
+class HealthInsurance(FromRegistry):
     """Subsidised health insurance (PBI-JKN-like): premiums paid for enrolled households,
     whose out-of-pocket health costs are then covered."""
 
@@ -277,7 +384,8 @@ class HealthInsurance(Programme):
         le=1,
         unit="share of households",
         source="assumption (0.3-0.4): PBI covers roughly a third of the population",
-        description="enrolled: the lowest registry ranks in each district",
+        description="enrolled: the best-ranked eligible registered households, as a share of "
+        "the district's households",
     )
     premium_idr_per_person_month: float = param(
         42_000,
@@ -402,9 +510,10 @@ class Credit(Programme):
     registered_only: bool = Field(True, description="loans go to registered households only")
 
 
-class Education(Programme):
+class Education(FromRegistry):
     """Education support (PIP/KIP-like scholarships) for school children of enrolled
-    households: young people who reach working age from them have ``skill_gain`` more skill.
+    households (eligible: registered households with a school-age child), paid per child by
+    school level; young people who reach working age from them have ``skill_gain`` more skill.
     Works through the yearly demography (it needs ``demography.enabled``)."""
 
     kind: Literal["education"]
@@ -414,14 +523,29 @@ class Education(Programme):
         le=1,
         unit="share of households",
         source="assumption (0.1-0.3)",
-        description="enrolled: the lowest registry ranks in each district",
+        description="enrolled: the best-ranked eligible registered households, as a share of "
+        "the district's households",
     )
-    amount_idr_per_student_year: float = param(
-        1_000_000,
+    amount_primary_idr_per_year: float = param(
+        450_000,
         ge=0,
         unit="IDR/student/year",
-        source="assumption (0.75-1.8 M): PIP-like support for junior and senior students",
-        description="paid per junior- or senior-secondary child of an enrolled household",
+        source="assumption: PIP amounts per level (Permendikbud 10/2020; not in the facts table)",
+        description="paid per primary-school child of an enrolled household",
+    )
+    amount_junior_idr_per_year: float = param(
+        750_000,
+        ge=0,
+        unit="IDR/student/year",
+        source="assumption: PIP amounts per level (Permendikbud 10/2020; not in the facts table)",
+        description="paid per junior-secondary child of an enrolled household",
+    )
+    amount_senior_idr_per_year: float = param(
+        1_800_000,
+        ge=0,
+        unit="IDR/student/year",
+        source="assumption: PIP amounts per level (Permendikbud 10/2020; not in the facts table)",
+        description="paid per senior-secondary child of an enrolled household",
     )
     skill_gain: int = param(
         1,
@@ -430,6 +554,97 @@ class Education(Programme):
         unit="skill levels",
         source="assumption",
         description="added to the skill of those who reach working age",
+    )
+
+
+class VillageCash(Listed):
+    """Village cash transfer (BLT Dana Desa): villages choose recipients among all households,
+    registered or not, by what neighbours know of their consumption.
+
+    At its first month and every ``reselect_every_months``, each household's community score
+    is ``log(consumption per person) + community_noise_sd x z``; the ``quota_share x
+    households`` lowest-scored eligible households are selected. Dana Desa is a central
+    transfer to villages, so the default funding is central.
+    """
+
+    kind: Literal["village_cash"]
+    quota_share: float = param(
+        0.07,
+        ge=0,
+        le=1,
+        unit="share of households",
+        source="assumption (0.04-0.10): FACTS:blt_dana_desa_implied_coverage_2024, 2.97 M "
+        "families, over about 33 M rural households",
+        description="selected: the lowest community scores among the eligible, as a share "
+        "of the district's households",
+    )
+    amount_idr_per_month: float = param(
+        300_000,
+        ge=0,
+        unit="IDR/household/month",
+        source="FACTS:blt_dana_desa_benefit_2021 (weak)",
+        description="transfer per selected household",
+    )
+    community_noise_sd: float = param(
+        0.5,
+        ge=0,
+        le=5,
+        unit="log IDR",
+        source="assumption (0.3-0.8): villages rank by what neighbours know of consumption; "
+        "FACTS:pmt_exclusion_error_field_experiment_2008_2009 compares methods",
+        description="noise of the community ranking around log consumption per person",
+    )
+    reselect_every_months: int = param(
+        12,
+        ge=1,
+        le=120,
+        unit="months",
+        source="assumption: villages agree the list once a year",
+        description="months between selections",
+    )
+
+
+class RegistryUpdate(Programme):
+    """A registry update (the DTSEN lever): at ``start_month`` the registry re-enumerates
+    with new miss shares (the same draws, so who was enumerated before stays enumerated when
+    a share falls), takes this programme's score noise and re-certification interval, and
+    certifies at once. Cost: ``cost_idr_per_household`` per real household of its districts,
+    once, that month."""
+
+    kind: Literal["registry_update"]
+    enumeration_miss_share: MissShares = Field(
+        {"upland": 0.10, "lowland": 0.10, "coastal": 0.15},
+        description="households never enumerated after the update, by district type (types "
+        "not named keep the registry's share)",
+        json_schema_extra={
+            "unit": "share of households",
+            "source": "assumption (0.05-0.2): a fuller enumeration; to calibrate to the "
+            "published DTSEN errors",
+        },
+    )
+    score_noise_sd: float = param(
+        0.25,
+        ge=0,
+        le=5,
+        unit="log IDR",
+        source="assumption (0.1-0.4): to calibrate to the published DTSEN errors",
+        description="the registry's score noise from the update on",
+    )
+    recertify_every_months: int = param(
+        12,
+        ge=1,
+        le=120,
+        unit="months",
+        source="assumption (6-24): DTSEN is to be updated regularly",
+        description="the registry's re-certification interval from the update on",
+    )
+    cost_idr_per_household: float = param(
+        25_000,
+        ge=0,
+        le=1e7,
+        unit="IDR/household",
+        source="assumption (10,000-50,000): one enumeration visit and verification",
+        description="one-off cost per real household of the district, booked at start_month",
     )
 
 
@@ -442,6 +657,8 @@ Policy = Annotated[
     | ExportTax
     | MarketingCooperative
     | Credit
-    | Education,
+    | Education
+    | VillageCash
+    | RegistryUpdate,
     Field(discriminator="kind"),
 ]

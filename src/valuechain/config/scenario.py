@@ -35,7 +35,7 @@ from valuechain.config.districts import (
     Population,
     ProcessorSpec,
 )
-from valuechain.config.programmes import Policy, Registry
+from valuechain.config.programmes import Listed, Policy, Registry
 from valuechain.config.schema import CrossKeyError, Strict, param
 from valuechain.errors import MISSING
 
@@ -177,6 +177,7 @@ class Scenario(Strict):
                     "a month before the end of the scenario (months)",
                     {f"policies.{name}.start_month": pol.start_month, "months": self.months},
                 )
+        self._exclusions()
         for i, s in enumerate(self.shocks):
             chain = self.chains.get(s.commodity)
             if chain is None:
@@ -196,6 +197,40 @@ class Scenario(Strict):
                     {f"shocks.{i}.month": s.month, "months": self.months},
                 )
         return self
+
+    def _exclusions(self) -> None:
+        """Each ``excluding`` names another programme that keeps a list, and no programme
+        excludes itself through a chain of exclusions."""
+        listed = {n: p.excluding for n, p in self.policies.items() if isinstance(p, Listed)}
+        for name, others in listed.items():
+            key = f"policies.{name}.excluding"
+            for other in others:
+                if other == name:
+                    raise CrossKeyError("a programme other than itself", {key: others})
+                if other not in listed:
+                    raise CrossKeyError(
+                        f"no programme {other!r} with a list of enrolled households "
+                        f"(those: {sorted(listed)})",
+                        {key: others},
+                    )
+        state: dict[str, int] = {}  # 1: being visited, 2: done
+
+        def visit(name: str, path: list[str]) -> None:
+            state[name] = 1
+            for other in listed[name]:
+                if state.get(other) == 1:
+                    cycle = [*path[path.index(other) :], other]
+                    raise CrossKeyError(
+                        f"no cycle of exclusions ({' -> '.join(cycle)})",
+                        {f"policies.{n}.excluding": listed[n] for n in cycle[:-1]},
+                    )
+                if state.get(other) is None:
+                    visit(other, [*path, other])
+            state[name] = 2
+
+        for name in sorted(listed):
+            if name not in state:
+                visit(name, [name])
 
     @property
     def commodities(self) -> list[str]:

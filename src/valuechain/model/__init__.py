@@ -8,7 +8,7 @@
 - :mod:`.trade`: the trader price, the export tax and farms selling their harvest;
 - :mod:`.policies`: the programmes at run time and the targeting registry;
 - :mod:`.accounts`: the ledger (the month's flows and the two-sided books);
-- :mod:`.conditions`: the month's draws, trader prices and registry errors;
+- :mod:`.conditions`: the month's draws and trader prices;
 - :mod:`.rng`: named random streams;
 - :mod:`.kernels`: compiled loops over households (numba).
 

@@ -1,4 +1,4 @@
-"""The month's conditions: its draws, trader prices and registry errors, by district.
+"""The month's conditions: its draws and trader prices, by district.
 
 Phase 1 draws them (:meth:`MonthConditions.draw`), later phases set the rest and read them,
 and the indicators report them. They are not flows, so they are not the ledger's
@@ -24,7 +24,7 @@ def mean_one_lognormal(z: np.ndarray | float, sd: float) -> np.ndarray | float:
 
 
 class MonthConditions:
-    """This month's draws, trader prices and registry errors, by district (and commodity).
+    """This month's draws and trader prices, by district (and commodity).
 
     Each is set by the phase that draws or computes it and read by later phases and the
     indicators; the model builds a new one every step.
@@ -37,8 +37,6 @@ class MonthConditions:
         self.market_offset: list[int] = []  # per district: rotation of the selling queue
         self.trader_price_idr = np.zeros((n_districts, n_commodities))  # IDR/kg
         self.export_tax_rate = np.zeros((n_districts, n_commodities))  # share of reference
-        self.exclusion_error = np.zeros(n_districts)  # share of the registry's target
-        self.inclusion_error = np.zeros(n_districts)  # share of the registered
 
     def draw(
         self,

@@ -7,8 +7,8 @@ Households live in numpy arrays (:mod:`valuechain.model.households`, their loops
 kernels in :mod:`valuechain.model.kernels`); processors are Mesa agents
 (:mod:`valuechain.model.firms`); reference prices are :mod:`valuechain.model.prices`, the
 trader price and selling :mod:`valuechain.model.trade`; the month's flows are the ledger's
-(:mod:`valuechain.model.accounts`), its draws, trader prices and registry errors
-:mod:`valuechain.model.conditions`.
+(:mod:`valuechain.model.accounts`), its draws and trader prices
+:mod:`valuechain.model.conditions`, the targeting registry :mod:`valuechain.model.policies`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from valuechain.model.households.demography import age_district, settle_after_ag
 from valuechain.model.households.init import initialise_households, mean_monthly_harvest_kg
 from valuechain.model.households.labour import farm_and_informal_work, match_jobs
 from valuechain.model.policies.programmes import make_programme
-from valuechain.model.policies.registry import registry_month
+from valuechain.model.policies.registry import RegistryState
 from valuechain.model.prices import ReferencePrices
 from valuechain.model.rng import Streams
 
@@ -76,6 +76,10 @@ class ValueChainModel(mesa.Model):
         self.households = hh = generate_population(scenario, self.streams.stream("population"))
         self.prices = {c: ReferencePrices(c, scenario.chains[c]) for c in self.commodities}
         self.processors: list[Processor] = []
+        types = [d.type for d in scenario.districts.values()]
+        self.registry = RegistryState(
+            scenario.registry, types, self.district_names, hh, self.streams
+        )
         self.programmes = [
             make_programme(name, spec, self) for name, spec in sorted(scenario.policies.items())
         ]
@@ -300,25 +304,30 @@ class ValueChainModel(mesa.Model):
         kernels.gather(dividend, hh.coop, self.ledger.dividends)
 
     def policies(self) -> None:
-        """Phase 7 (ODD 7.7): the registry is certified and measured; every programme acts.
+        """Phase 7 (ODD 7.7): the registry is certified when due; every programme acts.
 
-        In the first month simulated and every ``recertify_every_months``, in each district,
-        score = log(consumption per person) + noise; the lowest ``coverage_share`` register,
-        and every household gets its rank. Targeting errors are measured against the poorest
-        ``coverage_share`` by consumption now. Then each programme carries on (trainees
-        progress) and, when active and within budget, enrols from the registry and delivers.
+        A registry update due this month first re-enumerates (``u_enum >= miss share``).
+        In the first simulated month, every ``recertify_every_months`` and after an update,
+        in each district, log consumption per person (last month's) is fitted by least
+        squares on what an enumerator sees over the enumerated households; score = fit +
+        ``score_noise_sd`` x noise; the enumerated are ranked by score over the district's
+        households and the lowest ``coverage_share`` register; programmes that enrol from
+        the registry draw their list noise. Then each programme carries on (trainees
+        progress, villages select) and, when active and within budget, enrols its
+        ``quota_share`` from its list and delivers.
         """
-        reg = self.scenario.registry
         hh = self.households
-        certify = self.t == self._first_step or self.t % reg.recertify_every_months == 0
+        reg = self.registry
+        first = self.t == self._first_step
+        for p in self.programmes:
+            p.revise_registry(self)
         for k, dname in enumerate(self.district_names):
-            s = hh.district_slices[k]
-            n = s.stop - s.start
-            noise = (
-                self.streams.stream(f"targeting/{dname}").standard_normal(n) if certify else None
-            )
-            errors = registry_month(hh, s, noise, reg)
-            self.conditions.exclusion_error[k], self.conditions.inclusion_error[k] = errors
+            if reg.due(k, self.t, first):
+                s = hh.district_slices[k]
+                z = self.streams.stream(f"targeting/{dname}").standard_normal(s.stop - s.start)
+                reg.certify(hh, k, z)
+                for p in self.programmes:
+                    p.registry_certified(self, k)
         hh.subsidised_cover[:] = False
         for p in self.programmes:
             p.advance(self)

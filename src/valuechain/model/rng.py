@@ -30,7 +30,8 @@ STREAMS: dict[str, str] = {
     "labour": "informal-work draws and the labour-market queue",
     "market": "the order in which farmers reach local buyers",
     "health": "health shocks and insurance coverage",
-    "targeting": "proxy-means score noise of the registry",
+    "targeting": "registry enumeration and proxy-means score noise; each programme's list "
+    "noise and village selection",
     "membership": "which growers are members of a cooperative",
     "training": "course intake and completion, per programme and district",
     "credit": "loan allocation and defaults, per programme and district",

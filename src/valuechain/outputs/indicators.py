@@ -52,12 +52,9 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
     )
     firms = [p for p in model.processors if p.district == k]
     month = led.month
-    registry = model.conditions
     out |= {
         "farm_labour": month.farm_worker_months[k],
         "idle": month.idle_worker_months[k],
-        "exclusion_error_x": registry.exclusion_error[k] * out["households"],
-        "inclusion_error_x": registry.inclusion_error[k] * out["households"],
         "tax_revenue": month.tax_revenue_idr[k],
         "trainees": sum(p.trainees(model, k) for p in model.programmes),
         "borrowers": sum(p.borrowers(model, k) for p in model.programmes),
@@ -79,7 +76,90 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
     out.update(led.spending(model, k))
     for p in model.programmes:
         out[f"budget_exhausted_{p.name}"] = float(p.exhausted_month is not None)
+    out.update(_targeting_sums(model, k, pc))
     return out
+
+
+# ---------------------------------------------------------------------- targeting (registry)
+#: prefix of the per-programme targeting sums in a district's sums (never a column name)
+_TARGETING = "targeting:"
+
+
+def _targeting_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, float]:
+    """The sums behind the registry's and each programme's targeting indicators in district
+    ``k`` (``pc``: its households' consumption per person this month), in one compiled pass.
+
+    The target group is the poorest ``registry.target_share`` of the district's households by
+    consumption per person this month, the poorest decile the poorest tenth (the first
+    ``ceil(share x households)`` by consumption, ties by position).
+    """
+    hh = model.households
+    s = hh.district_slices[k]
+    n = s.stop - s.start
+    listed = [(p.name, m) for p in model.programmes if (m := p.recipients(model, k)) is not None]
+    if len(listed) > kernels.MAX_PROGRAMMES:
+        raise ValueError(f"at most {kernels.MAX_PROGRAMMES} programmes with recipients")
+    codes = np.zeros(n, dtype=np.uint64)  # bit p: receives from programme p
+    for bit, (_, mask) in enumerate(listed):
+        codes |= np.left_shift(mask, bit, dtype=np.uint64)
+    keys, _ = kernels.sort_keys(np.ascontiguousarray(pc, dtype=np.float64), 1.0)
+    cut = [_quota_key(keys, share) for share in (model.scenario.registry.target_share, 0.1)]
+    per, common = kernels.targeting_sums(
+        codes,
+        len(listed),
+        keys,
+        cut[0],
+        cut[1],
+        hh.is_extreme_poor[s],
+        hh.registered[s],
+        hh.weight[s],
+        hh.persons[s],
+    )
+    out = dict(zip(kernels.TARGETING_COMMON, common.tolist(), strict=True))
+    for (name, _), sums in zip(listed, per.tolist(), strict=True):
+        for what, value in zip(kernels.TARGETING_PER_PROGRAMME, sums, strict=True):
+            out[f"{_TARGETING}{what}:{name}"] = value
+    reg = model.registry
+    out["pmt_ssr"], out["pmt_sst"] = float(reg.fit_ssr[k]), float(reg.fit_sst[k])
+    return out
+
+
+def _quota_key(keys: np.ndarray, share: float) -> int:
+    """The largest key of the ``ceil(share x n)`` smallest (below every key when none)."""
+    n_take = int(np.ceil(share * keys.size - 1e-9))
+    if n_take <= 0:
+        return int(np.iinfo(np.int64).min)
+    return int(np.partition(keys, n_take - 1)[n_take - 1])
+
+
+def _targeting_columns(model: ValueChainModel, sums: dict) -> dict[str, float]:
+    """The proxy-means fit's, each programme's and the konvergensi columns, from (combined)
+    sums (the registry's own errors are in the main block)."""
+    target, extreme = sums["target_households"], sums["extreme_persons"]
+    sst = sums["pmt_sst"]
+    row = {
+        "registry_pmt_r2": 1.0 - sums["pmt_ssr"] / sst if sst > 0 else np.nan,
+        "extreme_poor_programmes_mean": _ratio(sums["extreme_programme_count"], extreme),
+        "extreme_poor_programmes_0": _ratio(sums["extreme_programmes_0"], extreme),
+        "extreme_poor_programmes_1": _ratio(sums["extreme_programmes_1"], extreme),
+        "extreme_poor_programmes_2": _ratio(sums["extreme_programmes_2"], extreme),
+        "extreme_poor_programmes_3plus": _ratio(sums["extreme_programmes_3plus"], extreme),
+    }
+    for p in model.programmes:
+        key = f"{_TARGETING}recipients:{p.name}"
+        if key not in sums:
+            continue
+        got = {
+            what: sums[f"{_TARGETING}{what}:{p.name}"] for what in kernels.TARGETING_PER_PROGRAMME
+        }
+        row[f"recipients_{p.name}"] = got["recipients"]
+        row[f"exclusion_error_{p.name}"] = _ratio(got["target_missed"], target)
+        row[f"inclusion_error_{p.name}"] = _ratio(got["outside_target"], got["recipients"])
+        row[f"coverage_extreme_poor_{p.name}"] = _ratio(got["extreme_receiving"], extreme)
+        row[f"coverage_poorest_decile_{p.name}"] = _ratio(
+            got["decile_receiving"], sums["decile_households"]
+        )
+    return row
 
 
 def _selling_groups(model: ValueChainModel, k: int) -> np.ndarray:
@@ -138,8 +218,8 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "gini": gini,
         "transfer_recipients": sums["transfer_recipients"],
         "registered_households": sums["registered_households"],
-        "exclusion_error": sums["exclusion_error_x"] / sums["households"],
-        "inclusion_error": sums["inclusion_error_x"] / sums["households"],
+        "exclusion_error": _ratio(sums["registry_missed"], sums["target_households"]),
+        "inclusion_error": _ratio(sums["registry_outside"], sums["registry_households"]),
         "extreme_poverty_rate_elderly_disabled": _ratio(
             sums["poor190_elderly_disabled"], sums["persons_elderly_disabled"]
         ),
@@ -168,6 +248,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
     for key, value in sums.items():
         if key.startswith(("spending_", "budget_exhausted_")):
             row[key] = value
+    row.update(_targeting_columns(model, sums))
     row["mass_balance_residual"] = sums["mass_balance_residual"]
     row["money_balance_residual"] = sums["money_balance_residual"]
     return row
@@ -226,8 +307,9 @@ def _combine(parts: list[tuple[dict, dict]]) -> tuple[dict, dict]:
 
 def per_programme_summaries(columns: Iterable[str]) -> dict[str, tuple[str, str]]:
     """The per-programme summaries a run's columns give (name -> (column, aggregation)):
-    total spending of every ``spending_*`` column (programmes, processing, by source) and
-    whether each programme's budget ran out
+    total spending of every ``spending_*`` column (programmes, processing, by source),
+    whether each programme's budget ran out, and the last-12-month means of each
+    programme's recipients, targeting errors and coverage
     (:data:`~valuechain.outputs.metrics.PROGRAMME_SUMMARY`)."""
     out = {}
     for col in columns:

@@ -60,11 +60,12 @@ INDICATORS: dict[str, Indicator] = {
     "transfer_recipients": Indicator("Households receiving any transfer", "households"),
     "registered_households": Indicator("Households in the targeting registry", "households"),
     "exclusion_error": Indicator(
-        "Registry exclusion error: share of its target (poorest by consumption) not registered",
+        "Registry exclusion error: share of the target group (the poorest target_share by "
+        "consumption per person this month) not registered",
         "share of households",
     ),
     "inclusion_error": Indicator(
-        "Registry inclusion error: share of the registered outside its target",
+        "Registry inclusion error: share of the registered outside the target group",
         "share of households",
     ),
     "extreme_poverty_rate_elderly_disabled": Indicator(
@@ -97,6 +98,28 @@ INDICATORS: dict[str, Indicator] = {
     ),
     "mass_balance_residual": Indicator("Mass accounting residual", "kg"),
     "money_balance_residual": Indicator("Money accounting residual", "IDR"),
+    # --- registry fit and konvergensi (programmes received by the extreme poor)
+    "registry_pmt_r2": Indicator(
+        "R^2 of the registry's proxy-means fit to log consumption per person, at its last "
+        "certification (within districts)",
+        "share of variance",
+    ),
+    "extreme_poor_programmes_mean": Indicator(
+        "Programmes received (with recipients lists), mean over extreme-poor persons", "programmes"
+    ),
+    "extreme_poor_programmes_0": Indicator(
+        "Extreme-poor persons whose household receives from no programme", "share of persons"
+    ),
+    "extreme_poor_programmes_1": Indicator(
+        "Extreme-poor persons whose household receives from one programme", "share of persons"
+    ),
+    "extreme_poor_programmes_2": Indicator(
+        "Extreme-poor persons whose household receives from two programmes", "share of persons"
+    ),
+    "extreme_poor_programmes_3plus": Indicator(
+        "Extreme-poor persons whose household receives from three or more programmes",
+        "share of persons",
+    ),
 }
 
 #: Per-commodity columns; ``{c}`` is replaced by the commodity name.
@@ -118,6 +141,23 @@ COMMODITY_INDICATORS: dict[str, Indicator] = {
 PROGRAMME_INDICATORS: dict[str, Indicator] = {
     "spending_{p}": Indicator("Spending of the programme this month", "IDR/month"),
     "budget_exhausted_{p}": Indicator("The programme's budget has run out (1) or not (0)", "flag"),
+    # --- targeting, for programmes with a list of recipients (transfers, health cover)
+    "recipients_{p}": Indicator("Households receiving from the programme this month", "households"),
+    "exclusion_error_{p}": Indicator(
+        "Share of the target group (the registry's target_share, poorest by consumption per "
+        "person this month) not receiving",
+        "share of households",
+    ),
+    "inclusion_error_{p}": Indicator(
+        "Share of the programme's recipients outside the target group", "share of households"
+    ),
+    "coverage_extreme_poor_{p}": Indicator(
+        "Share of extreme-poor persons whose household receives", "share of persons"
+    ),
+    "coverage_poorest_decile_{p}": Indicator(
+        "Share of the poorest tenth of households (consumption per person) that receives",
+        "share of households",
+    ),
 }
 
 #: Run summaries (one row of runs.parquet per run): name -> (indicator, aggregation), the
@@ -152,6 +192,13 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "local_value_added_total": ("local_value_added", "sum"),
     "max_abs_mass_balance_residual": ("mass_balance_residual", "max_abs"),
     "max_abs_money_balance_residual": ("money_balance_residual", "max_abs"),
+    # --- registry fit and konvergensi
+    "registry_pmt_r2_last12": ("registry_pmt_r2", "mean_last12"),
+    "extreme_poor_programmes_mean_last12": ("extreme_poor_programmes_mean", "mean_last12"),
+    "extreme_poor_programmes_0_last12": ("extreme_poor_programmes_0", "mean_last12"),
+    "extreme_poor_programmes_1_last12": ("extreme_poor_programmes_1", "mean_last12"),
+    "extreme_poor_programmes_2_last12": ("extreme_poor_programmes_2", "mean_last12"),
+    "extreme_poor_programmes_3plus_last12": ("extreme_poor_programmes_3plus", "mean_last12"),
 }
 
 #: Per-commodity summaries; ``weighted_mean`` is weighted by the month's harvest of ``{c}``.
@@ -167,6 +214,12 @@ COMMODITY_SUMMARY: dict[str, tuple[str, str]] = {
 PROGRAMME_SUMMARY: dict[str, tuple[str, str]] = {
     "spending_{p}_total": ("spending_{p}", "sum"),
     "budget_exhausted_{p}": ("budget_exhausted_{p}", "max"),
+    # --- targeting, for programmes with a list of recipients
+    "recipients_{p}_last12": ("recipients_{p}", "mean_last12"),
+    "exclusion_error_{p}_last12": ("exclusion_error_{p}", "mean_last12"),
+    "inclusion_error_{p}_last12": ("inclusion_error_{p}", "mean_last12"),
+    "coverage_extreme_poor_{p}_last12": ("coverage_extreme_poor_{p}", "mean_last12"),
+    "coverage_poorest_decile_{p}_last12": ("coverage_poorest_decile_{p}", "mean_last12"),
 }
 
 

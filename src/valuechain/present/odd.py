@@ -182,10 +182,13 @@ def _streams() -> str:
         "stream: `prices/<commodity>`, `weather/<district>/<commodity>`, "
         "`harvest/<district>/<commodity>`, `income/<district>`, `labour/<district>`, "
         "`labour/<district>/separation`, `market/<district>`, `health/<district>`, "
-        "`targeting/<district>`, `demography/<district>`, `membership/<district>/<plant>` "
-        "(a cooperative plant's members), and, per programme and district, "
-        "`training/<programme>/<district>`, `credit/<programme>/<district>` and "
-        "`membership/<programme>/<district>` (a collective-selling group's members).\n"
+        "`targeting/<district>` (the registry's score noise), "
+        "`targeting/enumeration/<district>` (who is enumerated), `demography/<district>`, "
+        "`membership/<district>/<plant>` (a cooperative plant's members), and, per programme "
+        "and district, `training/<programme>/<district>`, `credit/<programme>/<district>`, "
+        "`membership/<programme>/<district>` (a collective-selling group's members) and "
+        "`targeting/<programme>/<district>` (a programme's list noise or a village "
+        "selection).\n"
     )
 
 

@@ -34,6 +34,28 @@ CASES: dict[str, tuple[str | None, list[str], list[str]]] = {
     "unknown --set key": (BASE, ["household.mpc=0.1"], ["--set", "household", "unknown key"]),
     "--set without =": (BASE, ["months"], ["--set", "KEY=VALUE"]),
     "--set value out of range": (BASE, ["months=0"], ["months", "0", "greater than or equal"]),
+    "cycle of exclusions": (
+        BASE
+        + '[policies.blt]\nkind = "village_cash"\nexcluding = ["pkh"]\n'
+        + '[policies.pkh]\nkind = "pkh"\nexcluding = ["blt"]\n',
+        [],
+        ["policies.blt.excluding", "policies.pkh.excluding", "no cycle of exclusions"],
+    ),
+    "excluding an unknown programme": (
+        BASE + '[policies.blt]\nkind = "village_cash"\nexcluding = ["pkh"]\n',
+        [],
+        ["policies.blt.excluding", "no programme 'pkh' with a list of enrolled households"],
+    ),
+    "excluding itself": (
+        BASE + '[policies.blt]\nkind = "village_cash"\nexcluding = ["blt"]\n',
+        [],
+        ["policies.blt.excluding", "a programme other than itself"],
+    ),
+    "unknown district type in miss shares": (
+        BASE + "[registry.enumeration_miss_share]\nhighland = 0.2\n",
+        [],
+        ["registry.enumeration_miss_share", "highland"],
+    ),
 }
 
 

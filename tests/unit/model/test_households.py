@@ -1,13 +1,10 @@
 """Household submodels on hand-made arrays: job matching, the registry's month."""
 
 import numpy as np
-import pytest
 from numpy.testing import assert_allclose
 
-from valuechain.config.programmes import Registry
 from valuechain.model.households.labour import Employers, match_jobs
 from valuechain.model.households.state import FIELDS, Households
-from valuechain.model.policies.registry import registry_month
 
 
 def _households(n, **arrays):
@@ -58,20 +55,3 @@ def test_a_plant_with_no_vacancy_lets_everyone_go():
     workers, jobs = _match([0, 0, 0], [1, 1, 1], [1, 1, 1], [0], [100], [1], plants=(0,))
     assert_allclose(workers, [0.0])
     assert jobs == [-1, -1, -1]
-
-
-def test_registry_month_certifies_then_keeps_and_measures():
-    hh = _households(4, consumption_idr=[400.0, 100.0, 300.0, 200.0], size=[1.0] * 4)
-    hh.registry_rank[:] = 1.0
-    registry = Registry(score_noise_sd=0.0, coverage_share=0.5)
-    errors = registry_month(hh, slice(0, 4), np.zeros(4), registry)
-    assert hh.registered.tolist() == [False, True, False, True]
-    assert_allclose(hh.registry_rank, [0.75, 0.0, 0.5, 0.25])
-    assert errors == (0.0, 0.0)
-    # a month without certification: household 0 is now the poorest, the registry is kept
-    hh.consumption_idr[0] = 50.0
-    errors = registry_month(hh, slice(0, 4), None, registry)
-    assert hh.registered.tolist() == [False, True, False, True]
-    assert_allclose(hh.registry_score, np.log([400.0, 100.0, 300.0, 200.0]))
-    # target {0, 1}, registered {1, 3}: half the target missed, half the registered outside
-    assert errors == pytest.approx((0.5, 0.5))

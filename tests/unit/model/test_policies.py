@@ -12,29 +12,7 @@ from valuechain.config import Scenario
 from valuechain.config.loader import load_scenario
 from valuechain.model.model import ValueChainModel
 from valuechain.model.policies.base import Intake, Plan, ProgrammeRun
-from valuechain.model.policies.registry import certify, targeting_errors
 from valuechain.outputs.indicators import district_rows
-
-# ------------------------------------------------------------------ registry
-
-
-def test_certification_by_hand():
-    pc = np.array([400.0, 100.0, 300.0, 200.0])
-    cert = certify(pc, np.zeros(4), 0.0, coverage_share=0.5)
-    assert_allclose(cert.rank, [0.75, 0.0, 0.5, 0.25])
-    assert cert.registered.tolist() == [False, True, False, True]
-    assert_allclose(cert.score, np.log(pc))
-
-
-def test_targeting_errors_by_hand():
-    pc = np.array([100.0, 200.0, 300.0, 400.0])
-    w = np.ones(4)
-    # target: the two poorest; registered: the poorest and the richest
-    exclusion, inclusion = targeting_errors(pc, np.array([True, False, False, True]), w, 0.5)
-    assert exclusion == pytest.approx(0.5)
-    assert inclusion == pytest.approx(0.5)
-    assert targeting_errors(pc, np.array([True, True, False, False]), w, 0.5) == (0.0, 0.0)
-
 
 # ------------------------------------------------------------------ transfers
 
@@ -42,6 +20,7 @@ def test_targeting_errors_by_hand():
 def test_pkh_components_by_hand():
     sc = scenario_with(pkh={"kind": "pkh", "quota_share": 1.0, "max_components": 4})
     sc.registry.coverage_share = 1.0
+    sc.registry.enumeration_miss_share = {"upland": 0.0, "lowland": 0.0, "coastal": 0.0}
     model = ValueChainModel(sc, seed=1)
     hh = model.households
     i = 0  # give household 0 a known composition
@@ -72,6 +51,7 @@ def test_spending_is_split_by_funding_source():
     extra = {"kind": "bpnt", "funding": "district", "quota_share": 1.0, "amount_idr_per_month": 1e5}
     sc = scenario_with(extra=extra)
     sc.registry.coverage_share = 1.0  # every household registered, ranks 0, 1/500, ...
+    sc.registry.enumeration_miss_share = {"upland": 0.0, "lowland": 0.0, "coastal": 0.0}
     model = ValueChainModel(sc, seed=4)
     model.step()
     ts = model.indicators().query("district == 'all'").iloc[-1]
@@ -95,6 +75,7 @@ def test_subsidised_insurance_covers_health_costs():
     sc = scenario_with(pbi={"kind": "health_insurance", "quota_share": 1.0})
     sc.health = sick.health
     sc.registry.coverage_share = 1.0
+    sc.registry.enumeration_miss_share = {"upland": 0.0, "lowland": 0.0, "coastal": 0.0}
     model = ValueChainModel(sc, seed=3)
     model.step()
     assert (model.ledger.health_cost == 0).all()
@@ -265,6 +246,7 @@ def _report(model: ValueChainModel, p: ProgrammeRun, k: int) -> list:
         [None if m is None else (m[0].tolist(), m[1]) for m in margins],
         np.asarray(p.education_gain(model, k)).tolist(),
         p.month_cost.tolist(),
+        None if (r := p.recipients(model, k)) is None else r.tolist(),
     ]
 
 
@@ -278,6 +260,8 @@ EVERY_KIND = {
     "credit": CREDIT,
     "coop": {"kind": "marketing_cooperative", "commodity": "coffee", "member_share": 0.5},
     "tax": {"kind": "export_tax", "commodity": "coffee", "rate": 0.05},
+    "blt": {"kind": "village_cash", "excluding": ["pkh", "bpnt"]},
+    "dtsen": {"kind": "registry_update", "start_month": 2},
 }
 
 

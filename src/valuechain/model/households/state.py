@@ -43,9 +43,16 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "farm_revenue_idr": ("float64", "IDR/month", "sales of the harvest this month"),
     "job_firm": ("int32", "index", "processor employing one member (-1: none)"),
     "coop": ("int32", "index", "cooperative processor the household is a member of (-1: none)"),
-    "registered": ("bool", "flag", "in the targeting registry (P3KE-like)"),
+    "u_enum": ("float64", "uniform", "drawn once: enumerated while u_enum >= the miss share"),
+    "enumerated": ("bool", "flag", "visited by the registry's enumeration (DTKS/P3KE-like)"),
+    "registered": ("bool", "flag", "in the targeting registry (DTKS/P3KE-like)"),
     "registry_score": ("float64", "log IDR", "proxy-means score at last certification"),
-    "registry_rank": ("float64", "share", "rank by score in the district (0 = poorest)"),
+    "registry_rank": (
+        "float64",
+        "share",
+        "rank by score among the enumerated, over the district's households (0 = poorest; "
+        "1 if not enumerated)",
+    ),
     "in_training": ("bool", "flag", "a member is on a training course"),
     "is_extreme_poor": ("bool", "flag", "per-capita consumption below the USD 1.90 line"),
     "extreme_poor_at_start": ("bool", "flag", "extreme poor in the first month"),
@@ -87,6 +94,8 @@ class Households:
     farm_revenue_idr: np.ndarray
     job_firm: np.ndarray
     coop: np.ndarray
+    u_enum: np.ndarray
+    enumerated: np.ndarray
     registered: np.ndarray
     registry_score: np.ndarray
     registry_rank: np.ndarray
@@ -231,6 +240,8 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         farm_revenue_idr=np.zeros(n),
         job_firm=np.full(n, -1, dtype=np.int32),
         coop=np.full(n, -1, dtype=np.int32),
+        u_enum=np.zeros(n),
+        enumerated=np.zeros(n, dtype=bool),
         registered=np.zeros(n, dtype=bool),
         registry_score=np.zeros(n),
         registry_rank=np.ones(n),

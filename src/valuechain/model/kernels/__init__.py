@@ -20,7 +20,8 @@ another file does; calls across files would run stale machine code after an edit
 
 - :mod:`~valuechain.model.kernels.households`: harvest, work, budgets, ageing;
 - :mod:`~valuechain.model.kernels.markets`: selling queue, cooperative intake, hiring;
-- :mod:`~valuechain.model.kernels.measures`: indicator sums, dot products, sorting, Gini.
+- :mod:`~valuechain.model.kernels.measures`: indicator sums, dot products, sorting, Gini;
+- :mod:`~valuechain.model.kernels.targeting`: the proxy-means fit and the targeting sums.
 """
 
 from valuechain.model.kernels.households import (
@@ -47,12 +48,22 @@ from valuechain.model.kernels.measures import (
     gini,
     indicator_sums,
     sort_keys,
-    targeting_errors,
+)
+from valuechain.model.kernels.targeting import (
+    MAX_PROGRAMMES,
+    TARGETING_COMMON,
+    TARGETING_PER_PROGRAMME,
+    normal_equations,
+    predict,
+    targeting_sums,
 )
 
 __all__ = [
     "HOUSEHOLD_FLOWS",
+    "MAX_PROGRAMMES",
     "SUMS",
+    "TARGETING_COMMON",
+    "TARGETING_PER_PROGRAMME",
     "argsort",
     "binomial_by_inversion",
     "budget_month",
@@ -64,12 +75,14 @@ __all__ = [
     "hire_in_queue",
     "indicator_sums",
     "lay_off_in_queue",
+    "normal_equations",
+    "predict",
     "sell_in_queue",
     "sell_to_traders",
     "separate",
     "sort_keys",
     "take_in_order",
-    "targeting_errors",
+    "targeting_sums",
     "work_month",
     "wsum",
 ]

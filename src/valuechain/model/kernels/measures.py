@@ -1,5 +1,5 @@
-"""Measurement kernels: indicator sums, fixed-order dot products, integer-key sorting, the
-Gini and targeting errors."""
+"""Measurement kernels: indicator sums, fixed-order dot products, integer-key sorting and
+the Gini."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ __all__ = [
     "gini",
     "indicator_sums",
     "sort_keys",
-    "targeting_errors",
 ]
 
 
@@ -219,29 +218,3 @@ def gini(sorted_keys: np.ndarray, mask: int, x: np.ndarray, w: np.ndarray) -> fl
     if cum_w <= 0.0 or cum_wx <= 0.0:
         return np.nan
     return 1.0 - area / (cum_w * cum_wx)
-
-
-@_jit
-def targeting_errors(
-    keys: np.ndarray, threshold: int, registered: np.ndarray, weight: np.ndarray
-) -> tuple[float, float]:
-    """Exclusion and inclusion errors (ODD 7.7) with the target = households whose key is
-    at most ``threshold`` (the k-th smallest key: the k poorest)."""
-    in_target = 0.0
-    in_registry = 0.0
-    missed = 0.0
-    leaked = 0.0
-    for i in range(keys.size):
-        w = weight[i]
-        target = keys[i] <= threshold
-        if target:
-            in_target += w
-            if not registered[i]:
-                missed += w
-        if registered[i]:
-            in_registry += w
-            if not target:
-                leaked += w
-    exclusion = missed / in_target if in_target > 0 else 0.0
-    inclusion = leaked / in_registry if in_registry > 0 else 0.0
-    return exclusion, inclusion

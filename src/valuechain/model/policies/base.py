@@ -2,12 +2,22 @@
 
 Every programme has the same small lifecycle, called in phase 7 of the schedule:
 
+- ``revise_registry(model)``: before the registry certifies (a registry update re-enumerates
+  and asks for a certification; the others do nothing);
+- ``registry_certified(model, k)``: after district ``k``'s registry was certified (a
+  programme enrolling from the registry draws its own list noise);
 - ``advance(model)``: carry on what it started earlier (trainees progress, loans are
-  repaid), every month;
+  repaid, villages select), every month;
 - ``act(model)``: when active, decide this month's entitlements and their cost by district
   (``plan``, which returns a :class:`Plan`), stop for good if that would exceed the budget
   (the month it stops is reported), otherwise hand them out (``deliver``) and book the cost
-  in ``month_cost``.
+  in ``month_cost``. A programme ``since_before_start`` also acts in the spin-up, where
+  nothing is booked against its budget or reported.
+
+Programmes that keep a list of enrolled households (:class:`Listing`) enrol the ``quota_share
+x households`` best-ranked eligible households of each district; the list is cached and
+recomputed only when its ranking was drawn again (a certification, a village selection), when
+members changed (the yearly ageing) or when a list it excludes changed.
 
 Everything else a programme offers is a hook declared on :class:`ProgrammeRun` with a
 neutral default, which the programmes concerned override; callers call the hooks and never
@@ -16,7 +26,7 @@ probe for attributes, so a renamed hook fails loudly instead of reporting zero:
 - market hooks: ``export_tax_rate`` (phase 3, trader price), ``collective_margin`` (phase 5,
   selling), ``education_gain`` (demography, skill at working age);
 - reporting hooks (indicators and accounts): ``trainees``, ``completions``, ``borrowers``,
-  ``selling_group``, ``net_lending_idr``.
+  ``selling_group``, ``net_lending_idr``, ``recipients``.
 
 Hooks only read: called twice they give the same answer and change nothing.
 
@@ -31,13 +41,25 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from valuechain.config.programmes import Credit, Programme, Training
+from valuechain.config.programmes import Credit, FromRegistry, Listed, Programme, Training
 from valuechain.model.kernels import wsum
 
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
 
-__all__ = ["Intake", "Plan", "ProgrammeRun", "Transfer", "cost_per_head", "intake"]
+__all__ = [
+    "Intake",
+    "Listing",
+    "Plan",
+    "ProgrammeRun",
+    "RegistryListing",
+    "Transfer",
+    "composition_epoch",
+    "cost_per_head",
+    "intake",
+    "quota_count",
+    "top_k",
+]
 
 
 @dataclass(frozen=True)
@@ -72,30 +94,50 @@ class ProgrammeRun:
         self.spent_idr = 0.0
         self.exhausted_month: int | None = None
         self.month_cost = np.zeros(len(model.district_names))
+        #: what was handed out this month, by district (the plan's delivery)
+        self.delivered: dict[int, np.ndarray] = {}
 
     def active(self, t: int) -> bool:
-        """Within its months and not stopped by its budget."""
+        """Enabled, within its months (the spin-up, ``t < 0``, too when it ran before the
+        start) and not stopped by its budget."""
         s = self.spec
-        in_window = s.start_month <= t and (s.end_month is None or t <= s.end_month)
-        return in_window and self.exhausted_month is None
+        if not s.enabled or self.exhausted_month is not None:
+            return False
+        if t < 0:
+            return s.since_before_start
+        return s.start_month <= t and (s.end_month is None or t <= s.end_month)
+
+    def revise_registry(self, model: ValueChainModel) -> None:
+        """Change the registry before it certifies this month (default: nothing)."""
+
+    def registry_certified(self, model: ValueChainModel, k: int) -> None:
+        """District ``k``'s registry was just certified (default: nothing to do)."""
 
     def advance(self, model: ValueChainModel) -> None:
         """Carry on earlier commitments (default: none)."""
 
+    def affordable(self, cost_idr: float) -> bool:
+        """Whether ``cost_idr`` more keeps spending within the budget."""
+        budget = self.spec.budget_idr
+        return budget is None or self.spent_idr + cost_idr <= budget * (1 + 1e-12)
+
     def act(self, model: ValueChainModel) -> None:
-        """Plan, check the budget, deliver, book."""
+        """Plan, check the budget, deliver, book (in the spin-up: plan and deliver only)."""
         self.month_cost[:] = 0.0
+        self.delivered = {}
         if not self.active(model.t):
             return
         plan = self.plan(model)
         cost = plan.cost_idr
-        budget = self.spec.budget_idr
-        if budget is not None and self.spent_idr + cost.sum() > budget * (1 + 1e-12):
+        counted = model.t >= 0  # spin-up spending is neither budgeted nor reported
+        if counted and not self.affordable(float(cost.sum())):
             self.exhausted_month = model.t
             return
         self.deliver(model, plan)
-        self.spent_idr += float(cost.sum())
-        self.month_cost[:] = cost
+        self.delivered = plan.delivery
+        if counted:
+            self.spent_idr += float(cost.sum())
+            self.month_cost[:] = cost
 
     def plan(self, model: ValueChainModel) -> Plan:  # pragma: no cover - abstract
         """This month's decisions and their cost; draws what is random, so ``act`` calls it
@@ -111,13 +153,6 @@ class ProgrammeRun:
     def stream(self, model: ValueChainModel, k: int) -> np.random.Generator:
         """This programme's random stream in district ``k``: ``<process>/<name>/<district>``."""
         return model.streams.stream(f"{self.process}/{self.name}/{model.district_names[k]}")
-
-    def enrolled(self, model: ValueChainModel, k: int, quota_share: float) -> np.ndarray:
-        """Registered households of district ``k`` whose registry rank is below
-        ``quota_share`` (mask over the district's households)."""
-        hh = model.households
-        s = hh.district_slices[k]
-        return hh.registered[s] & (hh.registry_rank[s] < quota_share)
 
     # --------------------------------------------------------------- market hooks
 
@@ -167,6 +202,12 @@ class ProgrammeRun:
         """Loans disbursed less instalments repaid to this programme in district ``k`` this
         month (IDR): what households received through the ledger's ``credit`` flow."""
         return 0.0
+
+    def recipients(self, model: ValueChainModel, k: int) -> np.ndarray | None:
+        """Households of district ``k`` that receive from this programme this month (mask
+        over the district's households); None for a programme with no list of recipients
+        (a tax, a selling group, training or credit)."""
+        return None
 
 
 def intake(
@@ -218,6 +259,134 @@ class Transfer(ProgrammeRun):
         hh = model.households
         for k, amounts in plan.delivery.items():
             model.ledger.transfers[hh.district_slices[k]] += amounts
+
+    def recipients(self, model: ValueChainModel, k: int) -> np.ndarray | None:
+        """Households of district ``k`` paid this month (entitlement above zero)."""
+        paid = self.delivered.get(k)
+        if paid is None:
+            s = model.households.district_slices[k]
+            return np.zeros(s.stop - s.start, dtype=bool)
+        return paid > 0
+
+
+def quota_count(quota_share: float, n: int) -> int:
+    """Households a quota of ``quota_share`` takes among ``n``: ``ceil(quota_share x n)``
+    (up to rounding of the decimal share)."""
+    return max(0, int(np.ceil(quota_share * n - 1e-9)))
+
+
+def top_k(score: np.ndarray, eligible: np.ndarray, n_take: int) -> np.ndarray:
+    """The ``n_take`` eligible households with the lowest ``score`` (mask; every eligible
+    one when there are no more), found by partition, not by sorting."""
+    who = np.flatnonzero(eligible)
+    if who.size <= n_take:
+        return eligible.copy()
+    chosen = np.zeros(eligible.size, dtype=bool)
+    if n_take > 0:
+        chosen[who[np.argpartition(score[who], n_take - 1)[:n_take]]] = True
+    return chosen
+
+
+def composition_epoch(model: ValueChainModel) -> int:
+    """The year of the last ageing that changed household members (phase 10 of each
+    January), as seen in phase 7 of this month; constant without demography."""
+    if not model.scenario.demography.enabled:
+        return 0
+    year, month = (int(x) for x in model.date.split("-"))
+    return year - (month == 1)
+
+
+class Listing(ProgrammeRun):
+    """A programme with a list of enrolled households in each district, chosen by quota.
+
+    The list is the ``quota_count(quota_share, households)`` eligible households with the
+    lowest ranking score (:func:`top_k`). Eligible: those that ``qualify`` under the
+    programme's own rule and are not enrolled in a programme named in ``excluding`` that
+    acts this month. The ranking (``ranking[k]``, set by the subclass when it draws it) and
+    so the list change rarely: the list is cached and recomputed only when the ranking was
+    drawn again, when members changed (:func:`composition_epoch`) or when a list it excludes
+    changed or started or stopped acting.
+    """
+
+    spec: Listed
+
+    def __init__(self, name: str, spec: Programme, model: ValueChainModel):
+        super().__init__(name, spec, model)
+        n_k = len(model.district_names)
+        #: per district: the score the list ranks by, lowest first (None: not drawn yet)
+        self.ranking: list[np.ndarray | None] = [None] * n_k
+        self.ranking_draws = [0] * n_k  # times each ranking was drawn
+        self.list_version = [0] * n_k  # times each list was recomputed
+        self._lists: list[np.ndarray | None] = [None] * n_k
+        self._list_keys: list[tuple | None] = [None] * n_k
+
+    def set_ranking(self, k: int, score: np.ndarray) -> None:
+        """District ``k``'s ranking was drawn again (its list will be recomputed)."""
+        self.ranking[k] = score
+        self.ranking_draws[k] += 1
+
+    def qualifies(self, model: ValueChainModel, k: int) -> np.ndarray:  # pragma: no cover
+        """The programme's own rule (mask over district ``k``'s households)."""
+        raise NotImplementedError
+
+    def excluded(self, model: ValueChainModel) -> list[Listing]:
+        """The programmes named in ``excluding``."""
+        names = self.spec.excluding
+        return [p for p in model.programmes if p.name in names and isinstance(p, Listing)]
+
+    def enrolled(self, model: ValueChainModel, k: int) -> np.ndarray:
+        """District ``k``'s list this month (mask over its households; cached)."""
+        others = self.excluded(model)
+        depends = []
+        for o in others:
+            o.enrolled(model, k)  # bring its list up to date first
+            depends.append((o.name, o.active(model.t), o.list_version[k]))
+        key = (self.ranking_draws[k], composition_epoch(model), tuple(depends))
+        if key != self._list_keys[k]:
+            self._lists[k] = self.compute_list(model, k, others)
+            self._list_keys[k] = key
+            self.list_version[k] += 1
+        return self._lists[k]
+
+    def compute_list(self, model: ValueChainModel, k: int, others: list[Listing]) -> np.ndarray:
+        """District ``k``'s list computed afresh (``others``: the programmes it excludes)."""
+        s = model.households.district_slices[k]
+        n = s.stop - s.start
+        score = self.ranking[k]
+        if score is None:
+            return np.zeros(n, dtype=bool)
+        eligible = self.qualifies(model, k)
+        for o in others:
+            if o.active(model.t):
+                eligible &= ~o.enrolled(model, k)
+        return top_k(score, eligible, quota_count(self.spec.quota_share, n))
+
+
+class RegistryListing(Listing):
+    """A programme that enrols registered households by registry score plus its own list
+    noise: ``score + list_noise_sd x z``, ``z`` drawn at each certification of the district
+    from ``targeting/<programme>/<district>``."""
+
+    spec: FromRegistry
+    process = "targeting"
+
+    def registry_certified(self, model: ValueChainModel, k: int) -> None:
+        """Draw this programme's list noise for district ``k``."""
+        if k not in self.districts:
+            return
+        hh = model.households
+        s = hh.district_slices[k]
+        z = self.stream(model, k).standard_normal(s.stop - s.start)
+        self.set_ranking(k, hh.registry_score[s] + self.spec.list_noise_sd * z)
+
+    def rule(self, model: ValueChainModel, s: slice) -> np.ndarray | bool:
+        """The programme's own rule over district slice ``s`` (default: none)."""
+        return True
+
+    def qualifies(self, model: ValueChainModel, k: int) -> np.ndarray:
+        """Registered households of district ``k`` that meet the programme's ``rule``."""
+        s = model.households.district_slices[k]
+        return model.households.registered[s] & self.rule(model, s)
 
 
 class Intake(ProgrammeRun):

@@ -2,8 +2,9 @@
 
 :mod:`~valuechain.model.policies.base` holds what every programme shares (``advance``,
 ``act``, budgets, enrolment, intake, the market and reporting hooks); each lever has its
-module: ``transfers`` (BPNT, PKH, elderly and disability support, education assistance),
-``health``, ``training``, ``credit`` and ``markets`` (export tax, marketing cooperative).
+module: ``transfers`` (BPNT, PKH, elderly and disability support, education assistance,
+village cash), ``health``, ``training``, ``credit``, ``markets`` (export tax, marketing
+cooperative) and ``registry_update`` (the DTSEN lever).
 """
 
 from __future__ import annotations
@@ -20,14 +21,23 @@ from valuechain.config.programmes import (
     HealthInsurance,
     MarketingCooperative,
     Programme,
+    RegistryUpdate,
     Training,
+    VillageCash,
 )
 from valuechain.model.policies.base import ProgrammeRun
 from valuechain.model.policies.credit import CreditRun
 from valuechain.model.policies.health import HealthInsuranceRun
 from valuechain.model.policies.markets import ExportTaxRun, MarketingCooperativeRun
+from valuechain.model.policies.registry_update import RegistryUpdateRun
 from valuechain.model.policies.training import TrainingRun
-from valuechain.model.policies.transfers import BpntRun, EducationRun, ElderlyDisabilityRun, PkhRun
+from valuechain.model.policies.transfers import (
+    BpntRun,
+    EducationRun,
+    ElderlyDisabilityRun,
+    PkhRun,
+    VillageCashRun,
+)
 
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
@@ -44,6 +54,8 @@ _RUNS: dict[type, type[ProgrammeRun]] = {
     MarketingCooperative: MarketingCooperativeRun,
     Credit: CreditRun,
     Education: EducationRun,
+    VillageCash: VillageCashRun,
+    RegistryUpdate: RegistryUpdateRun,
 }
 
 
