@@ -81,7 +81,9 @@ def aggregate(timeseries: pd.DataFrame, output: OutputSpec) -> float:
     data).
     """
     ts = timeseries[timeseries["district"] == output.district].sort_values("step")
-    return aggregations.aggregate(ts[output.indicator], output.aggregation)
+    return aggregations.aggregate(
+        ts[output.indicator], output.aggregation, dates=ts["date"].to_numpy(dtype=str)
+    )
 
 
 @dataclass(frozen=True)
