@@ -189,10 +189,10 @@ class HouseholdAgent(mesa.Agent):
         )
         self.consume(income, health_cost)
         pc = self.consumption_idr / self.size
-        self.is_extreme_poor = pc < sc.poverty.extreme_190_idr_per_person_month
+        self.is_extreme_poor = pc < sc.poverty.line_at("extreme_190", sc.start)
         self.months_out_run = 0 if self.is_extreme_poor else self.months_out_run + 1
-        if m.t == 0:
-            self.poor_at_start = pc < sc.poverty.national_idr_per_person_month
+        if m.t == -1:  # the cohort: the end of the last spin-up month
+            self.poor_at_start = pc < m.national_lines[self.district]
             self.extreme_poor_at_start = self.is_extreme_poor
 
     def consume(self, income: float, spending: float) -> None:
@@ -246,6 +246,15 @@ class ReferenceModel(mesa.Model):
         dists = list(scenario.districts.values())
         self.district_labour = [d.labour for d in dists]
         self.district_population = [d.population for d in dists]
+        # each district's national (or own) line in start-month rupiah, as the model's
+        self.national_lines = []
+        for d in dists:
+            line = scenario.poverty.line_at("national", scenario.start)
+            if d.poverty_line_idr_per_person_month is not None and d.poverty_line_base_month:
+                line = d.poverty_line_idr_per_person_month * scenario.poverty.cpi_factor(
+                    d.poverty_line_base_month, scenario.start
+                )
+            self.national_lines.append(line)
         self.households: list[HouseholdAgent] = []
         self.by_district: list[list[HouseholdAgent]] = [[] for _ in dists]
         self._create_households()

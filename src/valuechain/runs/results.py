@@ -70,7 +70,7 @@ ROUNDS_CSV = "rounds.csv"
 BASELINE_DIR = "baseline"
 FIGURES_DIR = "figures"
 #: Version of the directory layout; bump it when a reader could misread an older directory.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rounds tables, comparison notes, summaries by BPS round
 
 _DATA_FILES = (RUNS, TIMESERIES, ROUNDS_TABLE, ROUNDS_CSV, COMPARISON)
 
@@ -244,8 +244,7 @@ class Results:
         manifest: the parsed ``manifest.json``.
         runs: one row per replication.
         timeseries: one row per replication x step x district.
-        rounds: poverty by BPS round (:func:`valuechain.outputs.rounds.rounds_table`), or
-            None for a directory written before the table existed.
+        rounds: poverty by BPS round (:func:`valuechain.outputs.rounds.rounds_table`).
         comparison: paired differences against the baseline, or None.
         baseline: the baseline's results (``DIR/baseline``), or None.
     """
@@ -254,7 +253,7 @@ class Results:
     manifest: dict[str, Any]
     runs: pd.DataFrame
     timeseries: pd.DataFrame
-    rounds: pd.DataFrame | None
+    rounds: pd.DataFrame
     comparison: pd.DataFrame | None
     baseline: Results | None
 
@@ -307,15 +306,18 @@ def read_results(directory: str | Path, *, verify: bool = True) -> Results:
             hint="read it with the valuechain version named in the manifest, or run again",
         )
     files: dict[str, dict[str, Any]] = manifest.get("files", {})
-    for name in (RUNS, TIMESERIES):
+    for name in (RUNS, TIMESERIES, ROUNDS_TABLE):
         if name not in files:
             raise ResultsError(f"{manifest_path} lists no {name}", hint="run the scenario again")
     if verify:
         _verify(directory, files)
     runs = pd.read_parquet(directory / RUNS)
     timeseries = pd.read_parquet(directory / TIMESERIES)
-    rounds = pd.read_parquet(directory / ROUNDS_TABLE) if ROUNDS_TABLE in files else None
-    comparison = pd.read_csv(directory / COMPARISON) if COMPARISON in files else None
+    rounds = pd.read_parquet(directory / ROUNDS_TABLE)
+    comparison = None
+    if COMPARISON in files:
+        comparison = pd.read_csv(directory / COMPARISON)
+        comparison["note"] = comparison["note"].astype(object).fillna("")  # empty: NaN in CSV
     baseline = None
     if manifest.get("baseline") is not None:
         baseline = read_results(directory / BASELINE_DIR, verify=verify)

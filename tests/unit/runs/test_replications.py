@@ -27,10 +27,10 @@ def _runs(values: dict[str, list[float]], seed0: int = 100) -> pd.DataFrame:
 
 
 def test_paired_difference_and_interval_match_hand_computation():
-    scen = _runs({"extreme_poverty_rate_final": [1.0, 2.0, 3.0, 4.0]})
-    base = _runs({"extreme_poverty_rate_final": [0.5, 1.0, 2.0, 2.0]})
+    scen = _runs({"extreme_poverty_rate_march_last": [1.0, 2.0, 3.0, 4.0]})
+    base = _runs({"extreme_poverty_rate_march_last": [0.5, 1.0, 2.0, 2.0]})
     comp = compare_runs(scen, base)
-    row = comp.set_index("indicator").loc["extreme_poverty_rate_final"]
+    row = comp.set_index("indicator").loc["extreme_poverty_rate_march_last"]
     # d = 0.5, 1, 1, 2: mean 1.125; squared deviations sum to 1.1875; sd = sqrt(1.1875/3)
     sd = math.sqrt(1.1875 / 3)
     se = sd / 2
@@ -45,7 +45,7 @@ def test_paired_difference_and_interval_match_hand_computation():
     assert row["ci_low"] == pytest.approx(0.123877, abs=1e-5)
     assert list(comp.columns) == [
         "indicator", "label", "unit", "n", "scenario_mean", "baseline_mean",
-        "difference", "se", "ci_low", "ci_high",
+        "difference", "se", "ci_low", "ci_high", "note",
     ]  # fmt: skip
 
 
@@ -78,7 +78,7 @@ def test_runs_with_different_seeds_cannot_be_paired():
 
 
 def test_summary_of_runs_is_a_t_interval_of_the_mean():
-    s = summarise_runs(_runs({"poverty_rate_final": [0.1, 0.2, 0.3, 0.6]}))
+    s = summarise_runs(_runs({"poverty_rate_march_last": [0.1, 0.2, 0.3, 0.6]}))
     row = s.iloc[0]
     # mean 0.3; deviations -0.2, -0.1, 0, 0.3: sum of squares 0.14; sd = sqrt(0.14/3)
     se = math.sqrt(0.14 / 3) / 2
@@ -89,10 +89,10 @@ def test_summary_of_runs_is_a_t_interval_of_the_mean():
 
 
 def test_main_indicators_follow_the_pattern_order_and_ignore_keys():
-    cols = ["seed", "fiscal_cost_cum", "farmgate_price_rubber_last12", "extreme_poverty_rate_final",
+    cols = ["seed", "fiscal_cost_cum", "farmgate_price_rubber_last12", "extreme_poverty_rate_march_last",
             "farmgate_price_coffee_last12", "something_else"]  # fmt: skip
     assert main_indicators(cols) == [
-        "extreme_poverty_rate_final",
+        "extreme_poverty_rate_march_last",
         "farmgate_price_coffee_last12",
         "farmgate_price_rubber_last12",
         "fiscal_cost_cum",
