@@ -195,26 +195,54 @@ class HouseholdAgent(mesa.Agent):
             + transfer
             + dividends
         )
-        self.consume(income, health_cost)
+        expected, reserve = self.season_expectations()
+        self.consume(
+            income, income - (self.farm_revenue_idr - inputs) + expected, reserve, health_cost
+        )
         pc = self.consumption_idr / self.size
-        self.is_extreme_poor = pc < sc.poverty.extreme_190_idr_per_person_month
+        self.is_extreme_poor = pc < sc.poverty.line_at("extreme_190", sc.start)
         self.months_out_run = 0 if self.is_extreme_poor else self.months_out_run + 1
-        if m.t == 0:
-            self.poor_at_start = pc < sc.poverty.national_idr_per_person_month
+        if m.t == -1:  # the cohort: the end of the last spin-up month
+            self.poor_at_start = pc < m.national_lines[self.district]
             self.extreme_poor_at_start = self.is_extreme_poor
 
-    def consume(self, income: float, spending: float) -> None:
-        """Buffer-stock rule: ``c = clip(P' + mpc (x - P'(1 + b)), 0, max(x + L P', 0))``.
+    def season_expectations(self) -> tuple[float, float]:
+        """The farm's expected monthly net sales at the trader price, and the cash it keeps
+        for the lean months ahead: the largest shortfall of the coming months' harvest below
+        a twelfth of the year, months added one by one from next month."""
+        m = self.model
+        month = m.calendar_month
+        expected = reserve = 0.0
+        for j, c in enumerate(m.commodities):
+            ch = m.scenario.chains[c]
+            yearly = (
+                self.land_ha[j]
+                * ch.yield_kg_per_ha_year
+                * (1.0 - ch.farm_cost_share)
+                * m.trader_price[(self.district, j)]
+            )
+            expected += yearly / 12.0
+            shortfall = worst = 0.0
+            for ahead in range(1, 13):
+                shortfall += 1.0 / 12.0 - ch.season_share_by_month[(month - 1 + ahead) % 12]
+                worst = max(worst, shortfall)
+            reserve += yearly * worst
+        return expected, reserve
 
-        ``P' = (1 - lam) P + lam y`` is the new permanent income, ``x`` cash on hand after
-        spending and interest on debt; savings ``S' = x - c`` (negative is debt).
+    def consume(self, income: float, expected: float, reserve: float, spending: float) -> None:
+        """Buffer-stock rule: ``c = clip(P' + mpc (x - P'(1 + b) - R), 0, max(x + L P', 0))``.
+
+        ``P' = (1 - lam) P + lam e`` is the new permanent income (``e``: income with the
+        farm's net sales as expected), ``x`` cash on hand after spending and interest on debt,
+        ``R`` the lean-season reserve; savings ``S' = x - c`` (negative is debt).
         """
         b = self.model.scenario.households
         lam = b.permanent_income_weight
-        perm = (1.0 - lam) * self.permanent_income_idr + lam * income
+        perm = (1.0 - lam) * self.permanent_income_idr + lam * expected
         interest = b.debt_interest_month * max(-self.savings_idr, 0.0)
         cash = self.savings_idr + income - spending - interest
-        wanted = perm + b.mpc_cash_on_hand * (cash - perm * (1.0 + b.buffer_target_months))
+        target = perm * (1.0 + b.buffer_target_months) + reserve
+        wanted = perm + b.mpc_cash_on_hand * (cash - target)
         ceiling = max(cash + b.borrowing_limit_months * max(perm, 0.0), 0.0)
         c = min(max(wanted, 0.0), ceiling)
         self.income_idr = income
@@ -241,13 +269,14 @@ class ReferenceModel(mesa.Model):
             raise ValueError(
                 "the reference is the monthly household cycle: set demography.enabled = false"
             )
-        for name, pol in scenario.policies.items():
-            plain = pol.enabled and not pol.since_before_start and not pol.excluding
+        enabled = {name: pol for name, pol in scenario.policies.items() if pol.enabled}
+        for name, pol in enabled.items():
+            plain = not pol.since_before_start and not pol.excluding
             if pol.kind != "bpnt" or pol.budget_idr is not None or pol.districts is not None:
                 raise ValueError(f"policy {name}: the reference has BPNT only, unbudgeted")
             if not plain:
                 raise ValueError(f"policy {name}: the reference has plain BPNT lists only")
-        self.bpnt = sorted(scenario.policies.items())
+        self.bpnt = sorted(enabled.items())
         self.scenario = scenario
         self.streams = Streams(seed)
         self.t = 0
@@ -257,6 +286,15 @@ class ReferenceModel(mesa.Model):
         dists = list(scenario.districts.values())
         self.district_labour = [d.labour for d in dists]
         self.district_population = [d.population for d in dists]
+        # each district's national (or own) line in start-month rupiah, as the model's
+        self.national_lines = []
+        for d in dists:
+            line = scenario.poverty.line_at("national", scenario.start)
+            if d.poverty_line_idr_per_person_month is not None and d.poverty_line_base_month:
+                line = d.poverty_line_idr_per_person_month * scenario.poverty.cpi_factor(
+                    d.poverty_line_base_month, scenario.start
+                )
+            self.national_lines.append(line)
         self.households: list[HouseholdAgent] = []
         self.by_district: list[list[HouseholdAgent]] = [[] for _ in dists]
         self._create_households()

@@ -18,7 +18,7 @@ KEYS = ["scenario", "replication", "seed"]
 TS_KEYS = [*KEYS, "step", "date", "district"]
 COMPARISON_COLUMNS = [
     "indicator", "label", "unit", "n", "scenario_mean", "baseline_mean",
-    "difference", "se", "ci_low", "ci_high",
+    "difference", "se", "ci_low", "ci_high", "note",
 ]  # fmt: skip
 
 
@@ -61,7 +61,7 @@ def test_tables_have_the_documented_layout(paired):
         runs = pd.read_parquet(d / "runs.parquet")
         ts = pd.read_parquet(d / "timeseries.parquet")
         assert list(runs.columns[:3]) == KEYS
-        assert "extreme_poverty_rate_final" in runs.columns
+        assert "extreme_poverty_rate_march_last" in runs.columns
         assert len(runs) == REPLICATIONS
         assert runs["seed"].tolist() == [1234, 1235]
         assert list(ts.columns[:6]) == TS_KEYS
@@ -98,14 +98,19 @@ def test_comparison_is_written_and_printed(paired):
     _, out, proc = paired
     comp = pd.read_csv(out / "comparison.csv")
     assert list(comp.columns) == COMPARISON_COLUMNS
-    for key in ("extreme_poverty_rate_final", "extreme_poverty_rate_last12",
-                "sustained_exits_final", "processing_jobs_last12", "poverty_rate_final",
+    for key in ("extreme_poverty_rate_march_last", "extreme_poverty_rate_mean_last12",
+                "sustained_exits_final", "processing_jobs_last12", "poverty_rate_march_last",
                 "farmgate_price_coffee_last12", "fiscal_cost_cum"):  # fmt: skip
         assert key in set(comp["indicator"])
-    assert (comp["n"] == REPLICATIONS).all()
+    # the tiny run (August 2024 on) has a September but no March: those rows have no pairs
+    march = comp["indicator"].str.contains("_march_")
+    assert (comp.loc[march, "n"] == 0).all() and march.any()
+    assert (comp.loc[~march, "n"] == REPLICATIONS).all()
+    assert "cost_per_poverty_person_year_avoided" in set(comp["indicator"])
+    assert "Poverty by BPS round" in proc.stdout
     assert str(out) in proc.stdout
     assert "Compared with baseline tiny_baseline" in proc.stdout
-    assert "extreme_poverty_rate_final" in proc.stdout
+    assert "extreme_poverty_rate_march_last" in proc.stdout
     assert "extreme_poverty.png" in proc.stdout
     assert "Traceback" not in proc.stderr
 

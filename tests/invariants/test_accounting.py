@@ -1,5 +1,7 @@
 """Accounting identities and bounds hold at every step of random scenarios (hypothesis)."""
 
+import itertools
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -166,12 +168,23 @@ def test_indicators_stay_in_bounds(case):
         "poverty_rate",
         "poverty_gap",
         "poverty_severity",
+        "poverty_gap_national",
+        "poverty_severity_national",
         "unemployment_rate",
     ]:
         assert ts[col].between(0, 1).all(), col
-    assert (ts["extreme_poverty_rate"] <= ts["extreme_poverty_rate_215"] + 1e-12).all()
-    assert (ts["extreme_poverty_rate_215"] <= ts["poverty_rate"] + 1e-12).all()
+    # a higher line never counts fewer poor (which of the two extreme lines is higher in
+    # start-month rupiah depends on their base months and the CPI path)
+    z190, z215, znat = model.poverty_lines[0]
+    by_line = sorted(
+        [(z190, "extreme_poverty_rate"), (z215, "extreme_poverty_rate_215"), (znat, "poverty_rate")]
+    )
+    for (_, lower), (_, higher) in itertools.pairwise(by_line):
+        assert (ts[lower] <= ts[higher] + 1e-12).all(), (lower, higher)
     assert (ts["poverty_severity"] <= ts["poverty_gap"] + 1e-12).all()
+    assert (ts["poverty_severity_national"] <= ts["poverty_gap_national"] + 1e-12).all()
+    assert (ts["poverty_gap_national"] <= ts["poverty_rate"] + 1e-12).all()
+    assert (ts["extreme_poverty_gap_idr"] >= 0).all()
     assert (ts["processing_jobs_poor"] <= ts["processing_jobs"] + 1e-9).all()
     assert ts["gini"].dropna().between(0, 1).all()
     hh = model.households

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from valuechain.config.behaviour import check_year_month
 from valuechain.config.schema import (
     MAX_SKILL,
     CrossKeyError,
@@ -331,6 +332,32 @@ class District(Strict):
     crops: dict[str, Crop]
     processors: dict[str, ProcessorSpec] = Field(default_factory=dict)
     entry: Entry | None = None
+    poverty_line_idr_per_person_month: float | None = param(
+        None,
+        gt=0,
+        unit="IDR/person/month",
+        source="scenario (BPS district release)",
+        description="the district's own poverty line, in rupiah of poverty_line_base_month; "
+        "its national-line measures use it (default: the national line)",
+    )
+    poverty_line_base_month: str | None = Field(
+        None, description="month whose rupiah the district's poverty line is in (YYYY-MM)"
+    )
+
+    @field_validator("poverty_line_base_month")
+    @classmethod
+    def _base_month(cls, v: str | None) -> str | None:
+        return None if v is None else check_year_month(v)
+
+    @model_validator(mode="after")
+    def _own_line(self) -> District:
+        line, base = self.poverty_line_idr_per_person_month, self.poverty_line_base_month
+        if (line is None) != (base is None):
+            raise CrossKeyError(
+                "a district's poverty line and its base month are given together",
+                {"poverty_line_idr_per_person_month": line, "poverty_line_base_month": base},
+            )
+        return self
 
     @model_validator(mode="after")
     def _wages(self) -> District:

@@ -15,8 +15,6 @@ programmes' schema is :mod:`valuechain.config.programmes`. Import any of them fr
 
 from __future__ import annotations
 
-import re
-
 from pydantic import Field, field_validator, model_validator
 
 from valuechain.config.behaviour import (
@@ -25,6 +23,7 @@ from valuechain.config.behaviour import (
     Health,
     HouseholdBehaviour,
     PovertyLines,
+    check_year_month,
 )
 from valuechain.config.chains import Chain, PriceShock, Process, Stage
 from valuechain.config.districts import (
@@ -60,9 +59,6 @@ __all__ = [
 ]
 
 
-_YM = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
 class Scenario(Strict):
     """A complete scenario: what a scenario TOML file holds once resolved."""
 
@@ -87,12 +83,14 @@ class Scenario(Strict):
     )
     spinup_months: int = param(
         24,
-        ge=0,
+        ge=1,
         le=240,
         unit="months",
         source="assumption (12-36): long enough for savings to settle (mpc 0.08/month)",
         description="months simulated before start, with no plant open and nothing recorded; "
-        "prices are then reset to their start values",
+        "prices are then reset to their start values. At least one: the cohort of the "
+        "initially poor is measured at the end of the last spin-up month, before any "
+        "transfer of month 0, so a scenario and its baseline follow the same households",
     )
     replications: int = param(
         10,
@@ -119,9 +117,7 @@ class Scenario(Strict):
     @field_validator("start")
     @classmethod
     def _start(cls, v: str) -> str:
-        if not _YM.match(v):
-            raise ValueError("a month written YYYY-MM, such as 2024-08")
-        return v
+        return check_year_month(v)
 
     @model_validator(mode="after")
     def _links(self) -> Scenario:
@@ -154,7 +150,7 @@ class Scenario(Strict):
                         {f"{where}.commodity": p.commodity, f"{here}.crops": sorted(d.crops)},
                     )
         for name, pol in self.policies.items():
-            if pol.kind == "education" and not self.demography.enabled:
+            if pol.kind == "education" and pol.enabled and not self.demography.enabled:
                 raise CrossKeyError(
                     "education acts as young people reach working age; "
                     "set demography.enabled = true",

@@ -81,7 +81,9 @@ def aggregate(timeseries: pd.DataFrame, output: OutputSpec) -> float:
     data).
     """
     ts = timeseries[timeseries["district"] == output.district].sort_values("step")
-    return aggregations.aggregate(ts[output.indicator], output.aggregation)
+    dated = aggregations.AGGREGATIONS[output.aggregation].dated  # March, September rounds
+    dates = ts["date"].to_numpy(dtype=str) if dated else None
+    return aggregations.aggregate(ts[output.indicator], output.aggregation, dates=dates)
 
 
 @dataclass(frozen=True)

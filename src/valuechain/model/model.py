@@ -36,6 +36,8 @@ from valuechain.model.firms import (
 )
 from valuechain.model.households import generate_population
 from valuechain.model.households.budgets import (
+    LINE_190,
+    LINE_NATIONAL,
     FarmExpectations,
     budget_month,
     consumption_rule,
@@ -51,7 +53,11 @@ from valuechain.model.policies.registry import RegistryState
 from valuechain.model.prices import ReferencePrices
 from valuechain.model.rng import Streams
 
-__all__ = ["ValueChainModel"]
+__all__ = ["COHORT_MONTH", "ValueChainModel"]
+
+#: the month whose end fixes the cohort of the initially poor: the last spin-up month, before
+#: any transfer of month 0 (a scenario and its baseline then follow the same households)
+COHORT_MONTH = -1
 
 
 class ValueChainModel(mesa.Model):
@@ -90,7 +96,8 @@ class ValueChainModel(mesa.Model):
         self.cooperatives = initialise_households(hh, scenario, self.streams, self.processors)
         self._mean_monthly_harvest_kg = mean_monthly_harvest_kg(hh, scenario)
         self.ledger = Ledger(len(self.district_names), len(self.commodities))
-        self.poverty_lines = poverty_lines(scenario.poverty)  # USD 1.90, USD 2.15, national
+        # per district: USD 1.90, USD 2.15, national (or own) line, in start-month rupiah
+        self.poverty_lines = poverty_lines(scenario)
         self._consumption_rule = consumption_rule(scenario.households)
         self._farm_expectations = FarmExpectations.of(self.chains.values())
         self.conditions = MonthConditions(len(self.district_names), len(self.commodities))
@@ -339,7 +346,10 @@ class ValueChainModel(mesa.Model):
         Net income = farm sales x (1 - input cost share) - hired farm labour + farm wages
         + processing wages + informal earnings + other income x shock + transfers
         + dividends. A health shock costs ``cost`` out of pocket (unless insured) and
-        ``lost share`` of informal earnings and other (self-employment) income. Farmers
+        ``lost share`` of informal earnings and other (self-employment) income. Extreme poor:
+        consumption per person below the USD 1.90 line in start-month rupiah. At the end of
+        the last spin-up month (``COHORT_MONTH``) the cohort is marked: poor (district's
+        national or own line) and extreme poor, before any transfer of month 0. Farmers
         expect their harvest at the trader price: permanent income learns from it as
         expected, and they keep a reserve for the lean months ahead
         (:func:`~valuechain.model.households.budgets.farm_expectations`).
@@ -369,11 +379,11 @@ class ValueChainModel(mesa.Model):
                 self._consumption_rule,
                 expected,
                 reserve,
-                sc.poverty.extreme_190_idr_per_person_month,
+                self.poverty_lines[k, LINE_190],
                 first,
             )
-        if self.t == 0:
-            mark_poverty_at_start(hh, sc.poverty.national_idr_per_person_month)
+            if self.t == COHORT_MONTH:
+                mark_poverty_at_start(hh, s, self.poverty_lines[k, LINE_NATIONAL])
 
     def firm_dynamics(self) -> None:
         """Phase 9 (ODD 7.9): plants exit after sustained losses and enter when margins pay.

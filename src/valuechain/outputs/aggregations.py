@@ -12,17 +12,25 @@ no month with data is NaN, never zero. So ``final`` is NaN when the final month 
 (it does not fall back on an earlier month), ``mean_last12`` is the mean of the months with
 data among the last twelve, and ``sum`` over months that all lack data is NaN.
 
+**Survey months.** BPS publishes poverty for March and September (Susenas rounds).
+``march_first``, ``march_last`` and ``september_last`` read the one month of that name
+(the first or last in the run); they need the months' dates (``YYYY-MM``), and are NaN when
+the run has no such month.
+
 Example:
     >>> aggregate([1.0, float("nan"), 3.0], "mean")
     2.0
     >>> aggregate([1.0, 2.0, float("nan")], "final")
     nan
+    >>> aggregate([1.0, 2.0, 3.0], "march_last", dates=["2024-02", "2024-03", "2024-04"])
+    2.0
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -31,11 +39,18 @@ __all__ = [
     "EXPERIMENT_AGGREGATIONS",
     "MONTHS_IN_A_YEAR",
     "Aggregation",
+    "Window",
     "aggregate",
 ]
 
 #: Months in the trailing window of ``mean_last12``.
 MONTHS_IN_A_YEAR = 12
+
+
+class Window(Protocol):
+    """The months an aggregation reads, from the run's length and its months' dates."""
+
+    def __call__(self, n: int, dates: np.ndarray | None) -> slice: ...
 
 
 @dataclass(frozen=True)
@@ -47,21 +62,24 @@ class Aggregation:
         label: how tables and figures say it, after the indicator's label
             ("Poverty, at the final month").
         window: which months it reads, in words.
-        months: the slice of those months, given the number of months in the run.
+        months: the slice of those months, given the number of months in the run and
+            their dates (``YYYY-MM``; None for an aggregation that does not need them).
         reduce: ``reduce(x, has_data, w)``: the number from the window's values ``x``, where
             ``has_data`` marks the months with data (at least one) and ``w`` holds their
             weights (None unless weighted).
         weighted: it needs a weight per month (given by the caller).
         adds_months: it adds monthly flows up, so a ``/month`` unit becomes a total.
+        dated: it needs the months' dates (a calendar month of the run).
     """
 
     name: str
     label: str
     window: str
-    months: Callable[[int], slice]
+    months: Window
     reduce: Callable[[np.ndarray, np.ndarray, np.ndarray | None], float]
     weighted: bool = False
     adds_months: bool = False
+    dated: bool = False
 
 
 def _sum(x: np.ndarray, has_data: np.ndarray, _w: np.ndarray | None) -> float:
@@ -106,20 +124,37 @@ def _table(*rows: Aggregation) -> dict[str, Aggregation]:
     return {a.name: a for a in rows}
 
 
-def _first_month(n: int) -> slice:
+def _first_month(n: int, _dates: np.ndarray | None) -> slice:
     return slice(0, 1)
 
 
-def _final_month(n: int) -> slice:
+def _final_month(n: int, _dates: np.ndarray | None) -> slice:
     return slice(max(0, n - 1), n)
 
 
-def _last_year(n: int) -> slice:
+def _last_year(n: int, _dates: np.ndarray | None) -> slice:
     return slice(max(0, n - MONTHS_IN_A_YEAR), n)
 
 
-def _every_month(n: int) -> slice:
+def _every_month(n: int, _dates: np.ndarray | None) -> slice:
     return slice(0, n)
+
+
+def _calendar_month(month_of_year: int, last: bool) -> Window:
+    """The window of the first (or last) month of the run in ``month_of_year`` (1-12);
+    empty when the run has none."""
+    suffix = f"-{month_of_year:02d}"
+
+    def window(n: int, dates: np.ndarray | None) -> slice:
+        if dates is None:
+            raise ValueError("a calendar-month aggregation needs the months' dates")
+        hits = np.flatnonzero(np.char.endswith(dates.astype(str), suffix))
+        if hits.size == 0:
+            return slice(0, 0)
+        i = int(hits[-1] if last else hits[0])
+        return slice(i, i + 1)
+
+    return window
 
 
 _EVERY = "every month"
@@ -128,6 +163,30 @@ _EVERY = "every month"
 AGGREGATIONS: dict[str, Aggregation] = _table(
     Aggregation("first", "at the first month", "the first month", _first_month, _first),
     Aggregation("final", "at the final month", "the final month", _final_month, _final),
+    Aggregation(
+        "march_first",
+        "in the first March",
+        "the first March of the run (BPS's March round)",
+        _calendar_month(3, last=False),
+        _first,
+        dated=True,
+    ),
+    Aggregation(
+        "march_last",
+        "in the last March",
+        "the last March of the run (BPS's March round)",
+        _calendar_month(3, last=True),
+        _first,
+        dated=True,
+    ),
+    Aggregation(
+        "september_last",
+        "in the last September",
+        "the last September of the run (BPS's September round)",
+        _calendar_month(9, last=True),
+        _first,
+        dated=True,
+    ),
     Aggregation(
         "mean_last12",
         f"mean of the last {MONTHS_IN_A_YEAR} months",
@@ -160,6 +219,7 @@ def aggregate(
     values: Sequence[float] | np.ndarray,
     how: str,
     weights: Sequence[float] | np.ndarray | None = None,
+    dates: Sequence[str] | np.ndarray | None = None,
 ) -> float:
     """One number from an indicator's monthly values (in month order).
 
@@ -170,14 +230,18 @@ def aggregate(
         values: the indicator, one value per month, first month first.
         how: a name in :data:`AGGREGATIONS`.
         weights: one weight per month; needed by weighted aggregations, ignored otherwise.
+        dates: each month as ``YYYY-MM``; needed by dated aggregations (``march_last``...),
+            ignored otherwise.
 
     Raises:
         KeyError: ``how`` is not an aggregation.
-        ValueError: a weighted aggregation without weights.
+        ValueError: a weighted aggregation without weights, or a dated one without dates.
     """
     agg = AGGREGATIONS[how]
     x = np.asarray(values, dtype=np.float64)
-    window = agg.months(x.size)
+    if agg.dated and dates is None:
+        raise ValueError(f"aggregation {how!r} needs each month's date")
+    window = agg.months(x.size, None if dates is None else np.asarray(dates))
     x = x[window]
     has_data = ~np.isnan(x)
     w = None

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from valuechain.model import kernels
+from valuechain.model.households.budgets import LINE_190, LINE_215
 from valuechain.outputs.aggregations import aggregate
 from valuechain.outputs.metrics import COMMODITY_SUMMARY, PROGRAMME_SUMMARY, SUMMARY, gini
 
@@ -31,7 +32,7 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
                 pc,
                 hh.persons[s],
                 hh.weight[s],
-                model.poverty_lines,
+                model.poverty_lines[k],
                 hh.is_extreme_poor[s],
                 led.was_extreme_poor[s],
                 hh.extreme_poor_at_start[s],
@@ -52,7 +53,10 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
     )
     firms = [p for p in model.processors if p.district == k]
     month = led.month
+    line_190, _, line_nat = model.poverty_lines[k]
     out |= {
+        "gap190_idr": out["gap190"] * line_190,  # sum p (z - y) over the extreme poor
+        "line_nat_x_persons": line_nat * out["persons"],
         "farm_labour": month.farm_worker_months[k],
         "idle": month.idle_worker_months[k],
         "tax_revenue": month.tax_revenue_idr[k],
@@ -198,6 +202,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float) -> dict:
     persons = sums["persons"]
+    to_current = model.scenario.poverty.cpi_factor(model.scenario.start, model.date)
     row = {
         "step": model.t,
         "date": model.date,
@@ -207,6 +212,13 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "poverty_rate": sums["poor_nat"] / persons,
         "poverty_gap": sums["gap190"] / persons,
         "poverty_severity": sums["sev190"] / persons,
+        "poverty_gap_national": sums["gap_nat"] / persons,
+        "poverty_severity_national": sums["sev_nat"] / persons,
+        "extreme_poor_persons": sums["poor190"],
+        "extreme_poverty_gap_idr": sums["gap190_idr"],
+        "line_190_idr_current": model.poverty_lines[0, LINE_190] * to_current,
+        "line_215_idr_current": model.poverty_lines[0, LINE_215] * to_current,
+        "line_national_idr_current": sums["line_nat_x_persons"] / persons * to_current,
         "exits": sums["exits"],
         "entries": sums["entries"],
         "sustained_exits": sums["sustained_exits"],
@@ -230,7 +242,6 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "training_completions": sums["training_completions"],
         "fiscal_cost": sums["fiscal_cost"],
         "fiscal_cost_cum": sums["fiscal_cost_cum"],
-        "cost_per_sustained_exit": _ratio(sums["fiscal_cost_cum"], sums["sustained_exits"]),
         "processor_profit": sums["processor_profit"],
         "processors_active": sums["processors_active"],
         "local_value_added": sums["local_value_added"],
@@ -321,7 +332,7 @@ def per_programme_summaries(columns: Iterable[str]) -> dict[str, tuple[str, str]
 
 
 def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[str, float]:
-    """Summary indicators of one run from its ``district == "all"`` rows.
+    """Summary indicators of one run from its ``district == "all"`` rows (with their dates).
 
     Each is an aggregation of :data:`valuechain.outputs.aggregations.AGGREGATIONS` over the
     months, named in :data:`~valuechain.outputs.metrics.SUMMARY` (and its per-commodity and
@@ -329,11 +340,12 @@ def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[st
     data is NaN.
     """
     tot = timeseries[timeseries["district"] == "all"].sort_values("step")
-    out = {name: aggregate(tot[col], how) for name, (col, how) in SUMMARY.items()}
+    dates = tot["date"].to_numpy(dtype=str)
+    out = {name: aggregate(tot[col], how, dates=dates) for name, (col, how) in SUMMARY.items()}
     for name, (col, how) in per_programme_summaries(tot.columns).items():
-        out[name] = aggregate(tot[col], how)
+        out[name] = aggregate(tot[col], how, dates=dates)
     for c in commodities:
         harvest = tot[f"harvest_{c}"]
         for name, (col, how) in COMMODITY_SUMMARY.items():
-            out[name.format(c=c)] = aggregate(tot[col.format(c=c)], how, harvest)
+            out[name.format(c=c)] = aggregate(tot[col.format(c=c)], how, harvest, dates)
     return out

@@ -14,6 +14,7 @@ from valuechain.model import kernels
 from valuechain.model.kernels import wsum
 
 __all__ = [
+    "BPS_MEASURES",
     "COMMODITY_INDICATORS",
     "COMMODITY_SUMMARY",
     "INDICATORS",
@@ -40,13 +41,44 @@ INDICATORS: dict[str, Indicator] = {
     "extreme_poverty_rate_215": Indicator(
         "Extreme poverty (USD 2.15, 2017 PPP)", "share of persons"
     ),
-    "poverty_rate": Indicator("Poverty (national line)", "share of persons"),
+    "poverty_rate": Indicator(
+        "Poverty (national line, or the district's own line)", "share of persons"
+    ),
     "poverty_gap": Indicator("Extreme poverty gap, FGT1 (USD 1.90 line)", "share of the line"),
     "poverty_severity": Indicator("Extreme poverty severity, FGT2 (USD 1.90 line)", "index"),
+    "poverty_gap_national": Indicator(
+        "Poverty gap, FGT1 (national or district line; a share, BPS publishes it x100)",
+        "share of the line",
+    ),
+    "poverty_severity_national": Indicator(
+        "Poverty severity, FGT2 (national or district line; BPS publishes it x100)", "index"
+    ),
+    "extreme_poor_persons": Indicator(
+        "Persons below the USD 1.90 line (person-months this month)", "person-months/month"
+    ),
+    "extreme_poverty_gap_idr": Indicator(
+        "Rupiah that would lift every extreme-poor person to the USD 1.90 line this month "
+        "(sum of line - consumption per person, in start-month rupiah)",
+        "IDR/month",
+    ),
+    "line_190_idr_current": Indicator(
+        "USD 1.90 line in rupiah of this month (the model's line moved by the CPI)",
+        "IDR/person/month",
+    ),
+    "line_215_idr_current": Indicator(
+        "USD 2.15 line in rupiah of this month (the model's line moved by the CPI)",
+        "IDR/person/month",
+    ),
+    "line_national_idr_current": Indicator(
+        "National (or district) line in rupiah of this month (person-weighted mean over "
+        "districts with their own lines)",
+        "IDR/person/month",
+    ),
     "exits": Indicator("Exits from extreme poverty this month", "persons"),
     "entries": Indicator("Entries into extreme poverty this month", "persons"),
     "sustained_exits": Indicator(
-        "Persons extreme poor in the first month, now out for the sustained-exit window",
+        "Persons extreme poor at the start (end of the spin-up), now out for the "
+        "sustained-exit window",
         "persons",
     ),
     "processing_jobs": Indicator("Processing jobs", "workers"),
@@ -81,11 +113,6 @@ INDICATORS: dict[str, Indicator] = {
     "training_completions": Indicator("Trainees completing a course this month", "persons"),
     "fiscal_cost": Indicator("Government spending this month", "IDR/month"),
     "fiscal_cost_cum": Indicator("Government spending since the start", "IDR"),
-    "cost_per_sustained_exit": Indicator(
-        "Government spending since the start per sustained exit (gross; the paired "
-        "comparison gives the cost per additional exit)",
-        "IDR/person",
-    ),
     "spending_processing": Indicator(
         "Spending on processing: plants' capital cost and operating subsidies", "IDR/month"
     ),
@@ -160,16 +187,30 @@ PROGRAMME_INDICATORS: dict[str, Indicator] = {
     ),
 }
 
+#: Poverty measures summarised as BPS publishes them: at the first and last March, the last
+#: September, and the mean of the last 12 months (an annual mean), never at whatever month
+#: the run ends in.
+BPS_MEASURES: tuple[str, ...] = (
+    "extreme_poverty_rate",
+    "extreme_poverty_rate_215",
+    "poverty_rate",
+    "poverty_gap",
+    "poverty_gap_national",
+    "poverty_severity_national",
+)
+
 #: Run summaries (one row of runs.parquet per run): name -> (indicator, aggregation), the
 #: aggregation a name in :data:`valuechain.outputs.aggregations.AGGREGATIONS` (which also
 #: gives its label and what it does with months without data).
 SUMMARY: dict[str, tuple[str, str]] = {
     "extreme_poverty_rate_first": ("extreme_poverty_rate", "first"),
-    "extreme_poverty_rate_final": ("extreme_poverty_rate", "final"),
-    "extreme_poverty_rate_last12": ("extreme_poverty_rate", "mean_last12"),
-    "extreme_poverty_rate_215_final": ("extreme_poverty_rate_215", "final"),
-    "poverty_rate_final": ("poverty_rate", "final"),
-    "poverty_gap_final": ("poverty_gap", "final"),
+    **{
+        f"{ind}_{how}": (ind, how)
+        for ind in BPS_MEASURES
+        for how in ("march_first", "march_last", "september_last", "mean_last12")
+    },
+    "extreme_poor_person_months": ("extreme_poor_persons", "sum"),
+    "extreme_poverty_gap_idr_total": ("extreme_poverty_gap_idr", "sum"),
     "sustained_exits_final": ("sustained_exits", "final"),
     "exits_total": ("exits", "sum"),
     "entries_total": ("entries", "sum"),
@@ -179,7 +220,6 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "gini_final": ("gini", "final"),
     "fiscal_cost_cum": ("fiscal_cost", "sum"),
     "tax_revenue_total": ("tax_revenue", "sum"),
-    "cost_per_sustained_exit_final": ("cost_per_sustained_exit", "final"),
     "exclusion_error_last12": ("exclusion_error", "mean_last12"),
     "inclusion_error_last12": ("inclusion_error", "mean_last12"),
     "trainees_last12": ("trainees", "mean_last12"),

@@ -24,6 +24,7 @@ __all__ = [
     "budget_notes",
     "comparison_table",
     "format_number",
+    "rounds_table_text",
     "run_report",
     "sensitivity_tables",
     "summary_table",
@@ -92,12 +93,14 @@ def summary_table(summary: pd.DataFrame) -> str:
 
 
 def comparison_table(comparison: pd.DataFrame) -> str:
-    """Scenario and baseline means, paired difference and its 95% interval per indicator.
+    """Scenario and baseline means, paired difference and its 95% interval per indicator,
+    then the cost-effectiveness ratios (in the difference column) and their notes.
 
     Args:
         comparison: a frame of :func:`valuechain.runs.statistics.compare_runs`.
     """
     rows = []
+    notes = []
     for r in comparison.itertuples(index=False):
         unit, scale = _scaled(r.unit)
         rows.append(
@@ -110,7 +113,34 @@ def comparison_table(comparison: pd.DataFrame) -> str:
                 _interval(r.ci_low, r.ci_high, scale),
             ]
         )
-    return _aligned(rows, ["indicator", "unit", "scenario", "baseline", "difference", "95% CI"])
+        if isinstance(r.note, str) and r.note:  # read back from CSV, an empty note is NaN
+            notes.append(f"  note on {r.indicator}: {r.note}")
+    table = _aligned(rows, ["indicator", "unit", "scenario", "baseline", "difference", "95% CI"])
+    return "\n".join([table, *notes])
+
+
+def rounds_table_text(summary: pd.DataFrame, district: str = "all") -> str:
+    """Poverty by BPS round for one district: median over replications [90% range] of each
+    measure, one line per year and round.
+
+    Args:
+        summary: a frame of :func:`valuechain.runs.statistics.summarise_rounds`.
+        district: which district's rows (``all``: the whole scenario).
+    """
+    part = summary[summary["district"] == district]
+    if part.empty:
+        return "  (no March, September or complete year in the run)"
+    measures = list(dict.fromkeys(part["indicator"]))
+    rows = []
+    for (year, rnd), g in part.groupby(["year", "round"], sort=False):
+        cells = [str(year), str(rnd)]
+        for r in g.set_index("indicator").loc[measures].itertuples():
+            scale = _scaled(r.unit)[1]
+            cells.append(f"{format_number(r.median * scale, 3)} {_interval(r.low, r.high, scale)}")
+        rows.append(cells)
+    header = ["year", "round", *measures]
+    units = sorted({_scaled(u)[0] for u in part["unit"]})
+    return _aligned(rows, header) + f"\n  (units: {', '.join(units)})"
 
 
 def budget_notes(runs: pd.DataFrame) -> list[str]:
@@ -129,7 +159,7 @@ def budget_notes(runs: pd.DataFrame) -> list[str]:
 
 def run_report(sr: ScenarioRuns, out: Path, figures: list[Path]) -> str:
     """What ``valuechain run`` prints: the runs, where they went, main indicators, comparison."""
-    from valuechain.runs.statistics import summarise_runs
+    from valuechain.runs.statistics import ROUNDS_INTERVAL, summarise_rounds, summarise_runs
 
     n = sr.replications
     seeds = f"seed {sr.seeds[0]}" if n == 1 else f"seeds {sr.seeds[0]}..{sr.seeds[-1]}"
@@ -137,11 +167,16 @@ def run_report(sr: ScenarioRuns, out: Path, figures: list[Path]) -> str:
         f"{sr.name}: {n} replication{'s' if n != 1 else ''} ({seeds}), "
         f"{sr.loaded.scenario.months} months, {sr.total_wall_time_s:.1f} s on "
         f"{sr.workers} worker{'s' if sr.workers != 1 else ''}",
-        f"results written to {out}/ (manifest.json, runs.parquet, timeseries.parquet"
+        f"results written to {out}/ (manifest.json, runs.parquet, timeseries.parquet, "
+        "rounds.parquet, rounds.csv"
         + (", comparison.csv, baseline/)" if sr.baseline is not None else ")"),
         "",
         f"Main indicators ({sr.name}; mean over replications, 95% t-interval of the mean):",
         summary_table(summarise_runs(sr.runs)),
+        "",
+        f"Poverty by BPS round ({sr.name}, all districts; median over replications "
+        f"[{ROUNDS_INTERVAL:.0%} of replications]; annual mean of complete years):",
+        rounds_table_text(summarise_rounds(sr.rounds)),
     ]
     if sr.comparison is not None and sr.baseline is not None:
         lines += [

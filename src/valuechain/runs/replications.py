@@ -41,6 +41,8 @@ from valuechain.runs.provenance import git_revision, library_versions, package_v
 from valuechain.runs.results import (
     BASELINE_DIR,
     COMPARISON,
+    ROUNDS_CSV,
+    ROUNDS_TABLE,
     RUNS,
     TIMESERIES,
     clear_results_dir,
@@ -214,6 +216,14 @@ class ScenarioRuns:
         """Number of replications."""
         return len(self.seeds)
 
+    @functools.cached_property
+    def rounds(self) -> pd.DataFrame:
+        """Poverty by BPS round: one row per replication x district x year x round
+        (:func:`valuechain.outputs.rounds.rounds_table`)."""
+        from valuechain.outputs.rounds import rounds_table
+
+        return rounds_table(self.timeseries)
+
     def manifest(self) -> dict[str, Any]:
         """The manifest describing these runs (``files`` is added when written)."""
         return build_manifest(self)
@@ -230,6 +240,8 @@ class ScenarioRuns:
             self.baseline.write(directory / BASELINE_DIR)
         write_table_atomic(self.runs, directory / RUNS)
         write_table_atomic(self.timeseries, directory / TIMESERIES)
+        write_table_atomic(self.rounds, directory / ROUNDS_TABLE)
+        write_csv_atomic(self.rounds, directory / ROUNDS_CSV)
         if self.comparison is not None:
             write_csv_atomic(self.comparison, directory / COMPARISON)
         write_manifest(directory, self.manifest())

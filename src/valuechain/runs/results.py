@@ -5,6 +5,8 @@ A results directory holds::
     manifest.json        what was run (scenario text and hash, seeds, versions, timings)
     runs.parquet         one row per replication: scenario, replication, seed, summary indicators
     timeseries.parquet   one row per replication x step x district
+    rounds.parquet       poverty by BPS round: one row per replication x district x year x
+                         round (March, September, annual mean); rounds.csv the same rows
     comparison.csv       paired differences against the baseline (when there is one)
     baseline/            the baseline's own results directory (same layout)
     figures/             PNG and SVG figures (derived; ``valuechain figures DIR`` remakes them)
@@ -41,6 +43,8 @@ __all__ = [
     "FIGURES_DIR",
     "FORMAT_VERSION",
     "MANIFEST",
+    "ROUNDS_CSV",
+    "ROUNDS_TABLE",
     "RUNS",
     "TIMESERIES",
     "Results",
@@ -61,12 +65,14 @@ MANIFEST = "manifest.json"
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
 COMPARISON = "comparison.csv"
+ROUNDS_TABLE = "rounds.parquet"
+ROUNDS_CSV = "rounds.csv"
 BASELINE_DIR = "baseline"
 FIGURES_DIR = "figures"
 #: Version of the directory layout; bump it when a reader could misread an older directory.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rounds tables, comparison notes, summaries by BPS round
 
-_DATA_FILES = (RUNS, TIMESERIES, COMPARISON)
+_DATA_FILES = (RUNS, TIMESERIES, ROUNDS_TABLE, ROUNDS_CSV, COMPARISON)
 
 
 class ResultsError(UserError):
@@ -154,7 +160,8 @@ def file_digest(path: str | Path) -> str:
 def write_manifest(directory: str | Path, manifest: dict[str, Any]) -> Path:
     """Write ``manifest.json`` last, marking the directory complete.
 
-    The SHA-256 and size of every data file present (runs, timeseries, comparison) are added
+    The SHA-256 and size of every data file present (runs, timeseries, rounds, comparison) are
+    added
     under ``files``, so :func:`read_results` can tell a consistent directory from a mixed one.
     """
     directory = Path(directory)
@@ -237,6 +244,7 @@ class Results:
         manifest: the parsed ``manifest.json``.
         runs: one row per replication.
         timeseries: one row per replication x step x district.
+        rounds: poverty by BPS round (:func:`valuechain.outputs.rounds.rounds_table`).
         comparison: paired differences against the baseline, or None.
         baseline: the baseline's results (``DIR/baseline``), or None.
     """
@@ -245,6 +253,7 @@ class Results:
     manifest: dict[str, Any]
     runs: pd.DataFrame
     timeseries: pd.DataFrame
+    rounds: pd.DataFrame
     comparison: pd.DataFrame | None
     baseline: Results | None
 
@@ -297,18 +306,22 @@ def read_results(directory: str | Path, *, verify: bool = True) -> Results:
             hint="read it with the valuechain version named in the manifest, or run again",
         )
     files: dict[str, dict[str, Any]] = manifest.get("files", {})
-    for name in (RUNS, TIMESERIES):
+    for name in (RUNS, TIMESERIES, ROUNDS_TABLE):
         if name not in files:
             raise ResultsError(f"{manifest_path} lists no {name}", hint="run the scenario again")
     if verify:
         _verify(directory, files)
     runs = pd.read_parquet(directory / RUNS)
     timeseries = pd.read_parquet(directory / TIMESERIES)
-    comparison = pd.read_csv(directory / COMPARISON) if COMPARISON in files else None
+    rounds = pd.read_parquet(directory / ROUNDS_TABLE)
+    comparison = None
+    if COMPARISON in files:
+        comparison = pd.read_csv(directory / COMPARISON)
+        comparison["note"] = comparison["note"].astype(object).fillna("")  # empty: NaN in CSV
     baseline = None
     if manifest.get("baseline") is not None:
         baseline = read_results(directory / BASELINE_DIR, verify=verify)
-    return Results(directory, manifest, runs, timeseries, comparison, baseline)
+    return Results(directory, manifest, runs, timeseries, rounds, comparison, baseline)
 
 
 def _verify(directory: Path, files: dict[str, dict[str, Any]]) -> None:

@@ -1,5 +1,6 @@
 """Statistics over replications: summaries with t-intervals, paired comparisons against a
-baseline, and the bootstrap interval of the extra cost per extra sustained exit.
+baseline, three cost-effectiveness ratios with paired bootstrap intervals, and the BPS rounds
+across replications.
 
 Every function takes the ``runs`` tables (one row per replication, summary indicators as
 columns) and returns tidy frames with a label and unit per indicator.
@@ -10,20 +11,27 @@ from __future__ import annotations
 import fnmatch
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
 from valuechain.errors import UserError
+from valuechain.outputs.aggregations import MONTHS_IN_A_YEAR
 
 __all__ = [
     "BOOTSTRAP_RESAMPLES",
+    "COST_EFFECTIVENESS",
     "KEY_COLUMNS",
     "MAIN_INDICATORS",
+    "ROUNDS_INTERVAL",
+    "CostRatio",
     "compare_runs",
+    "cost_effectiveness",
     "describe_indicator",
     "main_indicators",
+    "summarise_rounds",
     "summarise_runs",
 ]
 
@@ -35,11 +43,18 @@ KEY_COLUMNS = ("scenario", "replication", "seed")
 #: Summary indicators reported and compared by default, in this order (``fnmatch`` patterns
 #: over the columns of ``runs``; keys of :data:`valuechain.outputs.metrics.SUMMARY`).
 MAIN_INDICATORS: tuple[str, ...] = (
-    "extreme_poverty_rate_final",
-    "extreme_poverty_rate_last12",
-    "extreme_poverty_rate_215_final",
-    "poverty_rate_final",
-    "poverty_gap_final",
+    "extreme_poverty_rate_march_last",
+    "extreme_poverty_rate_september_last",
+    "extreme_poverty_rate_mean_last12",
+    "extreme_poverty_rate_215_march_last",
+    "extreme_poverty_rate_215_september_last",
+    "poverty_rate_march_last",
+    "poverty_rate_september_last",
+    "poverty_gap_march_last",
+    "poverty_gap_national_march_last",
+    "poverty_severity_national_march_last",
+    "extreme_poor_person_months",
+    "extreme_poverty_gap_idr_total",
     "sustained_exits_final",
     "exits_total",
     "entries_total",
@@ -192,6 +207,7 @@ _COMPARISON_COLUMNS = [
     "se",
     "ci_low",
     "ci_high",
+    "note",
 ]
 
 
@@ -209,7 +225,9 @@ def compare_runs(
     (Student t, scipy.stats.t). With one pair the standard error and interval are NaN.
 
     Columns: indicator, label, unit, n, scenario_mean, baseline_mean, difference, se,
-    ci_low, ci_high (means over the same pairs).
+    ci_low, ci_high (means over the same pairs), note. Then the cost-effectiveness rows of
+    :data:`COST_EFFECTIVENESS` (:func:`cost_effectiveness`), when both sets of runs have
+    their columns.
 
     Raises:
         UserError: the two sets of runs share no (replication, seed) pair.
@@ -243,11 +261,13 @@ def compare_runs(
                 "se": se,
                 "ci_low": lo,
                 "ci_high": hi,
+                "note": "",
             }
         )
-    cost = _cost_per_additional_exit(paired, confidence)
-    if cost is not None:
-        rows.append(cost)
+    for ratio in COST_EFFECTIVENESS:
+        row = cost_effectiveness(paired, ratio, confidence)
+        if row is not None:
+            rows.append(row)
     return pd.DataFrame(rows, columns=_COMPARISON_COLUMNS)
 
 
@@ -255,42 +275,113 @@ def compare_runs(
 BOOTSTRAP_RESAMPLES = 2000
 
 
-def _cost_per_additional_exit(paired: pd.DataFrame, confidence: float) -> dict | None:
-    """Extra public spending per extra sustained exit, scenario against baseline.
+@dataclass(frozen=True)
+class CostRatio:
+    """Extra public spending per unit of an effect, scenario against baseline.
 
-    ``mean(d cost) / mean(d exits)`` over the replication pairs, with a percentile interval
-    from a paired bootstrap (replications resampled with their pairs; numpy seed 0). NaN when
-    the scenario adds no sustained exits on average: there is then no cost per exit to give;
-    an upper end of ``inf`` means the interval includes "no extra exits at all".
+    Attributes:
+        name: the comparison row's indicator.
+        label: how the row says it.
+        unit: the ratio's unit.
+        effect: the run summary whose paired difference is the effect.
+        per_unit: the effect is ``per_unit x (scenario - baseline)`` (negative for a
+            quantity the scenario should lower; 1/12 turns person-months into person-years).
     """
-    cols = ("fiscal_cost_cum", "sustained_exits_final")
+
+    name: str
+    label: str
+    unit: str
+    effect: str
+    per_unit: float
+
+
+#: the cost column every ratio divides
+COST = "fiscal_cost_cum"
+
+#: The comparison's cost-effectiveness rows (docs/ODD.md, "Cost-effectiveness").
+COST_EFFECTIVENESS: tuple[CostRatio, ...] = (
+    CostRatio(
+        "cost_per_additional_sustained_exit",
+        "Extra public spending per extra sustained exit (ratio of mean paired differences; "
+        "paired bootstrap interval)",
+        "IDR/person",
+        "sustained_exits_final",
+        1.0,
+    ),
+    CostRatio(
+        "cost_per_poverty_person_year_avoided",
+        "Extra public spending per person-year of extreme poverty avoided over the run (ratio "
+        "of mean paired differences; paired bootstrap interval)",
+        "IDR/person-year",
+        "extreme_poor_person_months",
+        -1.0 / MONTHS_IN_A_YEAR,
+    ),
+    CostRatio(
+        "cost_per_idr_gap_closed",
+        "Extra public spending per rupiah of extreme poverty gap closed over the run (ratio "
+        "of mean paired differences; paired bootstrap interval)",
+        "IDR/IDR",
+        "extreme_poverty_gap_idr_total",
+        -1.0,
+    ),
+)
+
+NO_EFFECT = "no effect: the scenario does not improve this on average, so there is no cost per unit"
+UNBOUNDED = (
+    "interval unbounded above: in some bootstrap resamples the scenario does not improve this"
+)
+
+
+def cost_effectiveness(paired: pd.DataFrame, ratio: CostRatio, confidence: float) -> dict | None:
+    """A cost-effectiveness row: ``mean(d cost) / mean(d effect)`` over replication pairs.
+
+    ``d cost`` is the paired difference of ``fiscal_cost_cum`` (scenario - baseline) and
+    ``d effect = per_unit x`` the paired difference of the effect's summary. The interval is
+    the percentile interval of the same ratio over a paired bootstrap (replications resampled
+    with their pairs, :data:`BOOTSTRAP_RESAMPLES` times, numpy seed 0). One rule for every
+    ratio: when the mean effect is not positive (no improvement, or the wrong sign) the ratio
+    is NaN and the note says so; a resample whose effect is not positive counts as an
+    unbounded ratio, so an interval of the effect that includes zero gives an upper end of
+    ``inf`` (and a note). None when either set of runs lacks the columns.
+
+    Args:
+        paired: scenario and baseline runs merged on replication and seed, columns suffixed
+            ``__s`` and ``__b``.
+        ratio: which ratio.
+        confidence: the interval's coverage.
+    """
+    cols = (COST, ratio.effect)
     if not all(f"{c}__s" in paired and f"{c}__b" in paired for c in cols):
         return None
-    d_cost = (paired["fiscal_cost_cum__s"] - paired["fiscal_cost_cum__b"]).to_numpy(float)
-    d_exit = (paired["sustained_exits_final__s"] - paired["sustained_exits_final__b"]).to_numpy(
-        float
-    )
-    ok = np.isfinite(d_cost) & np.isfinite(d_exit)
-    d_cost, d_exit = d_cost[ok], d_exit[ok]
+    d_cost = (paired[f"{COST}__s"] - paired[f"{COST}__b"]).to_numpy(float)
+    d_effect = ratio.per_unit * (
+        paired[f"{ratio.effect}__s"] - paired[f"{ratio.effect}__b"]
+    ).to_numpy(float)
+    ok = np.isfinite(d_cost) & np.isfinite(d_effect)
+    d_cost, d_effect = d_cost[ok], d_effect[ok]
     n = int(d_cost.size)
     value = lo = hi = math.nan
-    if n and d_exit.mean() > 0:
-        value = float(d_cost.mean() / d_exit.mean())
+    note = NO_EFFECT if n else ""
+    if n and d_effect.mean() > 0:
+        value = float(d_cost.mean() / d_effect.mean())
+        note = ""
         if n >= 2:
             rng = np.random.default_rng(0)
             idx = rng.integers(0, n, size=(BOOTSTRAP_RESAMPLES, n))
-            exits = d_exit[idx].mean(axis=1)
+            effects = d_effect[idx].mean(axis=1)
             ratios = np.where(
-                exits > 0, d_cost[idx].mean(axis=1) / np.where(exits > 0, exits, 1), np.inf
+                effects > 0, d_cost[idx].mean(axis=1) / np.where(effects > 0, effects, 1), np.inf
             )
             tail = (1 - confidence) / 2 * 100
-            # no interpolation: resamples without extra exits give an unbounded (inf) end
+            # no interpolation: resamples without an effect give an unbounded (inf) end
             pct = np.percentile(ratios, [tail, 100 - tail], method="inverted_cdf")
             lo, hi = (float(x) for x in pct)
+            if math.isinf(hi):
+                note = UNBOUNDED
     return {
-        "indicator": "cost_per_additional_sustained_exit",
-        "label": "Extra public spending per extra sustained exit (paired bootstrap interval)",
-        "unit": "IDR/person",
+        "indicator": ratio.name,
+        "label": ratio.label,
+        "unit": ratio.unit,
         "n": n,
         "scenario_mean": math.nan,
         "baseline_mean": math.nan,
@@ -298,4 +389,73 @@ def _cost_per_additional_exit(paired: pd.DataFrame, confidence: float) -> dict |
         "se": math.nan,
         "ci_low": lo,
         "ci_high": hi,
+        "note": note,
     }
+
+
+#: the coverage of the across-replication interval of the rounds table
+ROUNDS_INTERVAL = 0.90
+
+
+def summarise_rounds(rounds: pd.DataFrame, coverage: float = ROUNDS_INTERVAL) -> pd.DataFrame:
+    """Median over replications and the central ``coverage`` interval of each poverty measure,
+    per district, year and round (BPS's March and September rounds and the annual mean).
+
+    The interval is the range of the middle ``coverage`` of replications (percentiles, linear
+    interpolation): where a replication falls, not an interval of the median.
+
+    Args:
+        rounds: a table of :func:`valuechain.outputs.rounds.rounds_table` over replications.
+        coverage: share of replications inside the interval.
+
+    Returns:
+        Columns: district, year, round, indicator, label, unit, n, median, low, high.
+    """
+    from valuechain.outputs.metrics import BPS_MEASURES
+    from valuechain.outputs.rounds import ROUNDS
+
+    tail = (1 - coverage) / 2
+    rows = []
+    for (district, year, rnd), part in rounds.groupby(["district", "year", "round"], sort=False):
+        for key in BPS_MEASURES:
+            values = part[key].to_numpy(dtype=float)
+            values = values[np.isfinite(values)]
+            n = int(values.size)
+            q = np.quantile(values, [0.5, tail, 1 - tail]) if n else [math.nan] * 3
+            label, unit = describe_indicator(key)
+            rows.append(
+                {
+                    "district": district,
+                    "year": year,
+                    "round": rnd,
+                    "indicator": key,
+                    "label": label,
+                    "unit": unit,
+                    "n": n,
+                    "median": float(q[0]),
+                    "low": float(q[1]),
+                    "high": float(q[2]),
+                }
+            )
+    out = pd.DataFrame(rows, columns=_ROUNDS_SUMMARY_COLUMNS)
+    order = {name: i for i, name in enumerate(ROUNDS)}
+    out = out.sort_values(
+        ["district", "year", "round"],
+        key=lambda c: c.map(order) if c.name == "round" else c,
+        kind="stable",
+    )
+    return out.reset_index(drop=True)
+
+
+_ROUNDS_SUMMARY_COLUMNS = [
+    "district",
+    "year",
+    "round",
+    "indicator",
+    "label",
+    "unit",
+    "n",
+    "median",
+    "low",
+    "high",
+]

@@ -28,7 +28,7 @@ def test_replication_r_uses_seed_plus_r_and_baseline_shares_seeds(in_process):
     assert list(sr.timeseries.columns[:6]) == [
         "scenario", "replication", "seed", "step", "date", "district",
     ]  # fmt: skip
-    assert "extreme_poverty_rate_final" in set(sr.comparison["indicator"])
+    assert "extreme_poverty_rate_march_last" in set(sr.comparison["indicator"])
 
 
 def test_same_seed_same_results_whatever_the_workers(in_process):

@@ -42,9 +42,9 @@ CASES: dict[str, tuple[str | None, list[str], list[str]]] = {
         ["policies.blt.excluding", "policies.pkh.excluding", "no cycle of exclusions"],
     ),
     "excluding an unknown programme": (
-        BASE + '[policies.blt]\nkind = "village_cash"\nexcluding = ["pkh"]\n',
+        BASE + '[policies.blt]\nkind = "village_cash"\nexcluding = ["pkh_plus"]\n',
         [],
-        ["policies.blt.excluding", "no programme 'pkh' with a list of enrolled households"],
+        ["policies.blt.excluding", "no programme 'pkh_plus' with a list of enrolled households"],
     ),
     "excluding itself": (
         BASE + '[policies.blt]\nkind = "village_cash"\nexcluding = ["blt"]\n',

@@ -106,7 +106,7 @@ def test_runs_table_layout_and_common_random_numbers(sweep) -> None:
         "poverty",
         "jobs",
     ]
-    assert "extreme_poverty_rate_final" in runs.columns  # summary indicators follow
+    assert "extreme_poverty_rate_march_last" in runs.columns  # summary indicators follow
     assert len(runs) == 4 * 2
     assert runs.groupby("replication")["seed"].unique().map(list).to_dict() == {0: [11], 1: [12]}
     ts = res.timeseries

@@ -443,6 +443,12 @@ def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
         atol=1e-12,
     )
     assert sums["poor215"] / total == pytest.approx(fgt(x, persons, 2 * line)[0], abs=1e-12)
+    assert_allclose(
+        [sums["poor_nat"] / total, sums["gap_nat"] / total, sums["sev_nat"] / total],
+        fgt(x, persons, 3 * line),
+        rtol=1e-9,
+        atol=1e-12,
+    )
     assert sums["consumption"] / total == pytest.approx(np.average(x, weights=persons))
     assert sums["households"] == pytest.approx(weight.sum())
     assert gini(x, persons) == pytest.approx(weighted_gini(x, persons), abs=1e-12)

@@ -8,6 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from valuechain.config.loader import load_scenario
+from valuechain.outputs.metrics import BPS_MEASURES
 from valuechain.present.figures import (
     extreme_poverty_figure,
     processing_jobs_figure,
@@ -82,7 +83,7 @@ def test_save_figure_writes_png_and_svg_reproducibly(tmp_path):
 
 def test_write_figures_reads_a_results_directory(tiny, tmp_path):
     def sr(path, name, level):
-        ts = timeseries(name, reps=2, level=level)
+        ts = timeseries(name, reps=2, level=level).assign(**dict.fromkeys(BPS_MEASURES, level))
         runs = ts[["scenario", "replication", "seed"]].drop_duplicates().reset_index(drop=True)
         return ScenarioRuns(load_scenario(path), runs, ts, [10, 11], [0.1, 0.1], 0.2, 1)
 

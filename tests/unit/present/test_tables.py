@@ -49,12 +49,31 @@ def test_comparison_table_has_scenario_baseline_and_difference() -> None:
             "difference": [-0.02],
             "ci_low": [-0.03],
             "ci_high": [-0.01],
+            "note": [""],
         }
     )
     assert comparison_table(comparison).splitlines() == [
         "  indicator   unit   scenario  baseline  difference          95% CI",
         "  gini_final  index      0.31      0.33       -0.02  [-0.03, -0.01]",
     ]
+
+
+def test_comparison_table_prints_a_ratio_s_note_below_the_table() -> None:
+    comparison = pd.DataFrame(
+        {
+            "indicator": ["gini_final", "cost_per_idr_gap_closed"],
+            "unit": ["index", "IDR/IDR"],
+            "scenario_mean": [0.31, math.nan],
+            "baseline_mean": [0.33, math.nan],
+            "difference": [-0.02, math.nan],
+            "ci_low": [-0.03, math.nan],
+            "ci_high": [-0.01, math.nan],
+            "note": [math.nan, "no effect"],  # an empty note reads back from CSV as NaN
+        }
+    )
+    lines = comparison_table(comparison).splitlines()
+    assert lines[-1] == "  note on cost_per_idr_gap_closed: no effect"
+    assert len(lines) == 4
 
 
 def test_budget_notes_name_programmes_that_ran_out() -> None:

@@ -27,10 +27,10 @@ def _runs(values: dict[str, list[float]], seed0: int = 100) -> pd.DataFrame:
 
 
 def test_paired_difference_and_interval_match_hand_computation():
-    scen = _runs({"extreme_poverty_rate_final": [1.0, 2.0, 3.0, 4.0]})
-    base = _runs({"extreme_poverty_rate_final": [0.5, 1.0, 2.0, 2.0]})
+    scen = _runs({"extreme_poverty_rate_march_last": [1.0, 2.0, 3.0, 4.0]})
+    base = _runs({"extreme_poverty_rate_march_last": [0.5, 1.0, 2.0, 2.0]})
     comp = compare_runs(scen, base)
-    row = comp.set_index("indicator").loc["extreme_poverty_rate_final"]
+    row = comp.set_index("indicator").loc["extreme_poverty_rate_march_last"]
     # d = 0.5, 1, 1, 2: mean 1.125; squared deviations sum to 1.1875; sd = sqrt(1.1875/3)
     sd = math.sqrt(1.1875 / 3)
     se = sd / 2
@@ -45,7 +45,7 @@ def test_paired_difference_and_interval_match_hand_computation():
     assert row["ci_low"] == pytest.approx(0.123877, abs=1e-5)
     assert list(comp.columns) == [
         "indicator", "label", "unit", "n", "scenario_mean", "baseline_mean",
-        "difference", "se", "ci_low", "ci_high",
+        "difference", "se", "ci_low", "ci_high", "note",
     ]  # fmt: skip
 
 
@@ -78,7 +78,7 @@ def test_runs_with_different_seeds_cannot_be_paired():
 
 
 def test_summary_of_runs_is_a_t_interval_of_the_mean():
-    s = summarise_runs(_runs({"poverty_rate_final": [0.1, 0.2, 0.3, 0.6]}))
+    s = summarise_runs(_runs({"poverty_rate_march_last": [0.1, 0.2, 0.3, 0.6]}))
     row = s.iloc[0]
     # mean 0.3; deviations -0.2, -0.1, 0, 0.3: sum of squares 0.14; sd = sqrt(0.14/3)
     se = math.sqrt(0.14 / 3) / 2
@@ -89,10 +89,11 @@ def test_summary_of_runs_is_a_t_interval_of_the_mean():
 
 
 def test_main_indicators_follow_the_pattern_order_and_ignore_keys():
-    cols = ["seed", "fiscal_cost_cum", "farmgate_price_rubber_last12", "extreme_poverty_rate_final",
+    cols = ["seed", "fiscal_cost_cum", "farmgate_price_rubber_last12",
+            "extreme_poverty_rate_march_last",
             "farmgate_price_coffee_last12", "something_else"]  # fmt: skip
     assert main_indicators(cols) == [
-        "extreme_poverty_rate_final",
+        "extreme_poverty_rate_march_last",
         "farmgate_price_coffee_last12",
         "farmgate_price_rubber_last12",
         "fiscal_cost_cum",
@@ -232,3 +233,48 @@ def test_no_cost_per_exit_when_the_scenario_adds_no_exits():
     )
     comp = compare_runs(scen, base, indicators=["fiscal_cost_cum"]).set_index("indicator")
     assert np.isnan(comp.loc["cost_per_additional_sustained_exit", "difference"])
+
+
+def test_cost_per_person_year_and_per_rupiah_of_gap_by_hand():
+    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
+    scen = pd.DataFrame(
+        {
+            **keys,
+            "fiscal_cost_cum": [1_300.0, 1_600.0, 1_900.0],  # extra 300, 600, 900
+            "extreme_poor_person_months": [976.0, 952.0, 928.0],  # 24, 48, 72 fewer
+            "extreme_poverty_gap_idr_total": [9_900.0, 9_800.0, 9_700.0],  # 100, 200, 300 less
+        }
+    )
+    base = pd.DataFrame(
+        {
+            **keys,
+            "fiscal_cost_cum": [1_000.0] * 3,
+            "extreme_poor_person_months": [1_000.0] * 3,
+            "extreme_poverty_gap_idr_total": [10_000.0] * 3,
+        }
+    )
+    comp = compare_runs(scen, base, indicators=[]).set_index("indicator")
+    assert "cost_per_additional_sustained_exit" not in comp.index  # no exits column
+    per_year = comp.loc["cost_per_poverty_person_year_avoided"]
+    # mean extra cost 600 / (mean 48 person-months avoided / 12 = 4 person-years) = 150;
+    # each pair's ratio is 150 too, so every resample's is: the interval is [150, 150]
+    assert per_year["difference"] == pytest.approx(150.0)
+    assert (per_year["ci_low"], per_year["ci_high"]) == pytest.approx((150.0, 150.0))
+    assert per_year["unit"] == "IDR/person-year" and per_year["note"] == ""
+    per_rupiah = comp.loc["cost_per_idr_gap_closed"]
+    assert per_rupiah["difference"] == pytest.approx(3.0)  # 600 / 200 rupiah of gap closed
+    assert per_rupiah["unit"] == "IDR/IDR"
+
+
+def test_a_ratio_with_the_wrong_sign_or_an_interval_through_zero_says_so():
+    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
+    base = pd.DataFrame(
+        {**keys, "fiscal_cost_cum": [0.0] * 3, "extreme_poor_person_months": [100.0] * 3}
+    )
+    worse = base.assign(fiscal_cost_cum=10.0, extreme_poor_person_months=[112.0, 100.0, 124.0])
+    row = compare_runs(worse, base, indicators=[]).iloc[0]
+    assert np.isnan(row["difference"]) and row["note"].startswith("no effect")
+    mixed = base.assign(fiscal_cost_cum=10.0, extreme_poor_person_months=[76.0, 100.0, 88.0])
+    row = compare_runs(mixed, base, indicators=[]).iloc[0]
+    assert row["difference"] == pytest.approx(10.0)  # 10 / (12 person-months / 12)
+    assert row["ci_high"] == np.inf and "unbounded" in row["note"]

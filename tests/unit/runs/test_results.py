@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from valuechain.config.loader import load_scenario
+from valuechain.outputs.metrics import BPS_MEASURES
 from valuechain.runs import replications as runner_mod
 from valuechain.runs import results as results_mod
 from valuechain.runs.replications import ScenarioRuns
@@ -32,13 +33,14 @@ def _hand_made(tiny, with_baseline: bool = True) -> ScenarioRuns:
         loaded = load_scenario(path)
         runs = pd.DataFrame(
             {"scenario": name, "replication": [0, 1], "seed": [1234, 1235],
-             "extreme_poverty_rate_final": [0.10 + offset, 0.12 + offset]}
+             "extreme_poverty_rate_march_last": [0.10 + offset, 0.12 + offset]}
         )  # fmt: skip
         ts = pd.DataFrame(
             {"scenario": name, "replication": [0, 0, 1, 1], "seed": [1234, 1234, 1235, 1235],
              "step": [0, 0, 0, 0], "date": "2024-08", "district": ["lampung_barat", "all"] * 2,
-             "extreme_poverty_rate": [0.1, 0.1, 0.2, 0.2], "processing_jobs": [0.0, 0, 5, 5]}
-        )  # fmt: skip
+             "processing_jobs": [0.0, 0, 5, 5]}
+        ).assign(**dict.fromkeys(BPS_MEASURES, 0.1))  # fmt: skip
+        ts["extreme_poverty_rate"] = [0.1, 0.1, 0.2, 0.2]
         return ScenarioRuns(loaded, runs, ts, [1234, 1235], [0.1, 0.1], 0.3, 1)
 
     sr = one(tiny.scenario, "tiny_huller", -0.01)
@@ -87,13 +89,21 @@ def test_written_results_read_back_identical(tiny, tmp_path):
     pd.testing.assert_frame_equal(res.timeseries, sr.timeseries)
     pd.testing.assert_frame_equal(res.baseline.timeseries, sr.baseline.timeseries)
     pd.testing.assert_frame_equal(res.comparison, sr.comparison, check_dtype=False)
+    pd.testing.assert_frame_equal(res.rounds, sr.rounds)
+    pd.testing.assert_frame_equal(pd.read_csv(out / "rounds.csv"), sr.rounds, check_dtype=False)
     m = res.manifest
     assert m["scenario"] == "tiny_huller" and m["seeds"] == [1234, 1235]
     assert m["content_hash"] == sr.loaded.content_hash
     assert m["scenario_text"] == sr.loaded.text
     assert m["baseline"]["content_hash"] == sr.baseline.loaded.content_hash
     assert m["baseline"]["scenario_text"] == sr.baseline.loaded.text
-    assert set(m["files"]) == {"runs.parquet", "timeseries.parquet", "comparison.csv"}
+    assert set(m["files"]) == {
+        "runs.parquet",
+        "timeseries.parquet",
+        "rounds.parquet",
+        "rounds.csv",
+        "comparison.csv",
+    }
     assert {"python", "numpy", "mesa"} <= set(m["versions"])
     assert "per_run" in m["wall_time_s"] and "total" in m["wall_time_s"]
     assert _leftovers(out) == []

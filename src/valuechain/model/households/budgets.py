@@ -11,12 +11,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from valuechain.config.behaviour import Health, HouseholdBehaviour, PovertyLines
+from valuechain.config.behaviour import Health, HouseholdBehaviour
 from valuechain.config.chains import Chain
+from valuechain.config.scenario import Scenario
 from valuechain.model import kernels
 from valuechain.model.households.state import Households
 
 __all__ = [
+    "LINE_190",
+    "LINE_215",
+    "LINE_NATIONAL",
     "FarmExpectations",
     "budget_month",
     "consumption_rule",
@@ -25,6 +29,9 @@ __all__ = [
     "mark_poverty_at_start",
     "poverty_lines",
 ]
+
+#: columns of :func:`poverty_lines`: the USD 1.90, USD 2.15 and national (or district) lines
+LINE_190, LINE_215, LINE_NATIONAL = 0, 1, 2
 
 
 def consumption_rule(behaviour: HouseholdBehaviour) -> np.ndarray:
@@ -97,17 +104,27 @@ def farm_expectations(
     return yearly / 12.0, reserve
 
 
-def poverty_lines(poverty: PovertyLines) -> np.ndarray:
-    """The USD 1.90, USD 2.15 and national lines (IDR per person per month), in that order,
-    as the indicators' kernel takes them."""
-    return np.array(
-        [
-            poverty.extreme_190_idr_per_person_month,
-            poverty.extreme_215_idr_per_person_month,
-            poverty.national_idr_per_person_month,
-        ],
-        dtype=np.float64,
-    )
+def poverty_lines(scenario: Scenario) -> np.ndarray:
+    """Each district's poverty lines in rupiah of the scenario's start month (IDR per person
+    per month), shape (districts, 3): the USD 1.90, USD 2.15 and national lines, in that
+    order, as the indicators' kernel takes a district's row.
+
+    The model's money is in rupiah of the start month (constant prices), so each line is
+    moved once by the CPI from its base month to the start month (ODD 7.11). A district with
+    its own line (``poverty_line_idr_per_person_month``) has it in place of the national one.
+    """
+    pov = scenario.poverty
+    start = scenario.start
+    lines = np.empty((len(scenario.districts), 3), dtype=np.float64)
+    lines[:, LINE_190] = pov.line_at("extreme_190", start)
+    lines[:, LINE_215] = pov.line_at("extreme_215", start)
+    for k, d in enumerate(scenario.districts.values()):
+        own, base = d.poverty_line_idr_per_person_month, d.poverty_line_base_month
+        if own is None or base is None:
+            lines[k, LINE_NATIONAL] = pov.line_at("national", start)
+        else:
+            lines[k, LINE_NATIONAL] = own * pov.cpi_factor(base, start)
+    return lines
 
 
 def budget_month(
@@ -169,8 +186,11 @@ def budget_month(
     )
 
 
-def mark_poverty_at_start(hh: Households, national_line_idr: float) -> None:
-    """Flag who is poor (consumption per person below ``national_line_idr``) and who is
-    extremely poor in the first month, for the indicators that follow them."""
-    hh.poor_at_start[:] = hh.consumption_idr / hh.size < national_line_idr
-    hh.extreme_poor_at_start[:] = hh.is_extreme_poor
+def mark_poverty_at_start(hh: Households, district: slice, national_line_idr: float) -> None:
+    """Flag who in ``district`` is poor (consumption per person below
+    ``national_line_idr``, the district's national or own line) and who is extremely poor,
+    for the indicators that follow them (the cohort, measured at the end of the last
+    spin-up month)."""
+    s = district
+    hh.poor_at_start[s] = hh.consumption_idr[s] / hh.size[s] < national_line_idr
+    hh.extreme_poor_at_start[s] = hh.is_extreme_poor[s]

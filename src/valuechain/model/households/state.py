@@ -55,9 +55,9 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     ),
     "in_training": ("bool", "flag", "a member is on a training course"),
     "is_extreme_poor": ("bool", "flag", "per-capita consumption below the USD 1.90 line"),
-    "extreme_poor_at_start": ("bool", "flag", "extreme poor in the first month"),
+    "extreme_poor_at_start": ("bool", "flag", "extreme poor at the end of the spin-up (cohort)"),
     "months_out_run": ("int32", "months", "consecutive months out of extreme poverty"),
-    "poor_at_start": ("bool", "flag", "below the national line in the first month"),
+    "poor_at_start": ("bool", "flag", "below the national (or district) line at the spin-up's end"),
     "market_rank": ("float64", "rank", "position in the queue to local buyers (fixed)"),
     "labour_priority": ("float64", "score", "skill + fixed random tie-break for hiring"),
 }

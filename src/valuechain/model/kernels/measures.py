@@ -32,6 +32,8 @@ SUMS = (
     "sev190",
     "poor215",
     "poor_nat",
+    "gap_nat",
+    "sev_nat",
     "consumption",
     "exits",
     "entries",
@@ -72,28 +74,34 @@ def indicator_sums(
     """Every weighted sum the indicators need (names in :data:`SUMS`).
 
     ``persons`` = weight x size. With ``y`` (``pc``) consumption per person and the lines
-    ``z`` (USD 1.90, USD 2.15, national): poor persons below each line; at USD 1.90 the sums
-    ``sum p (1 - y/z)`` and ``sum p (1 - y/z)^2``. Exits: poor last month, not now; entries
-    the reverse; sustained exits: poor in the first month and out at least
+    ``z`` (USD 1.90, USD 2.15, national or district: one district's row of the model's
+    lines): poor persons below each line; at USD 1.90 and at the national line the sums
+    ``sum p (1 - y/z)`` and ``sum p (1 - y/z)^2`` over the poor. Exits: poor last month,
+    not now; entries the reverse; sustained exits: poor at the start and out at least
     ``sustained_months``. Cooperative members: in a processing cooperative (``coop >= 0``)
     or in a selling group (``group``; empty when there is none).
     """
-    # three passes with few running sums each: one pass with all nineteen spills them
+    # three passes with few running sums each: one pass with all twenty-one spills them
     # out of the registers and is slower than three; flags become 0.0 / 1.0 factors
     z190, z215, znat = lines[0], lines[1], lines[2]
-    total_p = poor190 = gap190 = sev190 = poor215 = poor_nat = total_y = 0.0
+    total_p = poor190 = gap190 = sev190 = poor215 = poor_nat = gap_nat = sev_nat = 0.0
+    total_y = 0.0
     n = pc.size
     for i in range(n):
         p = persons[i]
         y = pc[i]
         below = p * _f(y < z190)
         g = 1.0 - y / z190
+        below_nat = p * _f(y < znat)
+        g_nat = 1.0 - y / znat
         total_p += p
         poor190 += below
         gap190 += below * g
         sev190 += below * g * g
         poor215 += p * _f(y < z215)
-        poor_nat += p * _f(y < znat)
+        poor_nat += below_nat
+        gap_nat += below_nat * g_nat
+        sev_nat += below_nat * g_nat * g_nat
         total_y += p * y
     exits = entries = sustained = persons_ed = poor_ed = 0.0
     for i in range(n):
@@ -126,6 +134,8 @@ def indicator_sums(
             sev190,
             poor215,
             poor_nat,
+            gap_nat,
+            sev_nat,
             total_y,
             exits,
             entries,
