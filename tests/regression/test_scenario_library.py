@@ -16,16 +16,36 @@ def test_the_library_is_complete():
         "pkh",
         "elderly_disability",
         "health_insurance",
-        "registry_update",
+        "dtsen_2025",
+        "education",
         "training",
         "export_tax",
     ]
     for district in ("coffee", "rubber", "coastal"):
         assert f"baseline_{district}" in names and f"hilirisasi_{district}" in names
+        assert f"no_assistance_{district}" in names  # the world without the 2024 system
         for lever in levers:
             assert f"{district}_{lever}" in names
     assert {"rubber_uppb", "coffee_cooperative", "coastal_cooperative"} <= names
     assert {"percepatan_2024", "baseline_2024"} <= names
+
+
+def test_every_baseline_runs_the_2024_status_quo_and_every_lever_is_an_increment():
+    """Each district baseline has the six programmes of 2024 running since before the start;
+    a lever scenario keeps all of them as they are (it adds, it does not replace)."""
+    status_quo = {"pkh", "bpnt", "pbi", "pbi_daerah", "pip", "atensi", "blt_dana_desa"}
+    for path in SCENARIOS:
+        sc = load_scenario(path).scenario
+        if path.stem.startswith("no_assistance_"):
+            assert not any(sc.policies[p].enabled for p in status_quo)
+            continue
+        assert status_quo <= set(sc.policies), path.stem
+        for name in status_quo:
+            assert sc.policies[name].enabled and sc.policies[name].since_before_start, name
+        if sc.baseline:
+            base = load_scenario(path.parent / sc.baseline).scenario
+            for name in status_quo:
+                assert sc.policies[name] == base.policies[name], (path.stem, name)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

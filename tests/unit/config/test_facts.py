@@ -46,7 +46,7 @@ def _cited_files() -> list[Path]:
         ROOT / "docs" / "ODD.md",
         *sorted((ROOT / "src" / "valuechain" / "config").glob("*.py")),
         *sorted((ROOT / "src" / "valuechain" / "config" / "data").glob("*.toml")),
-        *sorted((ROOT / "scenarios").glob("*.toml")),
+        *sorted((ROOT / "scenarios").rglob("*.toml")),
         *sorted((ROOT / "experiments").rglob("*.toml")),
         *sorted((ROOT / "tests").rglob("*.py")),
     ]
