@@ -10,7 +10,6 @@ import functools
 import json
 import math
 
-import numpy as np
 import pytest
 
 from tests.regression.regression_cases import EXPECTED, SCENARIOS, summaries
@@ -48,19 +47,15 @@ def test_shipped_scenario_summaries(name):
 
 
 def test_stylised_facts_of_the_baselines():
-    """Calibration targets the baselines meet (docs/ODD.md, 'Calibration'), in runs made now.
+    """Facts the shipped scenarios keep, in runs made now (the poverty and targeting targets of
+    the baselines are tests/regression/test_baseline_targets.py).
 
     The runs are the ones the regression test compares with the stored summaries, so a stored
-    file updated to a model that misses the targets still fails here.
+    file updated to a model that breaks them still fails here.
     """
     data = {name: fresh_summaries(name) for name in SCENARIOS}
-    for name in ("baseline_coffee", "baseline_rubber"):
+    for name in ("baseline_coffee", "baseline_rubber", "baseline_coastal"):
         for s in data[name]:
-            # extreme poverty in a commodity hotspot: above the 2024 national 0.83%
-            # (FACTS:extreme_poverty_rate_190_2024_03), well below the 2021 4%
-            # (FACTS:extreme_poverty_rate_190_2021); national-line poverty 10-30%
-            assert 0.01 < s["extreme_poverty_rate_mean_last12"] < 0.08
-            assert 0.10 < s["poverty_rate_march_last"] < 0.30
             assert s["max_abs_mass_balance_residual"] < 1e-3
     for s in data["baseline_coffee"]:
         # farmgate asalan = 0.90 of the warehouse price with no local buyer
@@ -68,26 +63,3 @@ def test_stylised_facts_of_the_baselines():
         assert s["farmgate_share_coffee_last12"] == pytest.approx(0.90)
     for s in data["hilirisasi_coffee"] + data["hilirisasi_rubber"] + data["hilirisasi_coastal"]:
         assert s["processing_jobs_last12"] > 0
-    for s in data["baseline_coastal"]:
-        # a coastal hotspot: more extreme poverty than the commodity districts
-        assert 0.03 < s["extreme_poverty_rate_mean_last12"] < 0.12
-
-
-@pytest.mark.parametrize("name", ["baseline_coffee", "baseline_rubber", "baseline_coastal"])
-def test_about_half_the_extreme_poor_farm_or_fish(name):
-    """FACTS:extreme_poor_heads_in_agriculture_2023_03: 52% of extreme-poor heads farm (BPS).
-    Here: the share of extreme-poor persons in households with a holding (land or boats)."""
-    from tests.regression.regression_cases import ROOT
-    from valuechain.config.loader import load_scenario
-    from valuechain.model.model import ValueChainModel
-
-    loaded = load_scenario(ROOT / "scenarios" / f"{name}.toml", ["months=24"])
-    shares = []
-    for seed in (1, 2):
-        model = ValueChainModel(loaded.scenario, seed=seed).run()
-        hh = model.households
-        poor = hh.is_extreme_poor
-        holds = hh.land_ha.sum(axis=1) > 0
-        shares.append(hh.persons[poor & holds].sum() / hh.persons[poor].sum())
-        model.release()
-    assert 0.35 < np.mean(shares) < 0.75
