@@ -251,6 +251,18 @@ class HouseholdAgent(mesa.Agent):
         self.permanent_income_idr = perm
 
 
+#: What a shipped baseline needs to become a reference scenario: the monthly cycle without
+#: the yearly ageing, and of the 2024 programmes only Sembako (BPNT), from month 0
+REFERENCE_SETTINGS = (
+    "demography.enabled=false",
+    *(
+        f"policies.{p}.enabled=false"
+        for p in ("pkh", "pbi", "pbi_daerah", "pip", "atensi", "blt_dana_desa")
+    ),
+    "policies.bpnt.since_before_start=false",
+)
+
+
 class ReferenceModel(mesa.Model):
     """Households as Mesa agents, for scenarios without processors.
 

@@ -98,7 +98,7 @@ def measure_sweep(workers: int, runs: int, households: int, months: int) -> dict
 sys.path.insert(0, str(REPO / "benchmarks"))
 import mesa  # noqa: E402
 
-from mesa_reference import ReferenceModel  # noqa: E402
+from mesa_reference import REFERENCE_SETTINGS, ReferenceModel  # noqa: E402
 
 
 class BatchReference(ReferenceModel):
@@ -113,7 +113,7 @@ class BatchReference(ReferenceModel):
         overrides = [
             f"districts.{DISTRICT}.n_households={n_households}",
             f"months={months}",
-            "demography.enabled=false",  # the reference is the monthly cycle only
+            *REFERENCE_SETTINGS,  # the monthly cycle only, BPNT only
         ]
         self.datacollector = mesa.DataCollector(
             model_reporters={"extreme_poverty_rate": BatchReference.poverty}

@@ -12,6 +12,11 @@ EPS = 1e-12
 COFFEE = "scenarios/baseline_coffee.toml"
 HILIR = "scenarios/hilirisasi_coffee.toml"
 SMALL = ["districts.lampung_barat.n_households=600", "months=18"]
+#: none of the 2024 programmes (their lists could move a household either way)
+NO_TRANSFERS = [
+    f"policies.{p}.enabled=false"
+    for p in ("pkh", "bpnt", "pbi", "pbi_daerah", "pip", "atensi", "blt_dana_desa")
+]
 FIXED_PRICES = [
     f"chains.coffee.stages.{s}.volatility_month=0.0"
     for s in ("green_asalan", "green_graded", "roasted")
@@ -57,12 +62,8 @@ def test_a_transfer_above_every_gap_empties_extreme_poverty():
 
 def test_a_higher_farmgate_price_never_lowers_any_households_consumption():
     # no transfers (their re-ranking could move a household either way), no processors
-    base = run(COFFEE, "policies.bpnt.quota_share=0")
-    high = run(
-        COFFEE,
-        "policies.bpnt.quota_share=0",
-        "chains.coffee.stages.green_asalan.price_idr_per_kg=60000",
-    )
+    base = run(COFFEE, *NO_TRANSFERS)
+    high = run(COFFEE, *NO_TRANSFERS, "chains.coffee.stages.green_asalan.price_idr_per_kg=60000")
     assert (high.households.consumption_idr >= base.households.consumption_idr - 1e-6).all()
     b, h = all_rows(base), all_rows(high)
     assert (h["extreme_poverty_rate"] <= b["extreme_poverty_rate"] + EPS).all()

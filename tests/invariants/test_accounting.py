@@ -27,7 +27,7 @@ def programmes(draw, months, district_names, grown):
             "funding": draw(st.sampled_from(["central", "district"])),
             "districts": draw(st.none() | st.lists(st.sampled_from(district_names), min_size=1)),
         }
-        if kind in ("bpnt", "pkh", "health_insurance", "education"):
+        if kind in ("bpnt", "pkh", "health_insurance", "education", "village_cash"):
             spec["quota_share"] = draw(st.floats(0, 1))
         if kind in ("export_tax", "marketing_cooperative"):
             spec["commodity"] = draw(st.sampled_from(grown))
@@ -58,6 +58,8 @@ KINDS = [
     "marketing_cooperative",
     "credit",
     "education",
+    "village_cash",
+    "registry_update",
 ]
 
 
@@ -217,6 +219,7 @@ def test_every_lever_at_once_keeps_the_books_balanced():
             "credit": {"kind": "credit", "loans_per_month": 500, "p_default_month": 0.05},
             "tax": {"kind": "export_tax", "commodity": "coffee", "rate": 0.03},
             "coffee_groups": {"kind": "marketing_cooperative", "commodity": "coffee"},
+            "dtsen": {"kind": "registry_update", "start_month": 6},
         }
     )
     scenario = type(loaded.scenario).model_validate(doc)

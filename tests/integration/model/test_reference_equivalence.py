@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.mesa_reference import ReferenceModel
+from benchmarks.mesa_reference import REFERENCE_SETTINGS, ReferenceModel
 from valuechain import load_scenario
 from valuechain.model.model import ValueChainModel
 
@@ -25,8 +25,6 @@ CASES = {
     "baseline_rubber": ("jambi_lowland", 25),
 }
 SEEDS = (3, 20240805)
-#: the 2024 programmes besides BPNT, which the reference does not write out
-OTHER_PROGRAMMES = ("pkh", "pbi", "pbi_daerah", "pip", "atensi", "blt_dana_desa")
 MONEY = ("farm_revenue_idr", "income_idr", "consumption_idr", "savings_idr")
 EXACT = (
     "is_extreme_poor",
@@ -46,9 +44,7 @@ def _pair(name: str, seed: int) -> tuple[ValueChainModel, ReferenceModel, int]:
         [
             f"districts.{district}.n_households=300",
             f"months={months}",
-            "demography.enabled=false",  # the reference is the monthly cycle only
-            *(f"policies.{p}.enabled=false" for p in OTHER_PROGRAMMES),
-            "policies.bpnt.since_before_start=false",  # the reference's BPNT starts at month 0
+            *REFERENCE_SETTINGS,  # the monthly cycle only, BPNT only
         ],
     )
     sc = loaded.scenario

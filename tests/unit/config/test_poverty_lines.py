@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from valuechain.config.behaviour import PovertyLines, cpi_factor, month_number
-from valuechain.config.loader import load_scenario
+from valuechain.config.loader import load_scenario, scenario_from_dict
 from valuechain.config.scenario import Scenario
 from valuechain.errors import ScenarioError
 
@@ -72,9 +72,12 @@ def test_a_district_line_needs_its_base_month() -> None:
         f"{here}poverty_line_idr_per_person_month=563561",
         f'{here}poverty_line_base_month="2024-03"',
     )
-    for alone in (line, base):
+    doc = load_scenario("scenarios/baseline_coffee.toml").scenario.model_dump()
+    own = doc["districts"]["lampung_barat"]
+    for key in ("poverty_line_idr_per_person_month", "poverty_line_base_month"):
+        alone = {**own, key: None}
         with pytest.raises(ScenarioError, match="base month are given together"):
-            load_scenario("scenarios/baseline_coffee.toml", [alone])
+            scenario_from_dict({**doc, "districts": {"lampung_barat": alone}})
     district = load_scenario("scenarios/baseline_coffee.toml", [line, base]).scenario.districts
     assert district["lampung_barat"].poverty_line_base_month == "2024-03"
     with pytest.raises(ScenarioError, match="YYYY-MM"):
