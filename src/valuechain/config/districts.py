@@ -97,8 +97,8 @@ class Population(Strict):
         1_400_000,
         ge=0,
         unit="IDR/household/month",
-        source="assumption (0.6-1.6 M tried; calibrated with the grower factor: coffee "
-        "baseline extreme poverty ~3%)",
+        source="assumption (0.6-2.8 M tried; each baseline sets its own, calibrated to its "
+        "district's BPS figures: docs/ODD.md, section 9)",
         description="non-farm, non-wage income (small trade, remittances) median",
     )
     other_income_grower_factor: float = param(
@@ -106,9 +106,9 @@ class Population(Strict):
         ge=0,
         le=2,
         unit="multiplier",
-        source="assumption (0.2-1 tried; calibrated: half the extreme poor live mainly from "
-        "farming, FACTS:extreme_poor_heads_in_agriculture_2023_03): growers have less non-farm "
-        "income",
+        source="assumption (0.2-1 tried; calibrated per baseline: half the extreme poor live "
+        "mainly from farming, FACTS:extreme_poor_heads_in_agriculture_2023_03): growers have "
+        "less non-farm income",
         description="other income of households with a holding, relative to the rest",
     )
     other_income_log_sd: float = param(
