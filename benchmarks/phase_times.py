@@ -35,6 +35,13 @@ def main() -> None:
     p.add_argument("--households", type=int, default=10_000, help="simulated households")
     p.add_argument("--blocks", type=int, default=5, help="timed blocks of 24 months")
     p.add_argument("--no-demography", action="store_true", help="switch the yearly ageing off")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario key, as valuechain run does (repeatable)",
+    )
     args = p.parse_args()
 
     from valuechain import ValueChainModel, load_scenario
@@ -47,6 +54,7 @@ def main() -> None:
     ]
     if args.no_demography:
         overrides.append("demography.enabled=false")
+    overrides.extend(args.set)
     model = ValueChainModel(load_scenario(path, overrides).scenario, seed=1)
     for _ in range(6):  # warm-up: compiled kernels loaded, caches filled
         model.step()

@@ -514,7 +514,8 @@ class Education(FromRegistry):
     """Education support (PIP/KIP-like scholarships) for school children of enrolled
     households (eligible: registered households with a school-age child), paid per child by
     school level; young people who reach working age from them have ``skill_gain`` more skill.
-    Works through the yearly demography (it needs ``demography.enabled``)."""
+    The skill gain works through the yearly demography; with ``demography.enabled = false``
+    only the cash is paid."""
 
     kind: Literal["education"]
     quota_share: float = param(

@@ -150,12 +150,6 @@ class Scenario(Strict):
                         {f"{where}.commodity": p.commodity, f"{here}.crops": sorted(d.crops)},
                     )
         for name, pol in self.policies.items():
-            if pol.kind == "education" and pol.enabled and not self.demography.enabled:
-                raise CrossKeyError(
-                    "education acts as young people reach working age; "
-                    "set demography.enabled = true",
-                    {f"policies.{name}.kind": pol.kind, "demography.enabled": False},
-                )
             commodity = pol.commodity_named()
             if commodity is not None and commodity not in self.commodities:
                 raise CrossKeyError(

@@ -362,7 +362,6 @@ class ValueChainModel(mesa.Model):
             s = hh.district_slices[k]
             z = self.streams.stream(f"income/{dname}").standard_normal(s.stop - s.start)
             expected, reserve = farm_expectations(
-                hh.land_ha[s],
                 self.conditions.trader_price_idr[k],
                 self._farm_expectations,
                 self.calendar_month,

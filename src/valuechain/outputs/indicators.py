@@ -103,11 +103,10 @@ def _targeting_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str,
     listed = [(p.name, m) for p in model.programmes if (m := p.recipients(model, k)) is not None]
     if len(listed) > kernels.MAX_PROGRAMMES:
         raise ValueError(f"at most {kernels.MAX_PROGRAMMES} programmes with recipients")
-    codes = np.zeros(n, dtype=np.uint64)  # bit p: receives from programme p
-    for bit, (_, mask) in enumerate(listed):
-        codes |= np.left_shift(mask, bit, dtype=np.uint64)
+    masks = [mask for _, mask in listed]  # bit p of a code: receives from programme p
+    codes = kernels.pack_bits(np.stack(masks) if masks else np.zeros((0, n), dtype=bool))
     keys, _ = kernels.sort_keys(np.ascontiguousarray(pc, dtype=np.float64), 1.0)
-    cut = [_quota_key(keys, share) for share in (model.scenario.registry.target_share, 0.1)]
+    cut = _quota_keys(keys, (model.scenario.registry.target_share, POOREST_DECILE))
     per, common = kernels.targeting_sums(
         codes,
         len(listed),
@@ -128,12 +127,17 @@ def _targeting_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str,
     return out
 
 
-def _quota_key(keys: np.ndarray, share: float) -> int:
-    """The largest key of the ``ceil(share x n)`` smallest (below every key when none)."""
-    n_take = int(np.ceil(share * keys.size - 1e-9))
-    if n_take <= 0:
-        return int(np.iinfo(np.int64).min)
-    return int(np.partition(keys, n_take - 1)[n_take - 1])
+#: the share of households in a district's poorest decile
+POOREST_DECILE = 0.1
+
+
+def _quota_keys(keys: np.ndarray, shares: tuple[float, ...]) -> list[int]:
+    """For each share, the largest key of the ``ceil(share x n)`` smallest (below every key
+    when none), from one partition of ``keys``."""
+    takes = [int(np.ceil(share * keys.size - 1e-9)) for share in shares]
+    kth = sorted({t - 1 for t in takes if t > 0})
+    part = np.partition(keys, kth) if kth else keys
+    return [int(part[t - 1]) if t > 0 else int(np.iinfo(np.int64).min) for t in takes]
 
 
 def _targeting_columns(model: ValueChainModel, sums: dict) -> dict[str, float]:

@@ -253,7 +253,8 @@ def _budget(income_parts: dict[str, float], **kw):
         state["income"],
         np.array([kw.get("size", 2.0)]),
         np.array(list(RULE.values())),
-        np.array([kw.get("expected_farm", 600.0)]),
+        np.array([[1.0]]),  # one hectare of one commodity
+        np.array([kw.get("expected_farm", 600.0)]),  # expected net sales per hectare
         np.array([kw.get("reserve", 0.0)]),
         kw.get("line", 100.0),
         state["is_poor"],
@@ -508,7 +509,6 @@ def test_farm_expectations_by_hand():
     expect = budgets.FarmExpectations(
         net_kg_per_ha_year=np.array([600.0, 0.0]), reserve_share=np.full((2, 12), 0.5)
     )
-    land = np.array([[2.0, 1.0], [0.0, 3.0]])
-    monthly, reserve = budgets.farm_expectations(land, np.array([10.0, 99.0]), expect, 3)
-    assert_allclose(monthly, [2 * 600 * 10 / 12, 0.0])  # 1,000 and nothing
-    assert_allclose(reserve, [2 * 600 * 10 * 0.5, 0.0])
+    monthly, reserve = budgets.farm_expectations(np.array([10.0, 99.0]), expect, 3)
+    assert_allclose(monthly, [600 * 10 / 12, 0.0])  # 500 a hectare a month, and nothing
+    assert_allclose(reserve, [600 * 10 * 0.5, 0.0])

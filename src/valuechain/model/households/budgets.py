@@ -89,19 +89,18 @@ class FarmExpectations:
 
 
 def farm_expectations(
-    land_ha: np.ndarray, trader_price_idr: np.ndarray, expect: FarmExpectations, month: int
+    trader_price_idr: np.ndarray, expect: FarmExpectations, month: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each farm's expected monthly net sales and its lean-season reserve this month (IDR).
+    """What a hectare of each commodity is expected to bring a farm this month (IDR/ha): its
+    expected monthly net sales and the lean-season reserve it calls for.
 
-    At the trader price (the price any farmer can get), yearly net sales are
-    ``A = sum_c land_c x yield_c x (1 - cost share_c) x price_c``; the expected monthly value
-    is ``A / 12`` and the reserve ``sum_c land_c x yield_c x (1 - cost share_c) x price_c x
-    r_c(month)``. ``land_ha`` is (households x commodities), ``month`` 1-12.
+    At the trader price (the price any farmer can get), a hectare's yearly net sales are
+    ``A_c = yield_c x (1 - cost share_c) x price_c``; the expected monthly value is
+    ``A_c / 12`` and the reserve ``A_c x r_c(month)``. A farm's own values are these times its
+    land (the budget kernel adds them up over commodities). ``month`` is 1-12.
     """
     per_ha = expect.net_kg_per_ha_year * trader_price_idr
-    yearly = land_ha @ per_ha
-    reserve = land_ha @ (per_ha * expect.reserve_share[:, month - 1])
-    return yearly / 12.0, reserve
+    return per_ha / 12.0, per_ha * expect.reserve_share[:, month - 1]
 
 
 def poverty_lines(scenario: Scenario) -> np.ndarray:
@@ -137,8 +136,8 @@ def budget_month(
     health_u: np.ndarray,
     health: Health,
     rule: np.ndarray,
-    expected_farm_idr: np.ndarray,
-    reserve_idr: np.ndarray,
+    farm_idr_per_ha: np.ndarray,
+    reserve_idr_per_ha: np.ndarray,
     extreme_line_idr: float,
     first_month: bool,
 ) -> None:
@@ -152,8 +151,8 @@ def budget_month(
         income_z: one standard normal per household (the other-income shock).
         health_u: one uniform per household (the health shock).
         rule: :func:`consumption_rule`.
-        expected_farm_idr, reserve_idr: the district's farms' expected monthly net sales and
-            lean-season reserve (:func:`farm_expectations`).
+        farm_idr_per_ha, reserve_idr_per_ha: expected monthly net sales and lean-season
+            reserve per hectare of each commodity (:func:`farm_expectations`).
         extreme_line_idr: the extreme poverty line (IDR per person per month).
         first_month: the first month simulated (last month's status is this month's).
     """
@@ -176,8 +175,9 @@ def budget_month(
         hh.income_idr[s],
         hh.size[s],
         rule,
-        expected_farm_idr,
-        reserve_idr,
+        hh.land_ha[s],
+        farm_idr_per_ha,
+        reserve_idr_per_ha,
         extreme_line_idr,
         hh.is_extreme_poor[s],
         was_extreme_poor,

@@ -54,6 +54,7 @@ from valuechain.model.kernels.targeting import (
     TARGETING_COMMON,
     TARGETING_PER_PROGRAMME,
     normal_equations,
+    pack_bits,
     predict,
     targeting_sums,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "indicator_sums",
     "lay_off_in_queue",
     "normal_equations",
+    "pack_bits",
     "predict",
     "sell_in_queue",
     "sell_to_traders",

@@ -119,8 +119,9 @@ def budget_month(
     income: np.ndarray,
     size: np.ndarray,
     params: np.ndarray,
-    expected_farm: np.ndarray,
-    reserve: np.ndarray,
+    land_ha: np.ndarray,
+    farm_idr_per_ha: np.ndarray,
+    reserve_idr_per_ha: np.ndarray,
     extreme_line: float,
     is_poor: np.ndarray,
     was_poor: np.ndarray,
@@ -140,9 +141,9 @@ def budget_month(
     - net income = farm sales - inputs - hired farm labour + farm wages + processing wages
       + informal + other + transfers + dividends + credit returns;
     - consumption by :func:`consume_one` with spending = health cost - credit; permanent
-      income learns from income with the farm's net sales replaced by ``expected_farm`` (its
-      expected monthly net sales), and the cash target adds ``reserve`` (cash kept for the
-      coming lean months);
+      income learns from income with the farm's net sales replaced by their expected monthly
+      value ``sum_c land_c x farm_idr_per_ha_c``, and the cash target adds the reserve kept
+      for the coming lean months, ``sum_c land_c x reserve_idr_per_ha_c``;
     - extreme poor when consumption / size < the line; spells of months out counted.
     """
     mpc, buffer_months, borrowing_months = params[0], params[1], params[2]
@@ -173,11 +174,16 @@ def budget_month(
             + flows[_DIVIDENDS, i]
             + flows[_RETURNS, i]
         )
-        seasonal = farm_revenue[i] - flows[_INPUTS, i] - expected_farm[i]
+        expected = 0.0
+        reserve = 0.0
+        for j in range(farm_idr_per_ha.size):
+            expected += land_ha[i, j] * farm_idr_per_ha[j]
+            reserve += land_ha[i, j] * reserve_idr_per_ha[j]
+        seasonal = farm_revenue[i] - flows[_INPUTS, i] - expected
         c, s, p, r = consume_one(
             y,
             y - seasonal,
-            reserve[i],
+            reserve,
             cost - flows[_CREDIT, i],
             savings[i],
             permanent[i],

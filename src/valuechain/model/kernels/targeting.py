@@ -11,9 +11,25 @@ __all__ = [
     "TARGETING_COMMON",
     "TARGETING_PER_PROGRAMME",
     "normal_equations",
+    "pack_bits",
     "predict",
     "targeting_sums",
 ]
+
+
+@_jit
+def pack_bits(masks: np.ndarray) -> np.ndarray:
+    """One code per household with bit ``p`` set where ``masks[p]`` (programmes x households,
+    bool, C order): each household's row of flags read once, each code written once."""
+    n_programmes, n = masks.shape
+    codes = np.zeros(n, dtype=np.uint64)
+    for i in range(n):
+        code = np.uint64(0)
+        for p in range(n_programmes):
+            if masks[p, i]:
+                code |= np.uint64(1) << np.uint64(p)
+        codes[i] = code
+    return codes
 
 
 @_jit
