@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,9 +20,11 @@ if TYPE_CHECKING:
 __all__ = ["district_rows", "summarise"]
 
 
-def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, float]:
+def _district_sums(
+    model: ValueChainModel, k: int, pc: np.ndarray, ranked: RankedConsumption
+) -> dict[str, float]:
     """The weighted sums behind district ``k``'s indicators (``pc``: its households'
-    consumption per person)."""
+    consumption per person, ``ranked`` its sort keys)."""
     hh = model.households
     led = model.ledger
     s = hh.district_slices[k]
@@ -80,7 +83,7 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
     out.update(led.spending(model, k))
     for p in model.programmes:
         out[f"budget_exhausted_{p.name}"] = float(p.exhausted_month is not None)
-    out.update(_targeting_sums(model, k, pc))
+    out.update(_targeting_sums(model, k, ranked))
     return out
 
 
@@ -89,9 +92,32 @@ def _district_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, 
 _TARGETING = "targeting:"
 
 
-def _targeting_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str, float]:
+@dataclass(frozen=True)
+class RankedConsumption:
+    """A district's consumption per person as sort keys (:func:`kernels.sort_keys`, floor
+    0): ``keys`` in household order, ``ordered`` sorted, ``mask`` the position bits. One
+    sort serves the Gini and both targeting cut-offs."""
+
+    keys: np.ndarray
+    ordered: np.ndarray
+    mask: int
+
+    @classmethod
+    def of(cls, pc: np.ndarray) -> RankedConsumption:
+        """Rank ``pc`` (consumption per person of one district's households)."""
+        keys, mask = kernels.sort_keys(np.ascontiguousarray(pc, dtype=np.float64), 0.0)
+        return cls(keys, np.sort(keys), mask)
+
+    def cut(self, share: float) -> int:
+        """The largest key of the ``ceil(share x n)`` smallest (below every key when none)."""
+        n_take = int(np.ceil(share * self.keys.size - 1e-9))
+        return int(self.ordered[n_take - 1]) if n_take > 0 else int(np.iinfo(np.int64).min)
+
+
+def _targeting_sums(model: ValueChainModel, k: int, ranked: RankedConsumption) -> dict[str, float]:
     """The sums behind the registry's and each programme's targeting indicators in district
-    ``k`` (``pc``: its households' consumption per person this month), in one compiled pass.
+    ``k`` (``ranked``: its households' consumption per person this month), in one compiled
+    pass.
 
     The target group is the poorest ``registry.target_share`` of the district's households by
     consumption per person this month, the poorest decile the poorest tenth (the first
@@ -105,14 +131,12 @@ def _targeting_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str,
         raise ValueError(f"at most {kernels.MAX_PROGRAMMES} programmes with recipients")
     masks = [mask for _, mask in listed]  # bit p of a code: receives from programme p
     codes = kernels.pack_bits(np.stack(masks) if masks else np.zeros((0, n), dtype=bool))
-    keys, _ = kernels.sort_keys(np.ascontiguousarray(pc, dtype=np.float64), 1.0)
-    cut = _quota_keys(keys, (model.scenario.registry.target_share, POOREST_DECILE))
     per, common = kernels.targeting_sums(
         codes,
         len(listed),
-        keys,
-        cut[0],
-        cut[1],
+        ranked.keys,
+        ranked.cut(model.scenario.registry.target_share),
+        ranked.cut(POOREST_DECILE),
         hh.is_extreme_poor[s],
         hh.registered[s],
         hh.weight[s],
@@ -129,15 +153,6 @@ def _targeting_sums(model: ValueChainModel, k: int, pc: np.ndarray) -> dict[str,
 
 #: the share of households in a district's poorest decile
 POOREST_DECILE = 0.1
-
-
-def _quota_keys(keys: np.ndarray, shares: tuple[float, ...]) -> list[int]:
-    """For each share, the largest key of the ``ceil(share x n)`` smallest (below every key
-    when none), from one partition of ``keys``."""
-    takes = [int(np.ceil(share * keys.size - 1e-9)) for share in shares]
-    kth = sorted({t - 1 for t in takes if t > 0})
-    part = np.partition(keys, kth) if kth else keys
-    return [int(part[t - 1]) if t > 0 else int(np.iinfo(np.int64).min) for t in takes]
 
 
 def _targeting_columns(model: ValueChainModel, sums: dict) -> dict[str, float]:
@@ -278,9 +293,11 @@ def district_rows(model: ValueChainModel) -> list[dict]:
     parts = []
     for k, name in enumerate(model.district_names):
         s = hh.district_slices[k]
-        sums = _district_sums(model, k, pc[s])
+        ranked = RankedConsumption.of(pc[s])
+        sums = _district_sums(model, k, pc[s], ranked)
         comm = _commodity_sums(model, k)
-        rows.append(_row(model, name, sums, comm, gini(pc[s], hh.persons[s])))
+        district_gini = kernels.gini(ranked.ordered, ranked.mask, pc[s], hh.persons[s])
+        rows.append(_row(model, name, sums, comm, float(district_gini)))
         parts.append((sums, comm))
     if len(rows) == 1:
         total = dict(rows[0])

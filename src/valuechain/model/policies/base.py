@@ -209,6 +209,11 @@ class ProgrammeRun:
         (a tax, a selling group, training or credit)."""
         return None
 
+    def entitlement_key(self, model: ValueChainModel, k: int) -> tuple | None:
+        """What this month's entitlements in district ``k`` depend on, when they can be
+        reused while it stays the same; None (the default) to work them out every month."""
+        return None
+
 
 def intake(
     rng: np.random.Generator, eligible: np.ndarray, per_month: float, weight: float
@@ -241,17 +246,29 @@ class Transfer(ProgrammeRun):
 
     transfers = True
 
+    def __init__(self, name: str, spec: Programme, model: ValueChainModel):
+        super().__init__(name, spec, model)
+        #: per district: (entitlement key, amounts, their cost) of the last month worked out
+        self._entitlements: dict[int, tuple] = {}
+
     def entitlement(self, model: ValueChainModel, k: int) -> np.ndarray:  # pragma: no cover
         """This month's payment to each household of district ``k`` (IDR)."""
         raise NotImplementedError
 
     def plan(self, model: ValueChainModel) -> Plan:
-        """Each covered district's entitlements (IDR per household) and their cost."""
+        """Each covered district's entitlements (IDR per household) and their cost, reused
+        from an earlier month while their :meth:`entitlement_key` is unchanged."""
         hh = model.households
-        pay = {k: self.entitlement(model, k) for k in self.districts}
+        pay = {}
         cost = np.zeros(len(model.district_names))
-        for k, amounts in pay.items():
-            cost[k] = wsum(hh.weight[hh.district_slices[k]], amounts)
+        for k in self.districts:
+            key = self.entitlement_key(model, k)
+            cached = self._entitlements.get(k)
+            if key is None or cached is None or cached[0] != key:
+                amounts = self.entitlement(model, k)
+                cached = (key, amounts, wsum(hh.weight[hh.district_slices[k]], amounts))
+                self._entitlements[k] = cached
+            pay[k], cost[k] = cached[1], cached[2]
         return Plan(cost, pay)
 
     def deliver(self, model: ValueChainModel, plan: Plan) -> None:
@@ -347,6 +364,13 @@ class Listing(ProgrammeRun):
             self._list_keys[k] = key
             self.list_version[k] += 1
         return self._lists[k]
+
+    def entitlement_key(self, model: ValueChainModel, k: int) -> tuple | None:
+        """A listed programme's entitlements change only with its list and with household
+        members (the yearly ageing): the list's version after bringing it up to date, and
+        the members' epoch."""
+        self.enrolled(model, k)
+        return (self.list_version[k], composition_epoch(model))
 
     def compute_list(self, model: ValueChainModel, k: int, others: list[Listing]) -> np.ndarray:
         """District ``k``'s list computed afresh (``others``: the programmes it excludes)."""
