@@ -24,6 +24,7 @@ from valuechain.model.households.labour import Employers
 from valuechain.model.prices import ReferencePrices
 
 __all__ = [
+    "PLANT_COLUMNS",
     "Books",
     "Processor",
     "as_buyers",
@@ -36,6 +37,8 @@ __all__ = [
     "offer_price",
     "operating_capacity_kg",
     "plan_month",
+    "plant_month_rows",
+    "plant_status",
     "process_month",
     "processor_table",
     "unit_margin",
@@ -300,6 +303,78 @@ def processor_table(
         row.update(vars(p.books))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: The per-plant table, one row per plant per month: column -> (unit, meaning)
+PLANT_COLUMNS: dict[str, tuple[str, str]] = {
+    "step": ("month index", "month of the run (0 = start)"),
+    "date": ("YYYY-MM", "calendar month"),
+    "plant": ("name", "district/plant name (entrants: district/entrant_N)"),
+    "district": ("name", "district the plant is in"),
+    "commodity": ("name", "commodity it processes"),
+    "process": ("name", "process it runs"),
+    "owner": ("name", "private, cooperative or public"),
+    "status": (
+        "state",
+        "not_open (before its opening month), open, idle (open but planning nothing: its "
+        "margin has been negative too long) or closed (exited after sustained losses)",
+    ),
+    "bought_local_kg": ("kg", "input bought from the district's farmers"),
+    "bought_outside_kg": ("kg", "input bought from outside the district"),
+    "processed_kg": ("kg", "input processed"),
+    "output_kg": ("kg", "output sold"),
+    "workers": ("workers", "workers employed (real persons)"),
+    "wage_bill_idr": ("IDR/month", "wages paid"),
+    "revenue_idr": ("IDR/month", "output sold times its price"),
+    "profit_idr": ("IDR/month", "profit (accrual: input at average cost)"),
+    "cash_idr": ("IDR", "cash at the end of the month"),
+    "stock_kg": ("kg", "input held in stock at the end of the month"),
+}
+
+
+def plant_status(p: Processor, step: int) -> str:
+    """``not_open``, ``open``, ``idle`` or ``closed`` at ``step`` (see :data:`PLANT_COLUMNS`)."""
+    if p.exited:
+        return "closed"
+    if step < p.spec.open_month:
+        return "not_open"
+    return "open" if p.books.planned_kg > 0 else "idle"
+
+
+def plant_month_rows(
+    plants: Sequence[Processor],
+    step: int,
+    date: str,
+    district_names: Sequence[str],
+    commodities: Sequence[str],
+) -> list[dict]:
+    """This month's row of every plant (:data:`PLANT_COLUMNS`), from its books."""
+    rows = []
+    for p in plants:
+        b = p.books
+        rows.append(
+            {
+                "step": step,
+                "date": date,
+                "plant": p.name,
+                "district": district_names[p.district],
+                "commodity": commodities[p.commodity],
+                "process": p.spec.process,
+                "owner": p.spec.owner,
+                "status": plant_status(p, step),
+                "bought_local_kg": b.bought_direct_kg,
+                "bought_outside_kg": b.bought_outside_kg,
+                "processed_kg": b.processed_kg,
+                "output_kg": b.output_kg,
+                "workers": b.workers,
+                "wage_bill_idr": b.wage_bill_idr,
+                "revenue_idr": b.revenue_idr,
+                "profit_idr": b.profit_idr,
+                "cash_idr": p.cash_idr,
+                "stock_kg": p.stock_kg,
+            }
+        )
+    return rows
 
 
 # ---------------------------------------------------------------------------- the month's plants

@@ -21,6 +21,7 @@ from valuechain.model import kernels, trade
 from valuechain.model.accounts import Ledger
 from valuechain.model.conditions import MonthConditions
 from valuechain.model.firms import (
+    PLANT_COLUMNS,
     Processor,
     as_buyers,
     as_employers,
@@ -31,6 +32,7 @@ from valuechain.model.firms import (
     entry_margin_share,
     operating_capacity_kg,
     plan_month,
+    plant_month_rows,
     process_month,
     processor_table,
 )
@@ -102,6 +104,7 @@ class ValueChainModel(mesa.Model):
         self._farm_expectations = FarmExpectations.of(self.chains.values())
         self.conditions = MonthConditions(len(self.district_names), len(self.commodities))
         self._records: list[dict] = []
+        self._plant_records: list[dict] = []
         self._spin_up()
 
     # ================================================================== the schedule
@@ -431,14 +434,19 @@ class ValueChainModel(mesa.Model):
         """Phase 11 (ODD 7.11): the month's accounts close and its indicators are recorded.
 
         Public spending is added to the running totals, then the indicators of each
-        district, district type and the total are computed, with the accounting residuals.
-        The spin-up is not recorded.
+        district, district type and the total are computed, with the accounting residuals,
+        and each plant's month is recorded. The spin-up is not recorded.
         """
         from valuechain.outputs.indicators import district_rows
 
         if self.t >= 0:
             self.ledger.close_month(self)
             self._records.extend(district_rows(self))
+            self._plant_records.extend(
+                plant_month_rows(
+                    self.processors, self.t, self.date, self.district_names, self.commodities
+                )
+            )
 
     # ================================================================== reading
     @property
@@ -456,6 +464,11 @@ class ValueChainModel(mesa.Model):
     def indicators(self) -> pd.DataFrame:
         """Indicators so far: one row per step x district, plus ``district == "all"``."""
         return pd.DataFrame.from_records(self._records)
+
+    def plants(self) -> pd.DataFrame:
+        """Plants so far: one row per plant x step (columns of
+        :data:`valuechain.model.firms.PLANT_COLUMNS`; none when the run has no plant)."""
+        return pd.DataFrame.from_records(self._plant_records, columns=list(PLANT_COLUMNS))
 
     def summary(self) -> dict[str, float]:
         """One row of run summaries (see :data:`valuechain.outputs.metrics.SUMMARY`)."""

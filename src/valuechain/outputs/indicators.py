@@ -275,6 +275,9 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         row[f"raw_exports_{c}"] = raw_kg
         row[f"processor_imports_{c}"] = imported_kg
         row[f"local_processing_share_{c}"] = _ratio(local_kg, kg)
+        prices = model.prices[c]
+        for stage in prices.stages:
+            row[f"price_{c}_{stage}"] = prices.price(stage)
     for key, value in sums.items():
         if key.startswith(("spending_", "budget_exhausted_")):
             row[key] = value

@@ -154,6 +154,10 @@ COMMODITY_INDICATORS: dict[str, Indicator] = {
     "farmgate_price_{c}": Indicator("Farmgate price received", "IDR/kg farm stage"),
     "farmgate_share_{c}": Indicator("Farmgate price / reference price", "share"),
     "reference_price_{c}": Indicator("Reference price of the farm stage", "IDR/kg"),
+    "price_{c}": Indicator(
+        "Reference price of a stage (column price_<commodity>_<stage>, every stage of the chain)",
+        "IDR/kg of the stage",
+    ),
     "harvest_{c}": Indicator("Harvest", "kg farm stage/month"),
     "raw_exports_{c}": Indicator("Farm stage leaving the district raw (traders)", "kg/month"),
     "processor_imports_{c}": Indicator(

@@ -157,6 +157,28 @@ def budget_notes(runs: pd.DataFrame) -> list[str]:
     return notes
 
 
+def plant_lines(closures: pd.DataFrame) -> list[str]:
+    """One line per plant: how many replications it closed in and when, or its idle months
+    (from :func:`valuechain.outputs.plants.plant_closures`)."""
+    lines = []
+    for r in closures.itertuples():
+        if r.closed:
+            when = (
+                f"in {r.closed_first_date}"
+                if r.closed_first_date == r.closed_last_date
+                else f"between {r.closed_first_date} and {r.closed_last_date} (median "
+                f"{r.closed_median_date})"
+            )
+            fate = f"closed in {r.closed} of {r.replications} replications, {when}"
+        else:
+            fate = f"never closed in {r.replications} replications"
+        lines.append(
+            f"  {r.plant} ({r.process}, {r.owner}): {fate}; idle {r.idle_months_mean:.1f} "
+            f"months on average; {r.workers_mean:,.0f} workers while open"
+        )
+    return lines
+
+
 def run_report(sr: ScenarioRuns, out: Path, figures: list[Path]) -> str:
     """What ``valuechain run`` prints: the runs, where they went, main indicators, comparison."""
     from valuechain.runs.statistics import ROUNDS_INTERVAL, summarise_rounds, summarise_runs
@@ -168,7 +190,7 @@ def run_report(sr: ScenarioRuns, out: Path, figures: list[Path]) -> str:
         f"{sr.loaded.scenario.months} months, {sr.total_wall_time_s:.1f} s on "
         f"{sr.workers} worker{'s' if sr.workers != 1 else ''}",
         f"results written to {out}/ (manifest.json, runs.parquet, timeseries.parquet, "
-        "rounds.parquet, rounds.csv"
+        "rounds.parquet, rounds.csv, plants.parquet, plant_closures.csv"
         + (", comparison.csv, baseline/)" if sr.baseline is not None else ")"),
         "",
         f"Main indicators ({sr.name}; mean over replications, 95% t-interval of the mean):",
@@ -178,6 +200,9 @@ def run_report(sr: ScenarioRuns, out: Path, figures: list[Path]) -> str:
         f"[{ROUNDS_INTERVAL:.0%} of replications]; annual mean of complete years):",
         rounds_table_text(summarise_rounds(sr.rounds)),
     ]
+    if not sr.plant_closures.empty:
+        lines += ["", f"Plants ({sr.name}; per month in plants.parquet):"]
+        lines += plant_lines(sr.plant_closures)
     if sr.comparison is not None and sr.baseline is not None:
         lines += [
             "",

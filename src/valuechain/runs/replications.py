@@ -41,6 +41,8 @@ from valuechain.runs.provenance import git_revision, library_versions, package_v
 from valuechain.runs.results import (
     BASELINE_DIR,
     COMPARISON,
+    PLANT_CLOSURES,
+    PLANTS_TABLE,
     ROUNDS_CSV,
     ROUNDS_TABLE,
     RUNS,
@@ -56,6 +58,7 @@ __all__ = [
     "RunResult",
     "ScenarioRuns",
     "load_with_baseline",
+    "no_plants",
     "run_one_replication",
     "run_replications",
     "run_scenario",
@@ -74,6 +77,7 @@ class RunResult:
     summary: dict[str, float]
     timeseries: pd.DataFrame
     wall_time_s: float
+    plants: pd.DataFrame
 
 
 def _default_model_class() -> type:
@@ -91,7 +95,9 @@ def run_one_replication(
         scenario: the scenario to run.
         replication: the replication's number (recorded in the result).
         seed: the run's seed.
-        model_class: the model (default :class:`valuechain.model.model.ValueChainModel`).
+        model_class: the model (default :class:`valuechain.model.model.ValueChainModel`);
+            another class must be built as ``cls(scenario, seed=seed)`` and offer ``run``,
+            ``indicators``, ``summary``, ``plants`` and ``release`` as it does.
     """
     cls = model_class or _default_model_class()
     t0 = time.perf_counter()
@@ -100,9 +106,10 @@ def run_one_replication(
         model.run()
         ts = model.indicators()
         summary = {k: float(v) for k, v in model.summary().items()}
+        plants = model.plants()
     finally:
         model.release()
-    return RunResult(replication, seed, summary, ts, time.perf_counter() - t0)
+    return RunResult(replication, seed, summary, ts, time.perf_counter() - t0, plants)
 
 
 def _run_keyed(
@@ -139,8 +146,9 @@ def _execute(
 # --------------------------------------------------------------------------- replications
 
 
-def _frames(name: str, results: list[RunResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Assemble ``runs`` and ``timeseries`` in replication order (worker-independent)."""
+def _frames(name: str, results: list[RunResult]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Assemble ``runs``, ``timeseries`` and ``plants`` in replication order
+    (worker-independent)."""
     results = sorted(results, key=lambda r: r.replication)
     rows = [
         {"scenario": name, "replication": r.replication, "seed": r.seed, **r.summary}
@@ -149,16 +157,29 @@ def _frames(name: str, results: list[RunResult]) -> tuple[pd.DataFrame, pd.DataF
     runs = pd.DataFrame(rows)
     runs["scenario"] = runs["scenario"].astype(str)
     runs[["replication", "seed"]] = runs[["replication", "seed"]].astype("int64")
+    timeseries = _labelled(name, [(r, r.timeseries) for r in results])
+    return runs, timeseries, _labelled(name, [(r, r.plants) for r in results])
+
+
+def no_plants() -> pd.DataFrame:
+    """The per-plant table of runs without plants: its columns, no rows."""
+    from valuechain.model.firms import PLANT_COLUMNS
+
+    return pd.DataFrame(columns=["scenario", "replication", "seed", *PLANT_COLUMNS])
+
+
+def _labelled(name: str, tables: list[tuple[RunResult, pd.DataFrame]]) -> pd.DataFrame:
+    """Per-replication tables stacked, each row labelled with scenario, replication, seed."""
     parts = []
-    for r in results:
-        ts = r.timeseries.reset_index(drop=True).copy()
-        ts.insert(0, "seed", np.int64(r.seed))
-        ts.insert(0, "replication", np.int64(r.replication))
-        ts.insert(0, "scenario", name)
-        parts.append(ts)
-    timeseries = pd.concat(parts, ignore_index=True)
-    timeseries["scenario"] = timeseries["scenario"].astype(str)
-    return runs, timeseries
+    for r, table in tables:
+        t = table.reset_index(drop=True).copy()
+        t.insert(0, "seed", np.int64(r.seed))
+        t.insert(0, "replication", np.int64(r.replication))
+        t.insert(0, "scenario", name)
+        parts.append(t)
+    out = pd.concat(parts, ignore_index=True)
+    out["scenario"] = out["scenario"].astype(str)
+    return out
 
 
 def _seeds(scenario: Scenario, replications: int) -> list[int]:
@@ -184,6 +205,8 @@ class ScenarioRuns:
         runs: one row per replication: scenario, replication, seed, summary indicators.
         timeseries: one row per replication x step x district: scenario, replication, seed,
             step, date, district, indicators.
+        plants: one row per replication x step x plant: scenario, replication, seed and
+            :data:`valuechain.model.firms.PLANT_COLUMNS` (no rows without plants).
         seeds: the seed of each replication (``seed + r``).
         wall_times_s: wall time of each replication, in replication order.
         total_wall_time_s: wall time of the whole call (scenario and baseline together).
@@ -203,6 +226,7 @@ class ScenarioRuns:
     workers: int
     baseline: ScenarioRuns | None = None
     comparison: pd.DataFrame | None = None
+    plants: pd.DataFrame = field(default_factory=lambda: no_plants())
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     command: list[str] | None = None
 
@@ -224,6 +248,14 @@ class ScenarioRuns:
 
         return rounds_table(self.timeseries)
 
+    @functools.cached_property
+    def plant_closures(self) -> pd.DataFrame:
+        """Each plant's fate over the replications
+        (:func:`valuechain.outputs.plants.plant_closures`)."""
+        from valuechain.outputs.plants import plant_closures
+
+        return plant_closures(self.plants)
+
     def manifest(self) -> dict[str, Any]:
         """The manifest describing these runs (``files`` is added when written)."""
         return build_manifest(self)
@@ -242,6 +274,8 @@ class ScenarioRuns:
         write_table_atomic(self.timeseries, directory / TIMESERIES)
         write_table_atomic(self.rounds, directory / ROUNDS_TABLE)
         write_csv_atomic(self.rounds, directory / ROUNDS_CSV)
+        write_table_atomic(self.plants, directory / PLANTS_TABLE)
+        write_csv_atomic(self.plant_closures, directory / PLANT_CLOSURES)
         if self.comparison is not None:
             write_csv_atomic(self.comparison, directory / COMPARISON)
         write_manifest(directory, self.manifest())
@@ -274,11 +308,12 @@ def run_replications(
 def _assemble(
     loaded: LoadedScenario, results: list[RunResult], t0: float, workers: int
 ) -> ScenarioRuns:
-    runs, ts = _frames(loaded.scenario.name, results)
+    runs, ts, plants = _frames(loaded.scenario.name, results)
     return ScenarioRuns(
         loaded=loaded,
         runs=runs,
         timeseries=ts,
+        plants=plants,
         seeds=[r.seed for r in results],
         wall_times_s=[r.wall_time_s for r in results],
         total_wall_time_s=time.perf_counter() - t0,

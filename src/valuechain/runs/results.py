@@ -7,6 +7,9 @@ A results directory holds::
     timeseries.parquet   one row per replication x step x district
     rounds.parquet       poverty by BPS round: one row per replication x district x year x
                          round (March, September, annual mean); rounds.csv the same rows
+    plants.parquet       one row per replication x month x plant: input bought by source,
+                         output, workers, wage bill, profit, cash, status
+    plant_closures.csv   one row per plant: in how many replications it closed, and when
     comparison.csv       paired differences against the baseline (when there is one)
     baseline/            the baseline's own results directory (same layout)
     figures/             PNG and SVG figures (derived; ``valuechain figures DIR`` remakes them)
@@ -43,6 +46,8 @@ __all__ = [
     "FIGURES_DIR",
     "FORMAT_VERSION",
     "MANIFEST",
+    "PLANTS_TABLE",
+    "PLANT_CLOSURES",
     "ROUNDS_CSV",
     "ROUNDS_TABLE",
     "RUNS",
@@ -67,12 +72,14 @@ TIMESERIES = "timeseries.parquet"
 COMPARISON = "comparison.csv"
 ROUNDS_TABLE = "rounds.parquet"
 ROUNDS_CSV = "rounds.csv"
+PLANTS_TABLE = "plants.parquet"
+PLANT_CLOSURES = "plant_closures.csv"
 BASELINE_DIR = "baseline"
 FIGURES_DIR = "figures"
 #: Version of the directory layout; bump it when a reader could misread an older directory.
-FORMAT_VERSION = 2  # 2: rounds tables, comparison notes, summaries by BPS round
+FORMAT_VERSION = 3  # 2: rounds tables, comparison notes, summaries by BPS round; 3: plants
 
-_DATA_FILES = (RUNS, TIMESERIES, ROUNDS_TABLE, ROUNDS_CSV, COMPARISON)
+_DATA_FILES = (RUNS, TIMESERIES, ROUNDS_TABLE, ROUNDS_CSV, PLANTS_TABLE, PLANT_CLOSURES, COMPARISON)
 
 
 class ResultsError(UserError):
@@ -245,6 +252,10 @@ class Results:
         runs: one row per replication.
         timeseries: one row per replication x step x district.
         rounds: poverty by BPS round (:func:`valuechain.outputs.rounds.rounds_table`).
+        plants: one row per replication x month x plant
+            (:data:`valuechain.model.firms.PLANT_COLUMNS`).
+        plant_closures: one row per plant: how often and when it closed
+            (:func:`valuechain.outputs.plants.plant_closures`).
         comparison: paired differences against the baseline, or None.
         baseline: the baseline's results (``DIR/baseline``), or None.
     """
@@ -254,6 +265,8 @@ class Results:
     runs: pd.DataFrame
     timeseries: pd.DataFrame
     rounds: pd.DataFrame
+    plants: pd.DataFrame
+    plant_closures: pd.DataFrame
     comparison: pd.DataFrame | None
     baseline: Results | None
 
@@ -306,7 +319,7 @@ def read_results(directory: str | Path, *, verify: bool = True) -> Results:
             hint="read it with the valuechain version named in the manifest, or run again",
         )
     files: dict[str, dict[str, Any]] = manifest.get("files", {})
-    for name in (RUNS, TIMESERIES, ROUNDS_TABLE):
+    for name in (RUNS, TIMESERIES, ROUNDS_TABLE, PLANTS_TABLE, PLANT_CLOSURES):
         if name not in files:
             raise ResultsError(f"{manifest_path} lists no {name}", hint="run the scenario again")
     if verify:
@@ -314,6 +327,8 @@ def read_results(directory: str | Path, *, verify: bool = True) -> Results:
     runs = pd.read_parquet(directory / RUNS)
     timeseries = pd.read_parquet(directory / TIMESERIES)
     rounds = pd.read_parquet(directory / ROUNDS_TABLE)
+    plants = pd.read_parquet(directory / PLANTS_TABLE)
+    closures = pd.read_csv(directory / PLANT_CLOSURES, keep_default_na=False)
     comparison = None
     if COMPARISON in files:
         comparison = pd.read_csv(directory / COMPARISON)
@@ -321,7 +336,9 @@ def read_results(directory: str | Path, *, verify: bool = True) -> Results:
     baseline = None
     if manifest.get("baseline") is not None:
         baseline = read_results(directory / BASELINE_DIR, verify=verify)
-    return Results(directory, manifest, runs, timeseries, rounds, comparison, baseline)
+    return Results(
+        directory, manifest, runs, timeseries, rounds, plants, closures, comparison, baseline
+    )
 
 
 def _verify(directory: Path, files: dict[str, dict[str, Any]]) -> None:

@@ -90,6 +90,9 @@ class IshigamiModel:
     def summary(self) -> dict[str, float]:
         return {}
 
+    def plants(self) -> pd.DataFrame:
+        return pd.DataFrame()  # no plants
+
     def release(self) -> None:
         pass
 

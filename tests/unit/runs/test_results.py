@@ -41,7 +41,20 @@ def _hand_made(tiny, with_baseline: bool = True) -> ScenarioRuns:
              "processing_jobs": [0.0, 0, 5, 5]}
         ).assign(**dict.fromkeys(BPS_MEASURES, 0.1))  # fmt: skip
         ts["extreme_poverty_rate"] = [0.1, 0.1, 0.2, 0.2]
-        return ScenarioRuns(loaded, runs, ts, [1234, 1235], [0.1, 0.1], 0.3, 1)
+        sr = ScenarioRuns(loaded, runs, ts, [1234, 1235], [0.1, 0.1], 0.3, 1)
+        if name == "tiny_huller":  # one plant, closed in replication 1
+            rows = sr.plants.columns
+            sr.plants = pd.DataFrame(
+                [
+                    {c: 0.0 for c in rows}
+                    | {"scenario": name, "replication": r, "seed": 1234 + r, "step": 0,
+                       "date": "2024-08", "plant": "lampung_barat/huller", "district":
+                       "lampung_barat", "commodity": "coffee", "process": "hull_grade",
+                       "owner": "cooperative", "status": "closed" if r else "open"}
+                    for r in (0, 1)
+                ]
+            )  # fmt: skip
+        return sr
 
     sr = one(tiny.scenario, "tiny_huller", -0.01)
     if with_baseline:
@@ -97,11 +110,16 @@ def test_written_results_read_back_identical(tiny, tmp_path):
     assert m["scenario_text"] == sr.loaded.text
     assert m["baseline"]["content_hash"] == sr.baseline.loaded.content_hash
     assert m["baseline"]["scenario_text"] == sr.baseline.loaded.text
+    pd.testing.assert_frame_equal(res.plants, sr.plants)
+    assert res.plant_closures["closed"].tolist() == [1]  # of 2 replications
+    assert res.baseline.plants.empty and res.baseline.plant_closures.empty
     assert set(m["files"]) == {
         "runs.parquet",
         "timeseries.parquet",
         "rounds.parquet",
         "rounds.csv",
+        "plants.parquet",
+        "plant_closures.csv",
         "comparison.csv",
     }
     assert {"python", "numpy", "mesa"} <= set(m["versions"])
