@@ -31,8 +31,10 @@ def programmes(draw, months, district_names, grown):
             spec["quota_share"] = draw(st.floats(0, 1))
         if kind in ("export_tax", "marketing_cooperative"):
             spec["commodity"] = draw(st.sampled_from(grown))
-        if kind == "export_tax":
+        if kind == "export_tax":  # a national duty: every district, central revenue
             spec["rate"] = draw(st.floats(0, 1))
+            spec["districts"] = None
+            spec["funding"] = "central"
         if kind == "marketing_cooperative":
             spec["member_share"] = draw(st.floats(0, 1))
             spec["margin"] = draw(st.floats(0, 0.5))

@@ -397,11 +397,13 @@ class HealthInsurance(FromRegistry):
 
 
 class ExportTax(Programme):
-    """A tax on the raw farm stage leaving the district (``rate = 1`` is a ban in effect).
+    """A national export duty on the raw farm stage (``rate = 1`` is a ban in effect).
 
-    Traders pass the tax on: their farmgate price becomes ``reference x (1 - margin - rate)``
-    (not below zero), and local processors, who bid against traders, offer less too. The
-    tax on what traders take out is public revenue (``tax_revenue``).
+    A duty is set by the centre: it applies in every district growing the commodity (no
+    ``districts`` key) and its revenue is central (``funding = "central"``). Traders pass it
+    on: their farmgate price becomes ``reference x (1 - margin - rate)`` (not below zero), and
+    local processors, who bid against traders, offer less too. The duty on what traders take
+    out is central revenue (``tax_revenue``).
     """
 
     kind: Literal["export_tax"]
@@ -414,6 +416,21 @@ class ExportTax(Programme):
         source="scenario",
         description="tax per kg of raw farm stage leaving the district",
     )
+
+    @model_validator(mode="after")
+    def _national(self) -> ExportTax:
+        if self.districts is not None:
+            raise CrossKeyError(
+                "no districts: an export duty is national and applies in every district "
+                "growing the commodity",
+                {"districts": self.districts},
+            )
+        if self.funding != "central":
+            raise CrossKeyError(
+                "funding = 'central': an export duty is central revenue",
+                {"funding": self.funding},
+            )
+        return self
 
     def commodity_named(self) -> str | None:
         """The commodity taxed or sold together."""

@@ -51,6 +51,18 @@ CASES: dict[str, tuple[str | None, list[str], list[str]]] = {
         [],
         ["policies.blt.excluding", "a programme other than itself"],
     ),
+    "an export duty for one district": (
+        BASE
+        + '[policies.duty]\nkind = "export_tax"\ncommodity = "coffee"\n'
+        + 'districts = ["lampung_barat"]\n',
+        [],
+        ["policies.duty.districts", "an export duty is national"],
+    ),
+    "an export duty paid to a district": (
+        BASE + '[policies.duty]\nkind = "export_tax"\ncommodity = "coffee"\nfunding = "district"\n',
+        [],
+        ["policies.duty.funding", "an export duty is central revenue"],
+    ),
     "unknown district type in miss shares": (
         BASE + "[registry.enumeration_miss_share]\nhighland = 0.2\n",
         [],
