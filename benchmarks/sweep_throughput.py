@@ -41,6 +41,16 @@ DISTRICT = "jambi_lowland"
 LEVELS = 10
 
 
+def _reference_overrides() -> str:
+    """The reference's settings (REFERENCE_SETTINGS) as TOML lines of ``[base_overrides]``, so
+    that both sides of the comparison run the same monthly cycle."""
+    lines = []
+    for setting in REFERENCE_SETTINGS:
+        key, value = setting.split("=", 1)
+        lines.append(f'"{key}" = {value}')
+    return "\n".join(lines)
+
+
 def _experiment(folder: Path, runs: int, households: int, months: int) -> Path:
     reps = max(1, runs // LEVELS)
     levels = ", ".join(f"{0.15 + 0.025 * i:.3f}" for i in range(LEVELS))
@@ -51,6 +61,7 @@ replications = {reps}
 [base_overrides]
 "districts.{DISTRICT}.n_households" = {households}
 months = {months}
+{_reference_overrides()}
 [design]
 kind = "grid"
 [factors.trader_margin]
