@@ -33,6 +33,9 @@ DTKS_ERRORS = {
     "inclusion_error_bpnt": BPNT_INCLUSION,
 }
 
+#: the extreme-poor share of farming households, every baseline
+FARMING_SHARE = (0.52, 0.17, "FACTS:extreme_poor_heads_in_agriculture_2023_03")
+
 #: scenario -> measure -> (target, tolerance, source); a measure is a March mean over the
 #: run's March rounds, or a last-12-months mean for targeting errors (``*_error_*``)
 TARGETS: dict[str, dict[str, tuple[float, float, str]]] = {
@@ -40,41 +43,23 @@ TARGETS: dict[str, dict[str, tuple[float, float, str]]] = {
         "poverty_rate": (0.1068, 0.025, "FACTS:lampung_barat_headcount_2024_03"),
         "extreme_poverty_rate": (0.0083, 0.006, "FACTS:extreme_poverty_rate_190_2024_03"),
         "poverty_gap_national": (0.0151, 0.006, "FACTS:lampung_barat_poverty_gap_index_p1_2024_03"),
-        "farm_share_extreme_poor": (0.52, 0.17, "FACTS:extreme_poor_heads_in_agriculture_2023_03"),
-        "exclusion_error_pkh": (0.777, 0.10, "FACTS:pkh_exclusion_error_old_dtks_data_pre2025"),
-        "inclusion_error_pkh": (0.465, 0.10, "FACTS:pkh_inclusion_error_old_dtks_data_pre2025"),
-        "exclusion_error_bpnt": (0.70, 0.12, "FACTS:bpnt_sembako_exclusion_error_old_dtks_pre2025"),
-        "inclusion_error_bpnt": (
-            0.377,
-            0.08,
-            "FACTS:bpnt_sembako_inclusion_error_old_dtks_pre2025",
-        ),
+        "farm_share_extreme_poor": FARMING_SHARE,
+        **DTKS_ERRORS,
     },
     "baseline_rubber": {
         "poverty_rate": (0.0863, 0.025, "FACTS:batang_hari_headcount_2024_03"),
         "extreme_poverty_rate": (0.0036, 0.003, "FACTS:tebo_extreme_poverty_rate_2024_03"),
         "poverty_gap_national": (0.0118, 0.006, "FACTS:merangin_poverty_gap_index_p1_2024_03"),
-        "farm_share_extreme_poor": (0.52, 0.17, "FACTS:extreme_poor_heads_in_agriculture_2023_03"),
-        "exclusion_error_pkh": (0.777, 0.10, "FACTS:pkh_exclusion_error_old_dtks_data_pre2025"),
-        "inclusion_error_pkh": (0.465, 0.10, "FACTS:pkh_inclusion_error_old_dtks_data_pre2025"),
-        "exclusion_error_bpnt": (0.70, 0.12, "FACTS:bpnt_sembako_exclusion_error_old_dtks_pre2025"),
-        "inclusion_error_bpnt": (
-            0.377,
-            0.08,
-            "FACTS:bpnt_sembako_inclusion_error_old_dtks_pre2025",
-        ),
+        "farm_share_extreme_poor": FARMING_SHARE,
+        **DTKS_ERRORS,
     },
     "baseline_coastal": {
         "poverty_rate": (0.1645, 0.03, "FACTS:probolinggo_headcount_2024_03"),
         "extreme_poverty_rate": (0.0228, 0.01, "FACTS:probolinggo_extreme_poverty_rate_2023"),
-        "farm_share_extreme_poor": (0.52, 0.17, "FACTS:extreme_poor_heads_in_agriculture_2023_03"),
+        "farm_share_extreme_poor": FARMING_SHARE,
         # the published errors are national; here PKH reaches 25% of households inside a
         # target group of 55%, and its inclusion error comes out near 0.34 (not a target)
-        "inclusion_error_bpnt": (
-            0.377,
-            0.10,
-            "FACTS:bpnt_sembako_inclusion_error_old_dtks_pre2025",
-        ),
+        "inclusion_error_bpnt": (BPNT_INCLUSION[0], 0.10, BPNT_INCLUSION[2]),
     },
     "coffee_dtsen_2025": {
         "inclusion_error_pkh": (0.398, 0.10, "FACTS:pkh_inclusion_error_dtsen_2025"),

@@ -172,23 +172,18 @@ def test_git_revision_of_the_working_directory(tmp_path, monkeypatch):
     assert git_revision()["git_dirty"] is True
 
 
-def test_cost_per_additional_sustained_exit_by_hand():
+def _paired_runs(**columns: list[float]) -> pd.DataFrame:
+    """Run summaries of one scenario by hand: replications 0, 1, ... with seeds 5, 6, ...,
+    and the given columns."""
+    n = len(next(iter(columns.values())))
+    return pd.DataFrame({"replication": range(n), "seed": [5 + r for r in range(n)], **columns})
 
-    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
-    scen = pd.DataFrame(
-        {
-            **keys,
-            "fiscal_cost_cum": [110.0, 130.0, 120.0],
-            "sustained_exits_final": [12.0, 14.0, 13.0],
-        }
+
+def test_cost_per_additional_sustained_exit_by_hand():
+    scen = _paired_runs(
+        fiscal_cost_cum=[110.0, 130.0, 120.0], sustained_exits_final=[12.0, 14.0, 13.0]
     )
-    base = pd.DataFrame(
-        {
-            **keys,
-            "fiscal_cost_cum": [100.0, 100.0, 100.0],
-            "sustained_exits_final": [10.0, 10.0, 10.0],
-        }
-    )
+    base = _paired_runs(fiscal_cost_cum=[100.0] * 3, sustained_exits_final=[10.0] * 3)
     comp = compare_runs(scen, base, indicators=["fiscal_cost_cum"]).set_index("indicator")
     row = comp.loc["cost_per_additional_sustained_exit"]
     # mean extra cost 20 / mean extra exits 3
@@ -202,17 +197,10 @@ def test_cost_per_additional_sustained_exit_by_hand():
 def test_cost_per_exit_is_unbounded_above_when_a_resample_adds_no_exits():
     from valuechain.runs.statistics import compare_runs
 
-    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
-    scen = pd.DataFrame(
-        {
-            **keys,
-            "fiscal_cost_cum": [110.0, 130.0, 120.0],
-            "sustained_exits_final": [12.0, 10.0, 13.0],
-        }
+    scen = _paired_runs(
+        fiscal_cost_cum=[110.0, 130.0, 120.0], sustained_exits_final=[12.0, 10.0, 13.0]
     )
-    base = pd.DataFrame(
-        {**keys, "fiscal_cost_cum": [100.0] * 3, "sustained_exits_final": [10.0] * 3}
-    )
+    base = _paired_runs(fiscal_cost_cum=[100.0] * 3, sustained_exits_final=[10.0] * 3)
     row = (
         compare_runs(scen, base, indicators=["fiscal_cost_cum"])
         .set_index("indicator")
@@ -223,35 +211,22 @@ def test_cost_per_exit_is_unbounded_above_when_a_resample_adds_no_exits():
 
 
 def test_no_cost_per_exit_when_the_scenario_adds_no_exits():
-
-    keys = {"replication": [0, 1], "seed": [5, 6]}
-    scen = pd.DataFrame(
-        {**keys, "fiscal_cost_cum": [5.0, 5.0], "sustained_exits_final": [1.0, 1.0]}
-    )
-    base = pd.DataFrame(
-        {**keys, "fiscal_cost_cum": [1.0, 1.0], "sustained_exits_final": [2.0, 2.0]}
-    )
+    scen = _paired_runs(fiscal_cost_cum=[5.0, 5.0], sustained_exits_final=[1.0, 1.0])
+    base = _paired_runs(fiscal_cost_cum=[1.0, 1.0], sustained_exits_final=[2.0, 2.0])
     comp = compare_runs(scen, base, indicators=["fiscal_cost_cum"]).set_index("indicator")
     assert np.isnan(comp.loc["cost_per_additional_sustained_exit", "difference"])
 
 
 def test_cost_per_person_year_and_per_rupiah_of_gap_by_hand():
-    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
-    scen = pd.DataFrame(
-        {
-            **keys,
-            "fiscal_cost_cum": [1_300.0, 1_600.0, 1_900.0],  # extra 300, 600, 900
-            "extreme_poor_person_months": [976.0, 952.0, 928.0],  # 24, 48, 72 fewer
-            "extreme_poverty_gap_idr_total": [9_900.0, 9_800.0, 9_700.0],  # 100, 200, 300 less
-        }
+    scen = _paired_runs(
+        fiscal_cost_cum=[1_300.0, 1_600.0, 1_900.0],  # extra 300, 600, 900
+        extreme_poor_person_months=[976.0, 952.0, 928.0],  # 24, 48, 72 fewer
+        extreme_poverty_gap_idr_total=[9_900.0, 9_800.0, 9_700.0],  # 100, 200, 300 less
     )
-    base = pd.DataFrame(
-        {
-            **keys,
-            "fiscal_cost_cum": [1_000.0] * 3,
-            "extreme_poor_person_months": [1_000.0] * 3,
-            "extreme_poverty_gap_idr_total": [10_000.0] * 3,
-        }
+    base = _paired_runs(
+        fiscal_cost_cum=[1_000.0] * 3,
+        extreme_poor_person_months=[1_000.0] * 3,
+        extreme_poverty_gap_idr_total=[10_000.0] * 3,
     )
     comp = compare_runs(scen, base, indicators=[]).set_index("indicator")
     assert "cost_per_additional_sustained_exit" not in comp.index  # no exits column
@@ -267,10 +242,7 @@ def test_cost_per_person_year_and_per_rupiah_of_gap_by_hand():
 
 
 def test_a_ratio_with_the_wrong_sign_or_an_interval_through_zero_says_so():
-    keys = {"replication": [0, 1, 2], "seed": [5, 6, 7]}
-    base = pd.DataFrame(
-        {**keys, "fiscal_cost_cum": [0.0] * 3, "extreme_poor_person_months": [100.0] * 3}
-    )
+    base = _paired_runs(fiscal_cost_cum=[0.0] * 3, extreme_poor_person_months=[100.0] * 3)
     worse = base.assign(fiscal_cost_cum=10.0, extreme_poor_person_months=[112.0, 100.0, 124.0])
     row = compare_runs(worse, base, indicators=[]).iloc[0]
     assert np.isnan(row["difference"]) and row["note"].startswith("no effect")

@@ -27,6 +27,7 @@ __all__ = [
     "RegistryState",
     "certify",
     "fit_pmt",
+    "log_consumption_per_person",
     "pmt_observables",
 ]
 
@@ -46,6 +47,12 @@ PMT_OBSERVABLES = (
     "a member holds a processing job",
     "own health insurance (a formal-work proxy)",
 )
+
+
+def log_consumption_per_person(hh: Households, s: slice) -> np.ndarray:
+    """``log(max(consumption / size, 1))`` of district slice ``s``'s households (last
+    month's consumption): what the proxy-means test fits and villages rank by."""
+    return np.log(np.maximum(hh.consumption_idr[s] / hh.size[s], 1.0))
 
 
 def pmt_observables(hh: Households, s: slice) -> np.ndarray:
@@ -206,7 +213,7 @@ class RegistryState:
         for the enumerated (NaN for the others), rank and register (:func:`certify`).
         """
         s = hh.district_slices[k]
-        y = np.log(np.maximum(hh.consumption_idr[s] / hh.size[s], 1.0))
+        y = log_consumption_per_person(hh, s)
         enumerated = hh.enumerated[s]
         fit = fit_pmt(pmt_observables(hh, s), y, enumerated)
         score = np.where(enumerated, fit.prediction + self.score_noise_sd[k] * z, np.nan)

@@ -10,6 +10,7 @@ import numpy as np
 
 from valuechain.config.programmes import BPNT, PKH, Education, ElderlyDisability, VillageCash
 from valuechain.model.policies.base import Listing, RegistryListing, Transfer
+from valuechain.model.policies.registry import log_consumption_per_person
 
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
@@ -134,9 +135,9 @@ class VillageCashRun(Listing, Transfer):
         hh = model.households
         for k in self.districts:
             s = hh.district_slices[k]
-            pc = hh.consumption_idr[s] / hh.size[s]
             z = self.stream(model, k).standard_normal(s.stop - s.start)
-            self.set_ranking(k, np.log(np.maximum(pc, 1.0)) + self.spec.community_noise_sd * z)
+            score = log_consumption_per_person(hh, s) + self.spec.community_noise_sd * z
+            self.set_ranking(k, score)
         self.selected_month = t
 
     def qualifies(self, model: ValueChainModel, k: int) -> np.ndarray:
