@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: Report size: a figure 6.5 in wide fits a portrait A4/Letter text block at 100%.
-FIGSIZE_IN = (6.5, 4.0)
+FIGSIZE_IN = (6.5, 4.5)
 DPI = 200
 SCENARIO_COLOUR = "#1f5fa8"
 BASELINE_COLOUR = "#d9822b"
@@ -177,7 +177,8 @@ def trajectory_figure(
         where = "all districts" if district == "all" else f"district {district}"
         reps = f"{n} replication{'s' if n != 1 else ''}"
         ax.set_title(f"{title or label}\n{name}, {where}, {reps}", loc="left")
-        ax.legend(loc="best", frameon=False)
+        # below the axes: a band over the whole run leaves no free corner inside them
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncol=2, frameon=False)
     return fig
 
 
