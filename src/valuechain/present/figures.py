@@ -177,8 +177,8 @@ def trajectory_figure(
         where = "all districts" if district == "all" else f"district {district}"
         reps = f"{n} replication{'s' if n != 1 else ''}"
         ax.set_title(f"{title or label}\n{name}, {where}, {reps}", loc="left")
-        # below the axes: a band over the whole run leaves no free corner inside them
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.16), ncol=2, frameon=False)
+        # below the plot: a band over the whole run leaves no free corner inside the axes
+        fig.legend(loc="outside lower center", ncol=2, frameon=False)
     return fig
 
 

@@ -44,7 +44,7 @@ def test_extreme_poverty_figure_has_title_units_and_both_series():
     assert "Extreme poverty" in title and "plant" in title and "5 replications" in title
     assert ax.get_ylabel() == "% of persons"
     assert ax.get_xlabel() == "month"
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]  # below the plot
     assert any("plant" in t and "median" in t for t in labels)
     assert any("baseline base" in t for t in labels)
     assert any("5–95%" in t for t in labels)
@@ -93,7 +93,7 @@ def test_write_figures_reads_a_results_directory(tiny, tmp_path):
     figs = standard_figures(out)
     assert set(figs) == {"extreme_poverty", "processing_jobs", "farmgate_price_coffee"}
     assert "baseline base" in " ".join(
-        t.get_text() for t in figs["extreme_poverty"].axes[0].get_legend().get_texts()
+        t.get_text() for t in figs["extreme_poverty"].legends[0].get_texts()
     )
     written = write_figures(out)
     assert sorted(p.name for p in written) == sorted(
