@@ -36,10 +36,10 @@ import math
 from dataclasses import dataclass
 
 import mesa
-import numpy as np  # draws arrive as arrays; stage prices (a few per chain) stay arrays
+import numpy as np
 
 from valuechain.config import Scenario
-from valuechain.model import prices, trade
+from valuechain.model import trade
 from valuechain.model.households import generate_population
 from valuechain.model.rng import Streams
 
@@ -52,17 +52,18 @@ def mean_one_lognormal(z: float, sd: float) -> float:
 
 
 @dataclass
-class _ChainPrices:
-    """Log reference prices of one chain's stages (the model's ``ReferencePrices``)."""
+class _FarmPrice:
+    """The log reference price of one chain's farm stage (the root of the model's
+    ``ReferencePrices``; the other stages follow it and nothing here buys them)."""
 
-    stages: list[str]
-    farm: int
-    log_price: np.ndarray  # one entry per stage, as prices.step_log_prices takes them
-    log_mean: np.ndarray
-    kappa: np.ndarray
-    sigma: np.ndarray
-    drift: np.ndarray
-    rho: float
+    n_stages: int  # one standard normal per stage is drawn each month, as the model does
+    farm: int  # the farm stage's position in the chain's stage order (its normal)
+    name: str
+    log_price: float
+    log_mean: float
+    kappa: float
+    sigma: float
+    drift: float
 
 
 class HouseholdAgent(mesa.Agent):
@@ -384,19 +385,20 @@ class ReferenceModel(mesa.Model):
             for a, ui in zip(members, u, strict=True):
                 a.has_insurance = bool(ui < sc.health.share_covered)
 
-    def _init_prices(self, commodity: str) -> _ChainPrices:
+    def _init_prices(self, commodity: str) -> _FarmPrice:
         chain = self.scenario.chains[commodity]
-        stages = list(chain.stages)
-        p0 = np.log([chain.stages[s].price_idr_per_kg for s in stages])
-        return _ChainPrices(
-            stages=stages,
-            farm=stages.index(chain.farm_stage),
-            log_price=p0.copy(),
-            log_mean=p0.copy(),
-            kappa=np.array([chain.stages[s].mean_reversion_month for s in stages]),
-            sigma=np.array([chain.stages[s].volatility_month for s in stages]),
-            drift=np.array([chain.stages[s].drift_month for s in stages]),
-            rho=chain.price_correlation,
+        order = chain.stage_order()
+        farm = chain.stages[chain.farm_stage]
+        p0 = math.log(farm.price_idr_per_kg)
+        return _FarmPrice(
+            n_stages=len(order),
+            farm=order.index(chain.farm_stage),
+            name=chain.farm_stage,
+            log_price=p0,
+            log_mean=p0,
+            kappa=farm.mean_reversion_month,
+            sigma=farm.volatility_month,
+            drift=farm.drift_month,
         )
 
     # ================================================================== the schedule
@@ -420,17 +422,15 @@ class ReferenceModel(mesa.Model):
         """
         for c, pr in self._prices.items():
             for shock in self.scenario.shocks:
-                if shock.commodity == c and shock.month == self.t:
-                    idx = [pr.stages.index(s) for s in (shock.stages or pr.stages)]
-                    pr.log_price[idx] += math.log(shock.factor)
+                hit = shock.stages is None or pr.name in shock.stages
+                if shock.commodity == c and shock.month == self.t and hit:
+                    pr.log_price += math.log(shock.factor)
                     if shock.persistent:
-                        pr.log_mean[idx] += math.log(shock.factor)
-            rng = self.streams.stream(f"prices/{c}")
-            z_common = float(rng.standard_normal())
-            z_stage = rng.standard_normal(len(pr.stages))
+                        pr.log_mean += math.log(shock.factor)
+            z = self.streams.stream(f"prices/{c}").standard_normal(pr.n_stages)[pr.farm]
             pr.log_mean += pr.drift
-            pr.log_price = prices.step_log_prices(
-                pr.log_price, pr.log_mean, pr.kappa, pr.sigma, pr.rho, z_common, z_stage
+            pr.log_price = (
+                pr.log_price + pr.kappa * (pr.log_mean - pr.log_price) + pr.sigma * float(z)
             )
         weather: dict[int, list[float]] = {}
         for k, dname in enumerate(self.district_names):
@@ -574,8 +574,7 @@ class ReferenceModel(mesa.Model):
 
     def reference_farm_price(self, commodity: str) -> float:
         """Reference price of a commodity's farm stage (IDR/kg) this month."""
-        pr = self._prices[commodity]
-        return math.exp(float(pr.log_price[pr.farm]))
+        return math.exp(self._prices[commodity].log_price)
 
     def household_frame(self) -> dict[str, list]:
         """This month's household outcomes, one list per field, in household order."""

@@ -73,13 +73,17 @@ def scenarios(draw):
         crops = draw(st.sets(st.sampled_from(["coffee", "rubber"]), min_size=1))
         wage_min = 2_500_000
         processors = {}
-        for i in range(draw(st.integers(0, 3))):
+        for i in range(draw(st.integers(0, 4))):
             c = draw(st.sampled_from(sorted(crops)))
+            process = draw(st.sampled_from(PROCESSES[c]))
             owner = draw(st.sampled_from(["private", "cooperative", "public"]))
+            if process == "smoke":  # fresh latex comes from members only
+                owner = "cooperative"
             processors[f"p{i}"] = {
                 "commodity": c,
-                "process": draw(st.sampled_from(PROCESSES[c])),
+                "process": process,
                 "owner": owner,
+                "offer_premium": draw(st.floats(0, 0.3)),
                 "capacity_t_per_month": draw(st.floats(1, 400)),
                 "wage_idr_per_month": wage_min + draw(st.floats(0, 1e6)),
                 "skill_required": draw(st.integers(0, 3)),
@@ -89,7 +93,9 @@ def scenarios(draw):
                 "open_month": draw(st.integers(0, 4)),
                 "input_stock_months": draw(st.floats(0, 4)),
                 "initial_cash_idr": draw(st.floats(0, 1e9)),
-                "member_share": draw(st.floats(0, 0.6)) if owner == "cooperative" else 0.0,
+                "member_share": draw(st.floats(0.05 if process == "smoke" else 0, 0.6))
+                if owner == "cooperative"
+                else 0.0,
             }
         districts[f"d{k}"] = {
             "type": draw(st.sampled_from(["upland", "lowland", "coastal"])),
@@ -132,7 +138,24 @@ def scenarios(draw):
             )
         ),
         "health": {"p_shock_month": draw(st.floats(0, 0.2))},
-        "chains": {"coffee": {"trader_margin_max": draw(st.floats(0.04, 0.5))}},
+        "chains": {
+            "coffee": {
+                "trader_margin_max": draw(st.floats(0.04, 0.5)),
+                "elsewhere": {"capacity_share": draw(st.floats(0, 3))},
+                "stages": {
+                    "roasted": {
+                        "demand": {
+                            "market_t_per_month": draw(st.floats(0.1, 50)),
+                            "price_elasticity": draw(st.floats(0.3, 5)),
+                        }
+                    }
+                },
+            },
+            "rubber": {
+                "elsewhere": {"capacity_share": draw(st.floats(0, 3))},
+                "stages": {"latex": {"selling_effort_share": draw(st.floats(0, 0.3))}},
+            },
+        },
         "districts": districts,
         "shocks": shocks,
     }
@@ -150,7 +173,7 @@ def test_every_kilogram_and_rupiah_is_booked(case):
         hh = model.households
         harvest = float((hh.harvest_kg * hh.weight[:, None]).sum())
         money_scale = float(np.abs(hh.income_idr * hh.weight).sum()) + sum(
-            abs(p.books.revenue_idr) + abs(p.books.paid_direct_idr) for p in model.processors
+            abs(p.books.revenue_idr) + abs(p.books.paid_idr) for p in model.processors
         )
         assert rows or model.t <= 0  # the spin-up is not recorded
         for row in rows:

@@ -193,14 +193,18 @@ class ProcessorSpec(Strict):
     skill_required: int = param(
         1, ge=0, le=MAX_SKILL, unit="skill level", source="assumption", description="minimum skill"
     )
-    fixed_cost_idr_per_month: float = param(
-        ..., ge=0, unit="IDR/month", source="scenario", description="maintenance, management"
+    fixed_cost_idr_per_month: float | None = param(
+        None,
+        ge=0,
+        unit="IDR/month",
+        source="scenario; the process's fixed_cost_idr_per_t_month x capacity when omitted",
+        description="maintenance, management, overheads",
     )
-    capex_idr: float = param(
-        0.0,
+    capex_idr: float | None = param(
+        None,
         ge=0,
         unit="IDR",
-        source="scenario",
+        source="scenario; the process's capex_idr_per_t_month x capacity when omitted",
         description="capital cost at opening (public money for public and cooperative plants)",
     )
     operating_subsidy_idr_per_month: float = param(
@@ -281,8 +285,12 @@ class Entry(Strict):
         source="scenario",
         description="entrant wage (>= minimum wage)",
     )
-    fixed_cost_idr_per_month: float = param(
-        ..., ge=0, unit="IDR/month", source="scenario", description="entrant fixed cost"
+    fixed_cost_idr_per_month: float | None = param(
+        None,
+        ge=0,
+        unit="IDR/month",
+        source="scenario; the process's fixed_cost_idr_per_t_month x capacity when omitted",
+        description="entrant fixed cost",
     )
     skill_required: int = param(
         1,

@@ -39,12 +39,14 @@ from valuechain.config.overrides import (
     set_origin,
     source_of,
 )
+from valuechain.config.chains import Chain
 from valuechain.config.scenario import Scenario
 from valuechain.config.validation import validate_document
 from valuechain.errors import MISSING, Problem, ScenarioError
 
 __all__ = [
     "LoadedScenario",
+    "default_chains",
     "load_scenario",
     "read_toml",
     "resolution_warnings",
@@ -106,6 +108,11 @@ class LoadedScenario:
 def _shipped_chains() -> dict[str, Any]:
     data = resources.files("valuechain").joinpath(_SHIPPED_CHAINS).read_text("utf-8")
     return tomllib.loads(data)
+
+
+def default_chains() -> dict[str, Chain]:
+    """The value chains shipped with valuechain (``config/data/chains.toml``), validated."""
+    return {name: Chain.model_validate(data) for name, data in _shipped_chains().items()}
 
 
 def _shipped_source() -> Source:

@@ -149,6 +149,13 @@ class Scenario(Strict):
                         "a commodity the district grows",
                         {f"{where}.commodity": p.commodity, f"{here}.crops": sorted(d.crops)},
                     )
+                stage = chain.processes[p.process].input_stage
+                if chain.is_farm_form(stage) and getattr(p, "member_share", 0.0) <= 0:
+                    raise CrossKeyError(
+                        f"a plant buying {stage!r} (a farm form, delivered fresh by the farmers "
+                        "near it) needs members: owner = 'cooperative' and member_share > 0",
+                        {f"{where}.process": p.process, f"{where}.member_share": 0.0},
+                    )
         for name, pol in self.policies.items():
             commodity = pol.commodity_named()
             if commodity is not None and commodity not in self.commodities:

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 __all__ = ["HOUSEHOLD_FLOWS", "Ledger", "MonthFlows"]
 
 
+def _books(plants: list) -> list:
+    """Each plant's books with its process."""
+    return [(p.books, p.process) for p in plants]
+
+
 class MonthFlows:
     """The month's market and labour flows by district (and commodity), real kg and IDR.
 
@@ -34,7 +39,9 @@ class MonthFlows:
         self.harvest_kg = np.zeros(shape)  # sold by farms (the whole harvest)
         self.farm_revenue_idr = np.zeros(shape)  # received by farms, from every buyer
         self.trader_kg = np.zeros(shape)  # bought by traders, taken out raw
-        self.imported_kg = np.zeros(shape)  # bought by plants from outside the district
+        self.imported_kg = np.zeros(shape)  # farm stage bought by plants from outside
+        self.displaced_kg = np.zeros(shape)  # farm stage plants elsewhere lost to local plants
+        self.jobs_displaced = np.zeros(n_districts)  # their work lost (worker-months)
         self.paid_by_traders_idr = np.zeros(n_districts)
         self.tax_revenue_idr = np.zeros(n_districts)  # export tax on what traders take out
         self.farm_worker_months = np.zeros(n_districts)  # hired farm work done (real)
@@ -90,9 +97,11 @@ class Ledger:
     def mass_residual(self, model: ValueChainModel, k: int) -> float:
         """kg unaccounted in district ``k`` this month, summed over commodities.
 
-        harvest (household side) = bought by processors from farmers + bought by traders
-        (who take it out raw); bought from outside the district (market side) = booked by the
-        processors; processor stock change = bought - processed (each plant).
+        harvest (household side) = bought by processors from farmers (in kg of the farm stage)
+        + bought by traders (who take it out raw); farm stage bought from outside the district
+        (market side) = booked by the processors; a stage plants bought from the district's
+        plants = what those sold to plants; each plant: stock change = bought - processed,
+        output = processed x conversion = sold to plants + sold on the market.
         """
         m = self.month
         hh = model.households
@@ -101,21 +110,31 @@ class Ledger:
         total = 0.0
         for j in range(self.n_commodities):
             mine = [p for p in firms if p.commodity == j]
-            direct = sum(p.books.bought_direct_kg for p in mine)
+            from_farms = [p for p in mine if p.buys_from_farms]
+            direct = sum(p.books.bought_direct_farm_kg for p in from_farms)
             harvest = wsum(hh.weight[s], hh.harvest_kg[s, j])
             total += abs(harvest - direct - m.trader_kg[k, j])
-            total += abs(m.imported_kg[k, j] - sum(p.books.bought_outside_kg for p in mine))
+            imported = sum(p.books.bought_outside_kg for p in from_farms)
+            total += abs(m.imported_kg[k, j] - imported)
+            for stage in sorted({p.process.input_stage for p in mine if not p.buys_from_farms}):
+                bought = sum(b.bought_plants_kg for b, q in _books(mine) if q.input_stage == stage)
+                sold = sum(b.sold_plants_kg for b, q in _books(mine) if q.output_stage == stage)
+                total += abs(bought - sold)
         for p in firms:
             b = p.books
             change = p.stock_kg - self.stock_start.get(p.index, 0.0)
-            total += abs(change - (b.bought_direct_kg + b.bought_outside_kg - b.processed_kg))
+            total += abs(change - (b.bought_kg - b.processed_kg))
+            total += abs(b.processed_kg * p.process.conversion_kg_per_kg - b.output_kg)
+            if p.operating(model.t):
+                total += abs(b.output_kg - b.sold_plants_kg - b.sold_market_kg)
         return total
 
     def money_residual(self, model: ValueChainModel, k: int) -> float:
         """IDR unaccounted in district ``k`` this month (sum of absolute mismatches).
 
-        Each payment between agents is compared as paid and as received (farm sales, wages,
-        dividends, hired farm work, transfers); household savings and processor cash must
+        Each payment between agents is compared as paid and as received (farm sales, sales
+        between plants, wages, dividends, hired farm work, transfers); household savings and
+        processor cash must
         change by exactly the net flows booked against them.
         """
         hh = model.households
@@ -156,13 +175,14 @@ class Ledger:
         lending = sum(p.net_lending_idr(model, k) for p in model.programmes)
         r += abs(f["credit"] - lending)  # what households got = the funds' net lending
         r += abs(savings - self.savings_start[k] - net)
+        r += abs(sum(b.paid_plants_idr for b in books) - sum(b.sold_plants_idr for b in books))
         for p in firms:
             b = p.books
             flows = (
                 b.revenue_idr
                 + b.subsidy_idr
-                - b.paid_direct_idr
-                - b.paid_outside_idr
+                - b.paid_idr
+                - b.collection_cost_idr
                 - b.wage_bill_idr
                 - b.variable_cost_idr
                 - b.fixed_cost_idr
@@ -171,7 +191,7 @@ class Ledger:
             r += abs(p.cash_idr - self.cash_start.get(p.index, p.spec.initial_cash_idr) - flows)
             # stock valued at cost: value bought - value processed = change of stock value
             value_change = p.stock_value_idr - self.stock_value_start.get(p.index, 0.0)
-            r += abs(value_change - (b.paid_direct_idr + b.paid_outside_idr - b.input_cost_idr))
+            r += abs(value_change - (b.paid_idr + b.collection_cost_idr - b.input_cost_idr))
         return r
 
     def spending(self, model: ValueChainModel, k: int) -> dict[str, float]:

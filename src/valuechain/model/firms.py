@@ -1,12 +1,15 @@
 """Processors and cooperatives: the few, as Mesa agents with per-agent accounts.
 
-A processor buys the farm stage of its commodity in its district, hires workers, turns input
-into output at its conversion ratio, sells output at the stage's reference price, pays wages
-and costs, and books a profit. Cooperative plants pay part of their profit to members.
+A processor buys one stage of its commodity: what farmers sell (the farm stage, or a farm
+form such as fresh latex from its members), or a stage other plants make (from the district's
+plants first, then from outside). It hires workers, turns input into output at its
+conversion ratio, sells output to the district's plants that buy it and the rest at the
+stage's market price (the reference price, lower beyond a demand limit), pays wages and
+costs, and books a profit. Cooperative plants pay part of their profit to members.
 
 A plant's prices and margin are plain functions of its spec and process (:func:`offer_price`,
-:func:`unit_margin`), so the entry rule weighs a plant that does not exist yet
-(:func:`entry_margin_share`) without building one.
+:func:`unit_margin`, :func:`demand_price`), so the entry rule weighs a plant that does not
+exist yet (:func:`entry_margin_share`) without building one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from valuechain.config.chains import Chain, Demand
 from valuechain.config.scenario import Entry, Process, ProcessorSpec
 from valuechain.model import trade
 from valuechain.model.households.labour import Employers
@@ -32,6 +36,8 @@ __all__ = [
     "book_purchases",
     "buy_top_up",
     "buying",
+    "demand_price",
+    "demand_quantity_kg",
     "entrant_spec",
     "entry_margin_share",
     "offer_price",
@@ -41,26 +47,63 @@ __all__ = [
     "plant_status",
     "process_month",
     "processor_table",
+    "unit_cost_per_kg_output",
     "unit_margin",
 ]
 
 
-def offer_price(spec: ProcessorSpec, trader_farmgate: float) -> float:
-    """Price a plant offers farmers: the trader's farmgate price plus its premium (IDR/kg)."""
-    return trader_farmgate * (1.0 + spec.offer_premium)
+def offer_price(spec: ProcessorSpec, trader_farmgate: float, kg_per_farm_kg: float = 1.0) -> float:
+    """Price a plant offers farmers per kg of what it buys (IDR/kg): the trader's farmgate
+    price plus its premium, per kg of the farm stage, over ``kg_per_farm_kg`` (the kg of the
+    bought form per kg of the farm stage: one for the farm stage, 1.83 for fresh latex)."""
+    return trader_farmgate * (1.0 + spec.offer_premium) / kg_per_farm_kg
 
 
 def unit_margin(
     spec: ProcessorSpec, process: Process, input_price: float, output_price: float
 ) -> float:
     """Operating margin per kg of input (IDR/kg): output value less input, variable and
-    labour cost. ``conversion x (p_out - variable cost) - p_in - wage x labour per kg``."""
+    labour cost. ``conversion x (p_out - variable cost) - p_in - wage x labour per kg``, with
+    ``p_in`` all a kg of input costs the plant (price paid and collection)."""
     conv = process.conversion_kg_per_kg
     return (
         conv * (output_price - process.variable_cost_idr_per_kg_output)
         - input_price
         - spec.wage_idr_per_month * (process.labour_worker_months_per_t / 1000.0)
     )
+
+
+def unit_cost_per_kg_output(spec: ProcessorSpec, process: Process, input_price: float) -> float:
+    """What one more kg of output costs (IDR/kg): ``(p_in + wage x labour per kg) /
+    conversion + variable cost``; the plant sells no kg that fetches less."""
+    labour = spec.wage_idr_per_month * (process.labour_worker_months_per_t / 1000.0)
+    return (input_price + labour) / process.conversion_kg_per_kg + (
+        process.variable_cost_idr_per_kg_output
+    )
+
+
+def demand_price(reference: float, quantity_kg: float, demand: Demand | None) -> float:
+    """Price of ``quantity_kg`` sold in a month into ``demand`` (IDR/kg): the reference up to
+    the market's quantity, ``reference x (Q / market)^(-1 / elasticity)`` beyond it; the
+    reference in an unlimited market (``demand`` None)."""
+    if demand is None:
+        return reference
+    market = demand.market_t_per_month * 1000.0
+    if quantity_kg <= market:
+        return reference
+    return reference * (quantity_kg / market) ** (-1.0 / demand.price_elasticity)
+
+
+def demand_quantity_kg(reference: float, unit_cost: float, demand: Demand | None) -> float:
+    """Output the market takes at a price no lower than ``unit_cost`` (kg/month): the
+    quantity where :func:`demand_price` falls to it; infinite in an unlimited market, the
+    market's quantity when even that does not cover the cost (the margin rule then idles)."""
+    if demand is None:
+        return float("inf")
+    market = demand.market_t_per_month * 1000.0
+    if unit_cost <= 0:
+        return float("inf")
+    return market * max(1.0, reference / unit_cost) ** demand.price_elasticity
 
 
 def entrant_spec(entry: Entry, open_month: int) -> ProcessorSpec:
@@ -78,31 +121,40 @@ def entrant_spec(entry: Entry, open_month: int) -> ProcessorSpec:
 
 
 def entry_margin_share(
-    spec: ProcessorSpec, process: Process, trader_price: float, output_price: float
+    spec: ProcessorSpec, process: Process, input_price: float, output_price: float
 ) -> float:
-    """An entrant's unit margin at its offer as a share of its output value per kg of input.
+    """An entrant's unit margin as a share of its output value per kg of input.
 
-    ``unit_margin(offer(trader price), p_out) / (conversion x p_out)``: the entry rule lets
-    the plant in when this clears the hurdle (ODD 7.9).
+    ``unit_margin(p_in, p_out) / (conversion x p_out)``, with ``p_in`` what a kg of input
+    would cost it (:meth:`Processor.input_price`): the entry rule lets the plant in when this
+    clears the hurdle (ODD 7.9).
     """
-    margin = unit_margin(spec, process, offer_price(spec, trader_price), output_price)
+    margin = unit_margin(spec, process, input_price, output_price)
     return margin / (process.conversion_kg_per_kg * output_price)
 
 
 @dataclass
 class Books:
-    """One month's flows of a processor (real kg and IDR)."""
+    """One month's flows of a processor (real kg and IDR; kg of its input or output stage)."""
 
     planned_kg: float = 0.0
     vacancies: float = 0.0
     workers: float = 0.0
-    bought_direct_kg: float = 0.0
+    bought_direct_kg: float = 0.0  # from the district's farmers, in kg of the input stage
+    bought_direct_farm_kg: float = 0.0  # the same, in kg of the farm stage
     paid_direct_idr: float = 0.0
+    collection_cost_idr: float = 0.0  # collecting from farms (transport, weighing, losses)
+    bought_plants_kg: float = 0.0  # from the district's plants
+    paid_plants_idr: float = 0.0
     bought_outside_kg: float = 0.0
     paid_outside_idr: float = 0.0
     processed_kg: float = 0.0
     input_cost_idr: float = 0.0
     output_kg: float = 0.0
+    sold_plants_kg: float = 0.0  # output sold to the district's plants
+    sold_plants_idr: float = 0.0
+    sold_market_kg: float = 0.0  # output sold on the market
+    output_price_idr: float = 0.0  # market price received (IDR/kg output)
     revenue_idr: float = 0.0
     wage_bill_idr: float = 0.0
     variable_cost_idr: float = 0.0
@@ -113,9 +165,23 @@ class Books:
     profit_idr: float = 0.0
     cash_flow_idr: float = 0.0
 
+    @property
+    def bought_kg(self) -> float:
+        """Input bought this month from every source (kg)."""
+        return self.bought_direct_kg + self.bought_plants_kg + self.bought_outside_kg
+
+    @property
+    def paid_idr(self) -> float:
+        """Paid for input this month to every seller (IDR), collection not included."""
+        return self.paid_direct_idr + self.paid_plants_idr + self.paid_outside_idr
+
 
 class Processor(mesa.Agent):
-    """A processing plant (huller, roastery, remiller, smokehouse) in one district."""
+    """A processing plant (huller, roastery, remiller, smokehouse) in one district.
+
+    Args:
+        chain: its commodity's chain; ``spec.process`` names its process there.
+    """
 
     def __init__(
         self,
@@ -126,7 +192,7 @@ class Processor(mesa.Agent):
         district: int,
         commodity: int,
         spec: ProcessorSpec,
-        process: Process,
+        chain: Chain,
     ):
         super().__init__(model)
         self.name = name
@@ -134,7 +200,25 @@ class Processor(mesa.Agent):
         self.district = district
         self.commodity = commodity
         self.spec = spec
-        self.process = process
+        self.chain = chain
+        self.process = process = chain.processes[spec.process]
+        self.depth = chain.process_depth(spec.process)  # processing order within a month
+        self.buys_from_farms = chain.sold_by_farms(process.input_stage)
+        #: kg of the input stage per kg of the farm stage, for a plant buying from farms
+        self.input_per_farm_kg = (
+            chain.kg_per_farm_kg(process.input_stage) if self.buys_from_farms else float("nan")
+        )
+        self.capex_idr = (
+            spec.capex_idr
+            if spec.capex_idr is not None
+            else process.capex_idr_per_t_month * spec.capacity_t_per_month
+        )
+        self.fixed_cost_idr = (
+            spec.fixed_cost_idr_per_month
+            if spec.fixed_cost_idr_per_month is not None
+            else process.fixed_cost_idr_per_t_month * spec.capacity_t_per_month
+        )
+        self.demand = chain.stages[process.output_stage].demand
         self.stock_months = spec.input_stock_months
         self.cash_idr = spec.initial_cash_idr
         self.stock_kg = 0.0
@@ -161,6 +245,11 @@ class Processor(mesa.Agent):
         """Owned by its members."""
         return self.spec.owner == "cooperative"
 
+    @property
+    def buys_farm_form(self) -> bool:
+        """Buys a farm form (fresh latex) from its members, not the farm stage."""
+        return self.buys_from_farms and self.process.input_stage != self.chain.farm_stage
+
     def operating(self, step: int) -> bool:
         """Open (reached its opening month) and not exited."""
         return step >= self.spec.open_month and not self.exited
@@ -170,28 +259,60 @@ class Processor(mesa.Agent):
         return unit_margin(self.spec, self.process, input_price, output_price)
 
     def offer_price(self, trader_farmgate: float) -> float:
-        """Price offered to farmers; see :func:`offer_price`."""
-        return offer_price(self.spec, trader_farmgate)
+        """Price offered to farmers per kg of input; see :func:`offer_price`."""
+        return offer_price(self.spec, trader_farmgate, self.input_per_farm_kg)
+
+    def collection_cost_per_kg(self, farm_reference: float, trader_farmgate: float) -> float:
+        """What bringing a kg of input in from farms costs the plant on top of its offer
+        (IDR/kg; ODD 7.5). A cooperative collects from its members itself, at what it costs a
+        trader where traders compete fully: ``trader_margin_min x reference farm price`` per
+        kg of the farm stage (transport, weighing, drying losses). Any other plant buys
+        through the trading layer at the plant gate, as plants elsewhere do: the reference
+        price in all, of which farmers get its offer and collectors the rest."""
+        if self.is_cooperative:
+            return self.chain.trader_margin_min * farm_reference / self.input_per_farm_kg
+        return max(0.0, farm_reference / self.input_per_farm_kg - self.offer_price(trader_farmgate))
+
+    def input_price(self, trader_farmgate: float, prices: Mapping[str, ReferencePrices]) -> float:
+        """All a kg of input costs the plant this month (IDR/kg): its offer plus collection
+        for what it buys from farms; the reference price of a stage it buys from plants."""
+        pr = prices[self.spec.commodity]
+        if self.buys_from_farms:
+            collection = self.collection_cost_per_kg(pr.farm_price, trader_farmgate)
+            return self.offer_price(trader_farmgate) + collection
+        return pr.price(self.process.input_stage)
 
     def output_price(self, prices: Mapping[str, ReferencePrices]) -> float:
         """Reference price of the plant's output stage this month (IDR/kg)."""
         return prices[self.spec.commodity].price(self.process.output_stage)
 
     # ------------------------------------------------------------------ monthly phases
-    def plan(self, step: int, offer: float, output_price: float, patience: int) -> float:
-        """Planned throughput (kg input) this month: ``capacity x target utilisation`` while
-        the unit margin at the current offer is positive or has been negative for fewer than
-        ``patience`` months in a row; otherwise zero (the plant idles, workers are let go)."""
+    def plan(
+        self,
+        step: int,
+        input_price: float,
+        output_price: float,
+        patience: int,
+        output_cap_kg: float = float("inf"),
+    ) -> float:
+        """Planned throughput (kg input) this month: ``capacity x target utilisation``, at most
+        what makes ``output_cap_kg`` of output (its share of what a limited market takes at a
+        price covering its cost), while the unit margin at ``input_price`` is positive or has
+        been negative for fewer than ``patience`` months in a row; otherwise zero (the plant
+        idles, workers are let go)."""
         self.books = Books()
         if not self.operating(step):
             return 0.0
-        if self.unit_margin(offer, output_price) <= 0:
+        if self.unit_margin(input_price, output_price) <= 0:
             self.negative_margin_months += 1
             if self.negative_margin_months >= patience:
                 return 0.0
         else:
             self.negative_margin_months = 0
-        planned = self.capacity_kg * self.spec.target_utilisation
+        planned = min(
+            self.capacity_kg * self.spec.target_utilisation,
+            output_cap_kg / self.process.conversion_kg_per_kg,
+        )
         self.books.planned_kg = planned
         self.books.vacancies = planned * self.labour_per_kg
         return planned
@@ -207,44 +328,70 @@ class Processor(mesa.Agent):
             return self.books.planned_kg
         return min(self.books.planned_kg, self.books.workers / self.labour_per_kg)
 
-    def buy_from_farms(self, kg: float, price: float) -> None:
-        """Book ``kg`` bought from the district's farms at ``price`` (IDR/kg)."""
+    def buy_from_farms(self, farm_kg: float, price: float, collection: float = 0.0) -> None:
+        """Book ``farm_kg`` (kg of the farm stage) bought from the district's farms, as kg of
+        the input stage at ``price`` (IDR per kg of input) plus ``collection`` (IDR/kg)."""
+        kg = farm_kg * self.input_per_farm_kg
+        self.books.bought_direct_farm_kg += farm_kg
         self.books.bought_direct_kg += kg
         self.books.paid_direct_idr += kg * price
+        self.books.collection_cost_idr += kg * collection
+
+    def buy_from_plants(self, kg: float, price: float) -> None:
+        """Book ``kg`` bought from the district's plants at ``price`` (IDR/kg)."""
+        self.books.bought_plants_kg += kg
+        self.books.paid_plants_idr += kg * price
 
     def buy_from_outside(self, kg: float, price: float) -> None:
         """Book ``kg`` bought from outside the district at ``price`` (IDR/kg)."""
         self.books.bought_outside_kg += kg
         self.books.paid_outside_idr += kg * price
 
-    def process_and_sell(self, step: int, output_price: float) -> None:
-        """Process input, sell output, pay wages and costs, book profit (ODD 7.6).
-
-        ``output = processed x conversion``. Input is paid when bought and held as stock at
-        its average cost; profit is on an accrual basis: ``profit = output x p_out - cost of
-        the input processed - wages - variable cost - fixed cost + operating subsidy``.
-        Cash moves by the payments: ``cash' = cash + revenue + subsidy - input purchases -
-        wages - variable cost - fixed cost - dividends``.
-        """
+    def process_input(self, step: int) -> None:
+        """Process this month's input (ODD 7.6): ``processed = min(stock + bought, staffed)``,
+        ``output = processed x conversion``; input leaves the stock at its average cost."""
         b = self.books
         if not self.operating(step):
             return
         if not self.opened:
             self.opened = True
             if self.spec.owner != "private":
-                b.capex_public_idr = self.spec.capex_idr
-        self.stock_kg += b.bought_direct_kg + b.bought_outside_kg
-        self.stock_value_idr += b.paid_direct_idr + b.paid_outside_idr
+                b.capex_public_idr = self.capex_idr
+        self.stock_kg += b.bought_kg
+        self.stock_value_idr += b.paid_idr + b.collection_cost_idr
         b.processed_kg = min(self.stock_kg, self.staffed_kg())
         if self.stock_kg > 0:
             b.input_cost_idr = self.stock_value_idr * (b.processed_kg / self.stock_kg)
         self.stock_kg -= b.processed_kg
         self.stock_value_idr -= b.input_cost_idr
         b.output_kg = b.processed_kg * self.process.conversion_kg_per_kg
-        b.revenue_idr = b.output_kg * output_price
+
+    def unsold_kg(self) -> float:
+        """Output not yet sold this month (kg)."""
+        return self.books.output_kg - self.books.sold_plants_kg - self.books.sold_market_kg
+
+    def sell_to_plant(self, kg: float, price: float) -> None:
+        """Book ``kg`` of output sold to a plant of the district at ``price`` (IDR/kg)."""
+        self.books.sold_plants_kg += kg
+        self.books.sold_plants_idr += kg * price
+
+    def sell_and_settle(self, step: int, market_price: float) -> None:
+        """Sell the rest of the output at ``market_price``, pay wages and costs, book profit.
+
+        Profit is on an accrual basis: ``profit = revenue - cost of the input processed -
+        wages - variable cost - fixed cost + operating subsidy``, with ``revenue`` what plants
+        and the market paid. Cash moves by the payments: ``cash' = cash + revenue + subsidy -
+        input purchases - collection - wages - variable cost - fixed cost - dividends``.
+        """
+        b = self.books
+        if not self.operating(step):
+            return
+        b.sold_market_kg = self.unsold_kg()
+        b.output_price_idr = market_price
+        b.revenue_idr = b.sold_market_kg * market_price + b.sold_plants_idr
         b.variable_cost_idr = b.output_kg * self.process.variable_cost_idr_per_kg_output
         b.wage_bill_idr = b.workers * self.spec.wage_idr_per_month
-        b.fixed_cost_idr = self.spec.fixed_cost_idr_per_month
+        b.fixed_cost_idr = self.fixed_cost_idr
         b.subsidy_idr = self.spec.operating_subsidy_idr_per_month
         operating = (
             b.revenue_idr + b.subsidy_idr - b.wage_bill_idr - b.variable_cost_idr - b.fixed_cost_idr
@@ -252,9 +399,14 @@ class Processor(mesa.Agent):
         b.profit_idr = operating - b.input_cost_idr
         if self.is_cooperative and b.profit_idr > 0:
             b.dividends_idr = self.spec.dividend_share * b.profit_idr
-        b.cash_flow_idr = operating - b.paid_direct_idr - b.paid_outside_idr - b.dividends_idr
+        b.cash_flow_idr = operating - b.paid_idr - b.collection_cost_idr - b.dividends_idr
         self.cash_idr += b.cash_flow_idr
         self.loss_months = self.loss_months + 1 if b.profit_idr < 0 else 0
+
+    def process_and_sell(self, step: int, output_price: float) -> None:
+        """Process and sell everything at ``output_price`` (a plant alone in its chain)."""
+        self.process_input(step)
+        self.sell_and_settle(step, output_price)
 
     def settle_dividend(self, member_households: float) -> float:
         """Settle this month's dividend and return it per member household (IDR). With no
@@ -319,10 +471,18 @@ PLANT_COLUMNS: dict[str, tuple[str, str]] = {
         "not_open (before its opening month), open, idle (open but planning nothing: its "
         "margin has been negative too long) or closed (exited after sustained losses)",
     ),
-    "bought_local_kg": ("kg", "input bought from the district's farmers"),
-    "bought_outside_kg": ("kg", "input bought from outside the district"),
-    "processed_kg": ("kg", "input processed"),
-    "output_kg": ("kg", "output sold"),
+    "input_stage": ("name", "stage it buys"),
+    "output_stage": ("name", "stage it makes"),
+    "bought_local_kg": ("kg input", "input bought from the district's farmers"),
+    "bought_plants_kg": ("kg input", "input bought from the district's plants"),
+    "bought_outside_kg": ("kg input", "input bought from outside the district"),
+    "processed_kg": ("kg input", "input processed"),
+    "output_kg": ("kg output", "output made"),
+    "sold_plants_kg": ("kg output", "output sold to the district's plants"),
+    "output_price_idr": (
+        "IDR/kg output",
+        "market price received (below the reference beyond a demand limit)",
+    ),
     "workers": ("workers", "workers employed (real persons)"),
     "wage_bill_idr": ("IDR/month", "wages paid"),
     "revenue_idr": ("IDR/month", "output sold times its price"),
@@ -362,10 +522,15 @@ def plant_month_rows(
                 "process": p.spec.process,
                 "owner": p.spec.owner,
                 "status": plant_status(p, step),
+                "input_stage": p.process.input_stage,
+                "output_stage": p.process.output_stage,
                 "bought_local_kg": b.bought_direct_kg,
+                "bought_plants_kg": b.bought_plants_kg,
                 "bought_outside_kg": b.bought_outside_kg,
                 "processed_kg": b.processed_kg,
                 "output_kg": b.output_kg,
+                "sold_plants_kg": b.sold_plants_kg,
+                "output_price_idr": b.output_price_idr,
                 "workers": b.workers,
                 "wage_bill_idr": b.wage_bill_idr,
                 "revenue_idr": b.revenue_idr,
@@ -381,11 +546,12 @@ def plant_month_rows(
 def operating_capacity_kg(
     plants: Sequence[Processor], step: int, n_districts: int, n_commodities: int
 ) -> np.ndarray:
-    """Input capacity of the plants operating at ``step`` (kg/month, district x commodity)."""
+    """Input capacity of the plants operating at ``step`` that buy from farms, in kg of the
+    farm stage a month (district x commodity): the local buyers traders compete with."""
     capacity = np.zeros((n_districts, n_commodities))
     for p in plants:
-        if p.operating(step):
-            capacity[p.district, p.commodity] += p.capacity_kg
+        if p.operating(step) and p.buys_from_farms:
+            capacity[p.district, p.commodity] += p.capacity_kg / p.input_per_farm_kg
     return capacity
 
 
@@ -396,22 +562,63 @@ def plan_month(
     prices: Mapping[str, ReferencePrices],
     patience: int,
 ) -> None:
-    """Every plant plans its month (:meth:`Processor.plan`) at its offer on its district's
-    trader price (``trader_price_idr``: district x commodity) and its output's reference
-    price, idling after ``patience`` months of negative margin."""
+    """Every plant plans its month (:meth:`Processor.plan`) at what its input costs it
+    (:meth:`Processor.input_price` on its district's trader price, ``trader_price_idr``:
+    district x commodity) and its output's reference price, idling after ``patience`` months
+    of negative margin. A plant whose output meets a demand limit plans at most its share (by
+    capacity, among the district's operating plants making that stage) of what the market
+    takes at a price covering its unit cost (:func:`demand_quantity_kg`)."""
+    makers: dict[tuple[int, int, str], float] = {}
     for p in plants:
-        offer = p.offer_price(trader_price_idr[p.district, p.commodity])
-        p.plan(step, offer, p.output_price(prices), patience)
+        if p.operating(step) and p.demand is not None:
+            key = (p.district, p.commodity, p.process.output_stage)
+            makers[key] = makers.get(key, 0.0) + p.capacity_kg
+    for p in plants:
+        p_in = p.input_price(trader_price_idr[p.district, p.commodity], prices)
+        p_out = p.output_price(prices)
+        cap = float("inf")
+        if p.demand is not None and p.operating(step):
+            share = p.capacity_kg / makers[(p.district, p.commodity, p.process.output_stage)]
+            unit_cost = unit_cost_per_kg_output(p.spec, p.process, p_in)
+            cap = share * demand_quantity_kg(p_out, unit_cost, p.demand)
+        p.plan(step, p_in, p_out, patience, cap)
 
 
 def buying(plants: Sequence[Processor], district: int, commodity: int) -> list[Processor]:
-    """The plants of ``district`` buying ``commodity`` this month (those planning to process),
-    in plant order."""
+    """The plants of ``district`` buying ``commodity`` from farms this month (those planning
+    to process), in plant order."""
     return [
         p
         for p in plants
-        if p.district == district and p.commodity == commodity and p.books.planned_kg > 0
+        if p.district == district
+        and p.commodity == commodity
+        and p.buys_from_farms
+        and p.books.planned_kg > 0
     ]
+
+
+def _buy_intermediate(
+    p: Processor, made: Mapping[tuple, list[Processor]], prices: Mapping[str, ReferencePrices]
+) -> None:
+    """A plant buying a stage other plants make: from the district's plants first (in
+    proportion to what each has unsold, at the stage's reference price), then from outside
+    at that price when its margin there is positive (:func:`trade.top_up_kg`)."""
+    price = prices[p.spec.commodity].price(p.process.input_stage)
+    sellers = made.get((p.district, p.commodity, p.process.input_stage), [])
+    available = sum(q.unsold_kg() for q in sellers)
+    take = min(p.purchase_room_kg(), available)
+    if take > 0:
+        for q in sellers:
+            kg = take * (q.unsold_kg() / available)
+            q.sell_to_plant(kg, price)
+        p.buy_from_plants(take, price)
+    kg = trade.top_up_kg(
+        p.staffed_kg(),
+        p.stock_kg,
+        p.books.bought_plants_kg,
+        p.unit_margin(price, p.output_price(prices)),
+    )
+    p.buy_from_outside(kg, price)
 
 
 def process_month(
@@ -420,18 +627,41 @@ def process_month(
     prices: Mapping[str, ReferencePrices],
     member_households: Mapping[int, float],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every plant processes and sells at its output's reference price
-    (:meth:`Processor.process_and_sell`) and settles its dividend per member household
+    """Every plant processes, sells, pays and settles its dividend (ODD 7.6).
+
+    Plants go in order of their depth in the chain (:meth:`Chain.process_depth`): those
+    buying from farms first, then those buying what they make, who buy it from them
+    (:func:`_buy_intermediate`) before processing. Output no plant of the district bought is
+    sold on the market: at the reference price, or at :func:`demand_price` of everything the
+    district's plants sell of that stage when the stage has a demand limit. Each plant then
+    settles (:meth:`Processor.sell_and_settle`) and pays its dividend per member household
     (``member_households``: plant index -> real member households).
 
     Returns:
         Each plant's wage and dividend per member household (IDR/month) by plant index,
         with a last entry of zero for households without a job or a cooperative (index -1).
     """
+    made: dict[tuple, list[Processor]] = {}
+    for depth in sorted({p.depth for p in plants}):
+        level = [p for p in plants if p.depth == depth]
+        for p in level:
+            if not p.buys_from_farms and p.books.planned_kg > 0:
+                _buy_intermediate(p, made, prices)
+        for p in level:
+            p.process_input(step)
+            if p.books.output_kg > 0:
+                made.setdefault((p.district, p.commodity, p.process.output_stage), []).append(p)
+    market_price: dict[tuple, float] = {}
+    for key, sellers in made.items():
+        ref = prices[sellers[0].spec.commodity].price(key[2])
+        market_price[key] = demand_price(
+            ref, sum(q.unsold_kg() for q in sellers), sellers[0].demand
+        )
     wage = np.zeros(len(plants) + 1)
     dividend = np.zeros(len(plants) + 1)
     for p in plants:
-        p.process_and_sell(step, p.output_price(prices))
+        key = (p.district, p.commodity, p.process.output_stage)
+        p.sell_and_settle(step, market_price.get(key, p.output_price(prices)))
         wage[p.index] = p.spec.wage_idr_per_month
         dividend[p.index] = p.settle_dividend(member_households.get(p.index, 0.0))
     return wage, dividend
@@ -439,35 +669,57 @@ def process_month(
 
 # ---------------------------------------------------------------------------- plants as arrays
 def as_buyers(
-    plants: Sequence[Processor], trader_price: float, members: Mapping[int, np.ndarray]
+    plants: Sequence[Processor],
+    trader_price: float,
+    members: Mapping[int, np.ndarray],
+    effort: Mapping[str, float],
 ) -> trade.Buyers:
-    """The plants buying this month as :func:`valuechain.model.trade.sell_harvest` takes them:
-    offers, purchase room, and each cooperative's members (from ``members``, by plant)."""
+    """The plants buying from farms this month as :func:`valuechain.model.trade.sell_harvest`
+    takes them, per kg of the farm stage: offers, purchase room, and each cooperative's
+    members (from ``members``, by plant). A plant buying a farm form (fresh latex) buys from
+    its members only, and only when its offer beats the best price for the farm stage (the
+    trader's or a plant's) by the form's ``effort`` share (``effort``: stage -> share);
+    otherwise its members sell the farm stage as everyone else does."""
     if not plants:
         return trade.NO_BUYERS
+    farm_offers = [p.offer_price(trader_price) for p in plants if not p.buys_farm_form]
+    best_farm_stage = max([trader_price, *farm_offers])
+    offer = np.array([p.offer_price(trader_price) * p.input_per_farm_kg for p in plants])
+    room = np.array([p.purchase_room_kg() / p.input_per_farm_kg for p in plants])
+    member_only = np.array([p.buys_farm_form for p in plants])
+    for i, p in enumerate(plants):
+        need = best_farm_stage * (1.0 + effort.get(p.process.input_stage, 0.0))
+        if p.buys_farm_form and offer[i] < need:
+            room[i] = 0.0
     return trade.Buyers(
-        offer_idr_per_kg=np.array([p.offer_price(trader_price) for p in plants]),
-        room_kg=np.array([p.purchase_room_kg() for p in plants]),
+        offer_idr_per_kg=offer,
+        room_kg=room,
         members=tuple(members[p.index] if p.spec.member_share > 0 else None for p in plants),
+        member_only=member_only,
     )
 
 
-def book_purchases(plants: Sequence[Processor], buyers: trade.Buyers, sale: trade.Sale) -> None:
-    """Book what each plant bought from farms in ``sale``: from members first, then the queue."""
-    for p, offer, from_members, from_queue in zip(
-        plants, buyers.offer_idr_per_kg, sale.member_kg, sale.queue_kg, strict=True
-    ):
-        p.buy_from_farms(float(from_members), offer)
-        p.buy_from_farms(float(from_queue), offer)
+def book_purchases(
+    plants: Sequence[Processor], buyers: trade.Buyers, sale: trade.Sale, farm_reference: float
+) -> None:
+    """Book what each plant bought from farms in ``sale`` (from members first, then the
+    queue), with what collecting it costs the plant."""
+    for p, from_members, from_queue in zip(plants, sale.member_kg, sale.queue_kg, strict=True):
+        price = p.offer_price(sale.trader_price_idr)
+        collection = p.collection_cost_per_kg(farm_reference, sale.trader_price_idr)
+        p.buy_from_farms(float(from_members) + float(from_queue), price, collection)
 
 
 def buy_top_up(
     plants: Sequence[Processor], reference: float, prices: Mapping[str, ReferencePrices]
 ) -> float:
-    """Plants short of input buy it from outside the district at the ``reference`` price
-    (:func:`valuechain.model.trade.top_up_kg`); returns the kg bought, in total."""
+    """Plants buying the farm stage and short of input buy it from outside the district at
+    the ``reference`` price (:func:`valuechain.model.trade.top_up_kg`); returns the kg
+    bought, in total. A farm form (fresh latex) is not bought from outside."""
     total = 0.0
     for p in plants:
+        if p.buys_farm_form:
+            continue
         kg = trade.top_up_kg(
             p.staffed_kg(),
             p.stock_kg,

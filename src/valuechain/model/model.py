@@ -156,7 +156,7 @@ class ValueChainModel(mesa.Model):
             district=district,
             commodity=self.commodities.index(spec.commodity),
             spec=spec,
-            process=chain.processes[spec.process],
+            chain=chain,
         )
         self.processors.append(p)
 
@@ -275,8 +275,12 @@ class ValueChainModel(mesa.Model):
             s = hh.district_slices[k]
             for j, c in enumerate(self.commodities):
                 buyers = buying(self.processors, k, j)
+                ch = self.chains[c]
                 reference = self.prices[c].farm_price
-                market = as_buyers(buyers, m.trader_price_idr[k, j], self.cooperatives.members)
+                effort = {s: st.selling_effort_share for s, st in ch.stages.items()}
+                market = as_buyers(
+                    buyers, m.trader_price_idr[k, j], self.cooperatives.members, effort
+                )
                 hooks = (p.collective_margin(self, k, j) for p in self.programmes)
                 sale = trade.sell_harvest(
                     hh.harvest_kg[s, j],
@@ -288,13 +292,23 @@ class ValueChainModel(mesa.Model):
                     reference,
                     m.export_tax_rate[k, j],
                     [g for g in hooks if g is not None],  # collective-selling groups
-                    self.chains[c].farm_cost_share,
+                    ch.farm_cost_share,
                     hh.farm_revenue_idr[s],
                     led.farm_inputs[s],
                 )
                 led.month.book_sale(k, j, sale)
-                book_purchases(buyers, market, sale)
+                book_purchases(buyers, market, sale, reference)
                 led.month.imported_kg[k, j] = buy_top_up(buyers, reference, self.prices)
+                if ch.elsewhere is not None and buyers:
+                    bought = sum(p.books.bought_direct_farm_kg for p in buyers)
+                    kg = trade.displaced_kg(
+                        ch.elsewhere.capacity_share,
+                        sale.trader_kg,
+                        bought + led.month.imported_kg[k, j],
+                    )
+                    labour = ch.processes[ch.elsewhere.process].labour_worker_months_per_t
+                    led.month.displaced_kg[k, j] = kg
+                    led.month.jobs_displaced[k] += kg / 1000.0 * labour
 
     def processing(self) -> None:
         """Phase 6 (ODD 7.6): processors process, sell output and pay wages and dividends.
@@ -403,11 +417,15 @@ class ValueChainModel(mesa.Model):
             e = d.entry
             if e is None or self._entrants[k] >= e.max_entrants:
                 continue
-            process = self.chains[e.commodity].processes[e.process]
+            chain = self.chains[e.commodity]
+            process = chain.processes[e.process]
             spec = entrant_spec(e, open_month=self.t + 1)
-            trader_price = self.conditions.trader_price_idr[k, self.commodities.index(e.commodity)]
-            output_price = self.prices[e.commodity].price(process.output_stage)
-            share = entry_margin_share(spec, process, trader_price, output_price)
+            pr = self.prices[e.commodity]
+            # a private entrant buys at the plant gate: the reference price of its input
+            stage = chain.farm_stage if chain.sold_by_farms(process.input_stage) else None
+            input_price = pr.price(stage or process.input_stage)
+            output_price = pr.price(process.output_stage)
+            share = entry_margin_share(spec, process, input_price, output_price)
             if share >= e.hurdle_margin_share:
                 self._entrants[k] += 1
                 self._add_processor(f"{dname}/entrant_{self._entrants[k]}", k, spec)

@@ -21,6 +21,7 @@ __all__ = [
     "NO_BUYERS",
     "Buyers",
     "Sale",
+    "displaced_kg",
     "local_capacity_share",
     "sell_harvest",
     "top_up_kg",
@@ -70,11 +71,14 @@ class Buyers:
         room_kg: what each plant will buy this month (real kg).
         members: for a cooperative plant with members, their positions in the district (in
             household order); ``None`` for any other plant.
+        member_only: plants that buy from their members only (a farm form such as fresh
+            latex, which only farmers near the plant can deliver); ``None`` for none.
     """
 
     offer_idr_per_kg: np.ndarray
     room_kg: np.ndarray
     members: tuple[np.ndarray | None, ...]
+    member_only: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -144,7 +148,8 @@ def sell_harvest(
 
     Cooperative members sell to their cooperative first (in household order, up to its
     room); then every remaining lot queues, in ``queue`` order starting at ``queue_offset``,
-    to the plants with room left in order of their offers (highest first, then plant order),
+    to the plants with room left that buy from anyone (not ``member_only``) in order of their
+    offers (highest first, then plant order),
     and what is left goes to traders at ``trader_price_idr``. Members of a collective-selling
     group (``collective``: a mask over the district's households and the group's margin) get
     ``trader_price(reference, margin, rate)`` for what they sell to traders, when that is
@@ -186,8 +191,10 @@ def sell_harvest(
                 lots, members, buyers.room_kg[b], buyers.offer_idr_per_kg[b], revenue
             )
     room = buyers.room_kg - member_kg
+    if buyers.member_only is not None:
+        room[buyers.member_only] = 0.0
     open_ = sorted(
-        (b for b in range(buyers.n) if buyers.room_kg[b] > member_kg[b]),
+        (b for b in range(buyers.n) if room[b] > 0),
         key=lambda b: (-buyers.offer_idr_per_kg[b], b),
     )
     trader_lot = np.zeros(lots.size)
@@ -238,3 +245,19 @@ def top_up_kg(
     if unit_margin_at_reference <= 0:
         return 0.0
     return max(0.0, staffed_kg - (stock_kg + bought_kg))
+
+
+def displaced_kg(capacity_share: float, left_raw_kg: float, bought_kg: float) -> float:
+    """Input plants elsewhere lose to local plants this month (kg of the farm stage).
+
+    Without the local plants' purchases ``X`` (from farms and from outside), ``S = left raw +
+    X`` would have left for plants elsewhere. They work through the year on what reaches
+    them and have room for ``C = capacity_share x S``; they process ``min(C, S)`` without the
+    local plants and ``min(C, S - X)`` with them, and lose the difference: everything the
+    local plants buy when they have room for it all (``capacity_share >= 1``: their capacity
+    idles, as crumb-rubber plants' does), only what cuts into their own input when they are
+    full and the rest is sold unprocessed anyway.
+    """
+    supply = left_raw_kg + bought_kg
+    room = capacity_share * supply
+    return min(room, supply) - min(room, left_raw_kg)

@@ -72,11 +72,12 @@ def _district_sums(
         "processors_active": float(sum(p.operating(model.t) for p in firms)),
         "local_value_added": sum(
             p.books.revenue_idr
-            - p.books.paid_direct_idr
-            - p.books.paid_outside_idr
+            - p.books.paid_idr
+            - p.books.collection_cost_idr
             - p.books.variable_cost_idr
             for p in firms
         ),
+        "jobs_displaced_elsewhere": float(month.jobs_displaced[k]),
         "mass_balance_residual": led.mass_residual(model, k),
         "money_balance_residual": led.money_residual(model, k),
     }
@@ -206,7 +207,7 @@ def _commodity_sums(model: ValueChainModel, k: int) -> dict[str, tuple[float, ..
         out[c] = (
             m.harvest_kg[k, j],
             m.farm_revenue_idr[k, j],  # what farmers received, all buyers
-            sum(p.books.bought_direct_kg for p in firms),  # bought locally by plants
+            sum(p.books.bought_direct_farm_kg for p in firms),  # bought locally by plants
             model.conditions.trader_price_idr[k, j],
             m.trader_kg[k, j],  # raw exports
             m.imported_kg[k, j],
@@ -243,6 +244,8 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "sustained_exits": sums["sustained_exits"],
         "processing_jobs": sums["processing_jobs"],
         "processing_jobs_poor": sums["processing_jobs_poor"],
+        "jobs_displaced_elsewhere": sums["jobs_displaced_elsewhere"],
+        "net_processing_jobs": sums["processing_jobs"] - sums["jobs_displaced_elsewhere"],
         "farm_labour": sums["farm_labour"],
         "unemployment_rate": sums["idle"] / sums["labour_force"] if sums["labour_force"] else 0.0,
         "mean_consumption_pc": sums["consumption"] / persons,
@@ -276,7 +279,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         row[f"processor_imports_{c}"] = imported_kg
         row[f"local_processing_share_{c}"] = _ratio(local_kg, kg)
         prices = model.prices[c]
-        for stage in prices.stages:
+        for stage in model.chains[c].stages:
             row[f"price_{c}_{stage}"] = prices.price(stage)
     for key, value in sums.items():
         if key.startswith(("spending_", "budget_exhausted_")):

@@ -85,6 +85,14 @@ INDICATORS: dict[str, Indicator] = {
     "processing_jobs_poor": Indicator(
         "Processing jobs held by households poor (national line) at the start", "workers"
     ),
+    "jobs_displaced_elsewhere": Indicator(
+        "Processing work lost by plants elsewhere in Indonesia whose input local plants now "
+        "buy (displacement; chains' elsewhere block)",
+        "workers",
+    ),
+    "net_processing_jobs": Indicator(
+        "Processing jobs less the jobs displaced elsewhere (net national jobs)", "workers"
+    ),
     "farm_labour": Indicator("Hired farm labour", "worker-months"),
     "unemployment_rate": Indicator("Working-age labour time without work", "share"),
     "mean_consumption_pc": Indicator("Mean consumption per person", "IDR/person/month"),
@@ -220,6 +228,8 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "entries_total": ("entries", "sum"),
     "processing_jobs_last12": ("processing_jobs", "mean_last12"),
     "processing_jobs_poor_last12": ("processing_jobs_poor", "mean_last12"),
+    "jobs_displaced_elsewhere_last12": ("jobs_displaced_elsewhere", "mean_last12"),
+    "net_processing_jobs_last12": ("net_processing_jobs", "mean_last12"),
     "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12"),
     "gini_final": ("gini", "final"),
     "fiscal_cost_cum": ("fiscal_cost", "sum"),

@@ -14,6 +14,7 @@ committed copy is stale. Blocks: ``schedule``, ``state``, ``parameters``, ``chai
 from __future__ import annotations
 
 import inspect
+import math
 import re
 import sys
 from importlib import resources
@@ -174,6 +175,66 @@ def _chains() -> str:
     return _table(["key", "value", "source / note (from data/chains.toml)"], rows)
 
 
+def _years(x: float) -> str:
+    if math.isnan(x):
+        return "-"
+    return "never" if math.isinf(x) else f"{x:.1f}"
+
+
+def _processing() -> str:
+    """Per process: what its defaults imply (jobs per 1,000 t, margin, payback), and the
+    ranges tried."""
+    from valuechain.config.loader import default_chains
+    from valuechain.outputs.plant_economics import (
+        TABLE_WAGE_IDR,
+        economics_ranges,
+        plant_economics,
+    )
+
+    rows = []
+    for c, chain in default_chains().items():
+        for name, p in chain.processes.items():
+            e = plant_economics(chain, name)
+            half = plant_economics(chain, name, utilisation=0.5)
+            low, high = economics_ranges(chain, name)
+            labour = p.tried.get("labour_worker_months_per_t", [p.labour_worker_months_per_t] * 2)
+            rows.append(
+                [
+                    f"`{c}.{name}`",
+                    f"{p.input_stage} → {p.output_stage}",
+                    f"{e.jobs_per_1000_t:,.0f} ({labour[0] * 1000:,.0f}-{labour[1] * 1000:,.0f})",
+                    f"{p.capex_idr_per_t_month / 1e6:,.1f}",
+                    f"{e.margin_idr_per_kg_input:,.0f}",
+                    _years(e.payback_years),
+                    _years(half.payback_years),
+                    f"{_years(low)}-{_years(high)}",
+                    _years(e.coop_payback_years),
+                ]
+            )
+    header = [
+        "process",
+        "stages",
+        "jobs per 1,000 t input (range tried)",
+        "capital, M IDR per t/month",
+        "margin, IDR/kg input",
+        "payback, years (85% use)",
+        "at 50% use",
+        "over the ranges tried",
+        "as a cooperative",
+    ]
+    return _table(header, rows) + (
+        f"\nA plant of one tonne a month of input capacity, paying IDR {TABLE_WAGE_IDR:,} a "
+        "worker-month, buying at the input stage's start price (the plant gate) and selling at "
+        "the output stage's; margin = conversion x (output price - variable cost) - input price "
+        "- wage x labour per kg; payback = capital / (12 x (use x 1000 x margin - fixed cost)). "
+        "'Over the ranges tried' moves one number at a time to each end of its range in the "
+        "process's `tried` table. 'As a cooperative': the same plant buying from its members "
+        "at the trader price (at `trader_margin_max`) plus its own collection "
+        "(`trader_margin_min`), which keeps the trading margin as well. Built by "
+        "`valuechain.outputs.plant_economics`.\n"
+    )
+
+
 def _streams() -> str:
     rows = [[f"`{k}`", v] for k, v in STREAMS.items()]
     return (
@@ -217,6 +278,7 @@ GENERATORS = {
     "state": _state,
     "parameters": _parameters,
     "chains": _chains,
+    "processing": _processing,
     "streams": _streams,
     "indicators": _indicators,
 }
