@@ -31,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from valuechain.config.chains import Chain
 from valuechain.config.overrides import (
     Override,
     Source,
@@ -39,7 +40,6 @@ from valuechain.config.overrides import (
     set_origin,
     source_of,
 )
-from valuechain.config.chains import Chain
 from valuechain.config.scenario import Scenario
 from valuechain.config.validation import validate_document
 from valuechain.errors import MISSING, Problem, ScenarioError

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from valuechain.config.chains import Chain
 
-__all__ = ["PlantEconomics", "plant_economics", "economics_ranges"]
+__all__ = ["PlantEconomics", "economics_ranges", "plant_economics"]
 
 #: The wage of the ODD table (IDR per worker-month): about the 2024 minimum wages of the
 #: shipped districts (FACTS:minimum_wage_lampung_2024 2,716,496; FACTS:minimum_wage_jambi_2024

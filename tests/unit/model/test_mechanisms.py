@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from valuechain.config import Process, ProcessorSpec
+from valuechain.config.loader import default_chains
 from valuechain.model import kernels, prices, trade
 from valuechain.model.accounts import HOUSEHOLD_FLOWS
 from valuechain.model.firms import Processor
@@ -127,16 +128,18 @@ def test_hiring_and_lay_offs_round_to_the_nearest_household():
     assert job.tolist() == [-1, -1, -1]
 
 
-def test_log_prices_mean_revert_and_correlate():
-    lp = np.log([100.0, 200.0])
-    mean = np.log([110.0, 200.0])
-    out = prices.step_log_prices(lp, mean, np.array([0.5, 0.5]), np.zeros(2), 0.5, 0.0, np.zeros(2))
-    assert_allclose(out, [math.log(100.0) + 0.5 * math.log(1.1), math.log(200.0)])
-    # perfectly correlated stages move together
-    out = prices.step_log_prices(
-        lp, lp, np.zeros(2), np.full(2, 0.1), 1.0, 1.0, np.array([3.0, -3.0])
-    )
-    assert_allclose(out - lp, [0.1, 0.1])
+def test_log_levels_mean_revert_and_followers_add_their_margin():
+    level = np.log([100.0, 2.0])  # a root at 100 and a follower at twice its parent
+    mean = np.log([110.0, 2.0])
+    kappa = np.array([0.5, 0.5])
+    out = prices.step_log_levels(level, mean, kappa, np.zeros(2), np.zeros(2))
+    assert_allclose(out, [math.log(100.0) + 0.5 * math.log(1.1), math.log(2.0)])
+    # each stage has its own noise: sigma z on each level
+    out = prices.step_log_levels(level, level, np.zeros(2), np.full(2, 0.1), np.array([3.0, -3.0]))
+    assert_allclose(out - level, [0.3, -0.3])
+    # prices: a root's is its level, a follower's its parent's price times its ratio
+    logp = prices.log_prices_of_levels(np.log([100.0, 2.0, 1.5]), np.array([-1, 0, 1]))
+    assert_allclose(np.exp(logp), [100.0, 200.0, 300.0])
 
 
 # ------------------------------------------------------------------ households
@@ -324,14 +327,15 @@ def _processor(owner="private", dividend_share=0.5, **spec_kw):
         **spec_kw,
     )
     process = Process(
-        input_stage="green",
+        input_stage="green_asalan",
         output_stage="roasted",
         conversion_kg_per_kg=0.8,
         labour_worker_months_per_t=1.0,
         variable_cost_idr_per_kg_output=1000,
     )
+    chain = default_chains()["coffee"].model_copy(update={"processes": {"roast": process}})
     return Processor(
-        mesa.Model(seed=1), name="p", index=0, district=0, commodity=0, spec=spec, process=process
+        mesa.Model(seed=1), name="p", index=0, district=0, commodity=0, spec=spec, chain=chain
     )
 
 

@@ -74,9 +74,9 @@ def test_entry_margin_share_by_hand():
         labour_worker_months_per_t=1.0,
         variable_cost_idr_per_kg_output=1000,
     )
-    # offer 40,000 x 1.05 = 42,000; margin 0.8 x (60,000 - 1,000) - 42,000 - 3,000 = 2,200
-    # per kg input, over 0.8 x 60,000 = 48,000 of output
-    assert entry_margin_share(spec, process, 40_000, 60_000) == pytest.approx(2_200 / 48_000)
+    # an entrant buys at the plant gate, 40,000; margin 0.8 x (60,000 - 1,000) - 40,000 -
+    # 3,000 = 4,200 per kg input, over 0.8 x 60,000 = 48,000 of output
+    assert entry_margin_share(spec, process, 40_000, 60_000) == pytest.approx(4_200 / 48_000)
 
 
 def test_reference_prices_take_scheduled_shocks_and_reset():
