@@ -179,6 +179,18 @@ def test_every_kilogram_and_rupiah_is_booked(case):
         for row in rows:
             assert row["mass_balance_residual"] <= 1e-9 * harvest + 1e-6, row["district"]
             assert row["money_balance_residual"] <= 1e-9 * money_scale + 1e-3, row["district"]
+        # a plant buying a stage plants make never buys more of it from the district's plants
+        # than they made this month (the rest it must bring in from outside)
+        for p in model.processors:
+            if p.buys_from_farms:
+                continue
+            made = sum(
+                q.books.output_kg
+                for q in model.processors
+                if (q.district, q.commodity, q.process.output_stage)
+                == (p.district, p.commodity, p.process.input_stage)
+            )
+            assert p.books.bought_plants_kg <= made * (1 + 1e-12) + 1e-9
     model.release()
 
 

@@ -192,7 +192,17 @@ def test_unit_cost_by_hand():
     spec = ProcessorSpec(
         commodity="coffee", process="roast", capacity_t_per_month=10, wage_idr_per_month=3e6
     )
-    roast = CHAINS["coffee"].processes["roast"]
+    roast = (
+        CHAINS["coffee"]
+        .processes["roast"]
+        .model_copy(
+            update={
+                "conversion_kg_per_kg": 0.82,
+                "labour_worker_months_per_t": 0.7,
+                "variable_cost_idr_per_kg_output": 10_000,
+            }
+        )
+    )
     # (54,600 + 3,000,000 x 0.7 / 1000) / 0.82 + 10,000
     assert unit_cost_per_kg_output(spec, roast, 54_600) == pytest.approx(
         (54_600 + 2_100) / 0.82 + 10_000
@@ -200,13 +210,28 @@ def test_unit_cost_by_hand():
 
 
 def test_plant_economics_by_hand():
-    e = plant_economics(CHAINS["coffee"], "hull_grade")
+    chain = CHAINS["coffee"].model_copy(deep=True)
+    chain.stages["green_asalan"].price_idr_per_kg = 50_000
+    chain.stages["green_graded"].price_idr_per_kg = 54_600
+    chain.processes["hull_grade"] = chain.processes["hull_grade"].model_copy(
+        update={
+            "conversion_kg_per_kg": 0.95,
+            "labour_worker_months_per_t": 0.4,
+            "variable_cost_idr_per_kg_output": 700,
+            "capex_idr_per_t_month": 2_000_000,
+            "fixed_cost_idr_per_t_month": 30_000,
+        }
+    )
+    e = plant_economics(chain, "hull_grade")
     # 0.95 x (54,600 - 700) - 50,000 - 2,800,000 x 0.4 / 1000 = 85 per kg of asalan
     assert e.margin_idr_per_kg_input == pytest.approx(85)
     assert e.profit_idr_per_month == pytest.approx(0.85 * 1000 * 85 - 30_000)
     assert e.payback_years == pytest.approx(2_000_000 / (12 * 42_250))
     assert e.jobs_per_1000_t == pytest.approx(400)
-    idle = plant_economics(CHAINS["coffee"], "hull_grade", utilisation=0.3)
+    idle = plant_economics(chain, "hull_grade", utilisation=0.3)
+    # a cooperative buying from members at 0.90 + 0.04 of the price keeps 3,000 a kg more
+    coop = 0.85 * 1000 * (85 + 0.06 * 50_000) - 30_000
+    assert e.coop_payback_years == pytest.approx(2_000_000 / (12 * coop))
     assert math.isinf(idle.payback_years)
 
 
