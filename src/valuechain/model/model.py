@@ -14,6 +14,7 @@ trader price and selling :mod:`valuechain.model.trade`; the month's flows are th
 from __future__ import annotations
 
 import mesa
+import numpy as np
 import pandas as pd
 
 from valuechain.config.scenario import ProcessorSpec, Scenario
@@ -57,6 +58,10 @@ from valuechain.model.rng import Streams
 
 __all__ = ["COHORT_MONTH", "ValueChainModel"]
 
+#: months over which plants elsewhere would have processed the input local plants took from
+#: them (their lost work in a month is that of the last twelve months' input, spread evenly)
+DISPLACEMENT_MONTHS = 12
+
 #: the month whose end fixes the cohort of the initially poor: the last spin-up month, before
 #: any transfer of month 0 (a scenario and its baseline then follow the same households)
 COHORT_MONTH = -1
@@ -97,6 +102,9 @@ class ValueChainModel(mesa.Model):
         self._entrants = [0] * len(self.district_names)
         self.cooperatives = initialise_households(hh, scenario, self.streams, self.processors)
         self._mean_monthly_harvest_kg = mean_monthly_harvest_kg(hh, scenario)
+        self._displaced_kg_window = np.zeros(
+            (DISPLACEMENT_MONTHS, len(self.district_names), len(self.commodities))
+        )
         self.ledger = Ledger(len(self.district_names), len(self.commodities))
         # per district: USD 1.90, USD 2.15, national (or own) line, in start-month rupiah
         self.poverty_lines = poverty_lines(scenario)
@@ -299,16 +307,21 @@ class ValueChainModel(mesa.Model):
                 led.month.book_sale(k, j, sale)
                 book_purchases(buyers, market, sale, reference)
                 led.month.imported_kg[k, j] = buy_top_up(buyers, reference, self.prices)
-                if ch.elsewhere is not None and buyers:
+                if ch.elsewhere is not None:
                     bought = sum(p.books.bought_direct_farm_kg for p in buyers)
                     kg = trade.displaced_kg(
                         ch.elsewhere.capacity_share,
                         sale.trader_kg,
                         bought + led.month.imported_kg[k, j],
                     )
-                    labour = ch.processes[ch.elsewhere.process].labour_worker_months_per_t
                     led.month.displaced_kg[k, j] = kg
-                    led.month.jobs_displaced[k] += kg / 1000.0 * labour
+                    # plants elsewhere would have worked through the year on it: the work
+                    # lost this month is that of the last twelve months' input, spread evenly
+                    window = self._displaced_kg_window
+                    window[self.t % DISPLACEMENT_MONTHS, k, j] = kg
+                    labour = ch.processes[ch.elsewhere.process].labour_worker_months_per_t
+                    yearly = float(window[:, k, j].sum()) / DISPLACEMENT_MONTHS
+                    led.month.jobs_displaced[k] += yearly / 1000.0 * labour
 
     def processing(self) -> None:
         """Phase 6 (ODD 7.6): processors process, sell output and pay wages and dividends.

@@ -87,7 +87,8 @@ INDICATORS: dict[str, Indicator] = {
     ),
     "jobs_displaced_elsewhere": Indicator(
         "Processing work lost by plants elsewhere in Indonesia whose input local plants now "
-        "buy (displacement; chains' elsewhere block)",
+        "buy (displacement; chains' elsewhere block): the input of the last 12 months, spread "
+        "over the year",
         "workers",
     ),
     "net_processing_jobs": Indicator(

@@ -28,6 +28,7 @@ __all__ = [
     "FIGSIZE_IN",
     "REPORT_STYLE",
     "extreme_poverty_figure",
+    "net_processing_jobs_figure",
     "processing_jobs_figure",
     "report_style",
     "save_figure",
@@ -210,10 +211,25 @@ def processing_jobs_figure(
     )
 
 
+def net_processing_jobs_figure(
+    timeseries: pd.DataFrame, baseline: pd.DataFrame | None = None, district: str = "all"
+) -> Figure:
+    """Processing jobs less the work plants elsewhere lose (net national jobs), in workers."""
+    return trajectory_figure(
+        timeseries,
+        "net_processing_jobs",
+        baseline=baseline,
+        district=district,
+        title="Processing jobs, net of work lost at plants elsewhere in Indonesia",
+        ylabel="jobs (workers)",
+    )
+
+
 def standard_figures(results: Results | str | Path) -> dict[str, Figure]:
     """The standard figure set of a results directory, by file stem.
 
-    ``extreme_poverty`` and ``processing_jobs`` always; ``farmgate_price_<commodity>`` for
+    ``extreme_poverty`` and ``processing_jobs`` always; ``net_processing_jobs`` when some
+    work is displaced from plants elsewhere; ``farmgate_price_<commodity>`` for
     each commodity in the timeseries. The baseline (``DIR/baseline``) is drawn beside the
     scenario when present.
     """
@@ -225,6 +241,8 @@ def standard_figures(results: Results | str | Path) -> dict[str, Figure]:
         "extreme_poverty": extreme_poverty_figure(ts, base),
         "processing_jobs": processing_jobs_figure(ts, base),
     }
+    if "jobs_displaced_elsewhere" in ts.columns and (ts["jobs_displaced_elsewhere"] > 0).any():
+        figs["net_processing_jobs"] = net_processing_jobs_figure(ts, base)
     for col in sorted(c for c in ts.columns if c.startswith("farmgate_price_")):
         if base is not None and col not in base.columns:
             continue
