@@ -262,23 +262,34 @@ class Processor(mesa.Agent):
         """Price offered to farmers per kg of input; see :func:`offer_price`."""
         return offer_price(self.spec, trader_farmgate, self.input_per_farm_kg)
 
-    def collection_cost_per_kg(self, farm_reference: float, trader_farmgate: float) -> float:
+    def collection_cost_per_kg(
+        self, farm_reference: float, trader_farmgate: float, export_tax_rate: float = 0.0
+    ) -> float:
         """What bringing a kg of input in from farms costs the plant on top of its offer
         (IDR/kg; ODD 7.5). A cooperative collects from its members itself, at what it costs a
         trader where traders compete fully: ``trader_margin_min x reference farm price`` per
         kg of the farm stage (transport, weighing, drying losses). Any other plant buys
         through the trading layer at the plant gate, as plants elsewhere do: the reference
-        price in all, of which farmers get its offer and collectors the rest."""
+        price less the export duty on the raw stage (a domestic plant pays no duty), in all,
+        of which farmers get its offer and collectors the rest."""
         if self.is_cooperative:
             return self.chain.trader_margin_min * farm_reference / self.input_per_farm_kg
-        return max(0.0, farm_reference / self.input_per_farm_kg - self.offer_price(trader_farmgate))
+        gate = farm_reference * max(0.0, 1.0 - export_tax_rate) / self.input_per_farm_kg
+        return max(0.0, gate - self.offer_price(trader_farmgate))
 
-    def input_price(self, trader_farmgate: float, prices: Mapping[str, ReferencePrices]) -> float:
+    def input_price(
+        self,
+        trader_farmgate: float,
+        prices: Mapping[str, ReferencePrices],
+        export_tax_rate: float = 0.0,
+    ) -> float:
         """All a kg of input costs the plant this month (IDR/kg): its offer plus collection
         for what it buys from farms; the reference price of a stage it buys from plants."""
         pr = prices[self.spec.commodity]
         if self.buys_from_farms:
-            collection = self.collection_cost_per_kg(pr.farm_price, trader_farmgate)
+            collection = self.collection_cost_per_kg(
+                pr.farm_price, trader_farmgate, export_tax_rate
+            )
             return self.offer_price(trader_farmgate) + collection
         return pr.price(self.process.input_stage)
 
@@ -561,11 +572,13 @@ def plan_month(
     trader_price_idr: np.ndarray,
     prices: Mapping[str, ReferencePrices],
     patience: int,
+    export_tax_rate: np.ndarray | None = None,
 ) -> None:
     """Every plant plans its month (:meth:`Processor.plan`) at what its input costs it
     (:meth:`Processor.input_price` on its district's trader price, ``trader_price_idr``:
-    district x commodity) and its output's reference price, idling after ``patience`` months
-    of negative margin. A plant whose output meets a demand limit plans at most its share (by
+    district x commodity, and the export duty on the raw stage, ``export_tax_rate``, which a
+    domestic plant does not pay) and its output's reference price, idling after ``patience``
+    months of negative margin. A plant whose output meets a demand limit plans at most its share (by
     capacity, among the district's operating plants making that stage) of what the market
     takes at a price covering its unit cost (:func:`demand_quantity_kg`)."""
     makers: dict[tuple[int, int, str], float] = {}
@@ -574,7 +587,8 @@ def plan_month(
             key = (p.district, p.commodity, p.process.output_stage)
             makers[key] = makers.get(key, 0.0) + p.capacity_kg
     for p in plants:
-        p_in = p.input_price(trader_price_idr[p.district, p.commodity], prices)
+        rate = 0.0 if export_tax_rate is None else export_tax_rate[p.district, p.commodity]
+        p_in = p.input_price(trader_price_idr[p.district, p.commodity], prices, rate)
         p_out = p.output_price(prices)
         cap = float("inf")
         if p.demand is not None and p.operating(step):
@@ -700,22 +714,28 @@ def as_buyers(
 
 
 def book_purchases(
-    plants: Sequence[Processor], buyers: trade.Buyers, sale: trade.Sale, farm_reference: float
+    plants: Sequence[Processor],
+    buyers: trade.Buyers,
+    sale: trade.Sale,
+    farm_reference: float,
 ) -> None:
     """Book what each plant bought from farms in ``sale`` (from members first, then the
-    queue), with what collecting it costs the plant."""
+    queue), with what collecting it costs the plant (at the sale's export duty)."""
     for p, from_members, from_queue in zip(plants, sale.member_kg, sale.queue_kg, strict=True):
         price = p.offer_price(sale.trader_price_idr)
-        collection = p.collection_cost_per_kg(farm_reference, sale.trader_price_idr)
+        collection = p.collection_cost_per_kg(
+            farm_reference, sale.trader_price_idr, sale.export_tax_rate
+        )
         p.buy_from_farms(float(from_members) + float(from_queue), price, collection)
 
 
 def buy_top_up(
-    plants: Sequence[Processor], reference: float, prices: Mapping[str, ReferencePrices]
+    plants: Sequence[Processor], plant_gate: float, prices: Mapping[str, ReferencePrices]
 ) -> float:
     """Plants buying the farm stage and short of input buy it from outside the district at
-    the ``reference`` price (:func:`valuechain.model.trade.top_up_kg`); returns the kg
-    bought, in total. A farm form (fresh latex) is not bought from outside."""
+    the ``plant_gate`` price (the reference less the export duty;
+    :func:`valuechain.model.trade.top_up_kg`); returns the kg bought, in total. A farm form
+    (fresh latex) is not bought from outside."""
     total = 0.0
     for p in plants:
         if p.buys_farm_form:
@@ -724,9 +744,9 @@ def buy_top_up(
             p.staffed_kg(),
             p.stock_kg,
             p.books.bought_direct_kg,
-            p.unit_margin(reference, p.output_price(prices)),
+            p.unit_margin(plant_gate, p.output_price(prices)),
         )
-        p.buy_from_outside(kg, reference)
+        p.buy_from_outside(kg, plant_gate)
         total += kg
     return total
 

@@ -246,7 +246,9 @@ class ValueChainModel(mesa.Model):
         """
         hh, led, m = self.households, self.ledger, self.conditions
         patience = self.scenario.firms.idle_after_negative_margin_months
-        plan_month(self.processors, self.t, m.trader_price_idr, self.prices, patience)
+        plan_month(
+            self.processors, self.t, m.trader_price_idr, self.prices, patience, m.export_tax_rate
+        )
         for k, (dname, d) in enumerate(self.scenario.districts.items()):
             s = hh.district_slices[k]
             firms = [p for p in self.processors if p.district == k]
@@ -306,7 +308,8 @@ class ValueChainModel(mesa.Model):
                 )
                 led.month.book_sale(k, j, sale)
                 book_purchases(buyers, market, sale, reference)
-                led.month.imported_kg[k, j] = buy_top_up(buyers, reference, self.prices)
+                gate = reference * max(0.0, 1.0 - m.export_tax_rate[k, j])  # no duty at home
+                led.month.imported_kg[k, j] = buy_top_up(buyers, gate, self.prices)
                 if ch.elsewhere is not None:
                     bought = sum(p.books.bought_direct_farm_kg for p in buyers)
                     kg = trade.displaced_kg(
@@ -434,9 +437,13 @@ class ValueChainModel(mesa.Model):
             process = chain.processes[e.process]
             spec = entrant_spec(e, open_month=self.t + 1)
             pr = self.prices[e.commodity]
-            # a private entrant buys at the plant gate: the reference price of its input
-            stage = chain.farm_stage if chain.sold_by_farms(process.input_stage) else None
-            input_price = pr.price(stage or process.input_stage)
+            # a private entrant buys at the plant gate: the reference price of its input, less
+            # the export duty on the farm stage (a domestic plant does not pay it)
+            if chain.sold_by_farms(process.input_stage):
+                rate = self.conditions.export_tax_rate[k, self.commodities.index(e.commodity)]
+                input_price = pr.farm_price * max(0.0, 1.0 - rate)
+            else:
+                input_price = pr.price(process.input_stage)
             output_price = pr.price(process.output_stage)
             share = entry_margin_share(spec, process, input_price, output_price)
             if share >= e.hurdle_margin_share:

@@ -132,6 +132,10 @@ def test_a_private_plant_pays_the_plant_gate_price_and_a_cooperative_collects_it
     assert private.input_price(trader, pr) == pytest.approx(12_000)  # the reference, in all
     coop = _plant("crumb", owner="cooperative", member_share=0.1)
     assert coop.input_price(trader, pr) == pytest.approx(8_568 + 0.08 * 12_000)
+    # a 10% export duty on slab: a domestic plant pays the plant gate less the duty
+    taxed = 12_000 * (1 - 0.3 - 0.1)  # the trader passes the duty on to farmers
+    assert private.input_price(taxed, pr, 0.1) == pytest.approx(10_800)
+    assert coop.input_price(taxed, pr, 0.1) == pytest.approx(taxed * 1.02 + 0.08 * 12_000)
     # capital and fixed cost from the process, per t/month of capacity
     assert private.capex_idr == pytest.approx(100 * 60e6)
     assert private.fixed_cost_idr == pytest.approx(100 * 300_000)
