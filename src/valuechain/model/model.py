@@ -20,6 +20,7 @@ import pandas as pd
 from valuechain.config.scenario import ProcessorSpec, Scenario
 from valuechain.model import kernels, trade
 from valuechain.model.accounts import Ledger
+from valuechain.model.channels import IncomeChannels
 from valuechain.model.conditions import MonthConditions
 from valuechain.model.firms import (
     PLANT_COLUMNS,
@@ -113,6 +114,7 @@ class ValueChainModel(mesa.Model):
         self.conditions = MonthConditions(len(self.district_names), len(self.commodities))
         self._records: list[dict] = []
         self._plant_records: list[dict] = []
+        self.channels = IncomeChannels(scenario.months)
         self._spin_up()
 
     # ================================================================== the schedule
@@ -477,6 +479,10 @@ class ValueChainModel(mesa.Model):
         """
         from valuechain.outputs.indicators import district_rows
 
+        hh = self.households
+        self.channels.book(
+            self.t, self.ledger.flows, hh.farm_revenue_idr, hh.extreme_poor_at_start, COHORT_MONTH
+        )
         if self.t >= 0:
             self.ledger.close_month(self)
             self._records.extend(district_rows(self))
@@ -510,9 +516,9 @@ class ValueChainModel(mesa.Model):
 
     def summary(self) -> dict[str, float]:
         """One row of run summaries (see :data:`valuechain.outputs.metrics.SUMMARY`)."""
-        from valuechain.outputs.indicators import summarise
+        from valuechain.outputs.indicators import channel_summaries, summarise
 
-        return summarise(self.indicators(), self.commodities)
+        return summarise(self.indicators(), self.commodities) | channel_summaries(self)
 
     def processor_table(self) -> pd.DataFrame:
         """Processors with their state and last month's books."""

@@ -17,7 +17,7 @@ from valuechain.outputs.metrics import COMMODITY_SUMMARY, PROGRAMME_SUMMARY, SUM
 if TYPE_CHECKING:
     from valuechain.model.model import ValueChainModel
 
-__all__ = ["district_rows", "summarise"]
+__all__ = ["channel_summaries", "district_rows", "summarise"]
 
 
 def _district_sums(
@@ -375,4 +375,27 @@ def summarise(timeseries: pd.DataFrame, commodities: tuple[str, ...]) -> dict[st
         harvest = tot[f"harvest_{c}"]
         for name, (col, how) in COMMODITY_SUMMARY.items():
             out[name.format(c=c)] = aggregate(tot[col.format(c=c)], how, harvest, dates)
+    return out
+
+
+def channel_summaries(model: ValueChainModel) -> dict[str, float]:
+    """Income by channel of the households extreme poor at the start: the change of each
+    channel's monthly mean from the year before the start to the run's last year, per person
+    (IDR/person/month), over the whole cohort (``cohort_income_change_<channel>``) and over
+    those of them who are sustained exits at the end (``exiters_income_change_<channel>``),
+    each with its ``_total``. The cohort is the same households in a scenario and its
+    baseline, so the paired difference of a cohort row is the scenario's effect through that
+    channel."""
+    hh = model.households
+    ch = model.channels
+    out: dict[str, float] = {}
+    exiters = None
+    if ch.cohort is not None:
+        window = model.scenario.poverty.sustained_exit_months
+        exiters = hh.months_out_run[ch.cohort] >= window
+    for group, among in (("cohort", None), ("exiters", exiters)):
+        change = ch.change_per_person(hh.weight, hh.size, among)
+        for channel, value in change.items():
+            out[f"{group}_income_change_{channel}"] = value
+        out[f"{group}_income_change_total"] = float(sum(change.values()))
     return out

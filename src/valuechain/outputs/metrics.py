@@ -328,3 +328,20 @@ def weighted_gini(x: np.ndarray, w: np.ndarray) -> float:
     prev = cum_xw - xs * ws
     area = wsum(ws, prev + cum_xw) / (total_w * total_xw)
     return float(1.0 - area)
+
+
+#: Run summaries of income by channel (not aggregations of a time-series column:
+#: :func:`valuechain.outputs.indicators.channel_summaries`); ``{channel}`` is a key of
+#: :data:`valuechain.model.channels.CHANNELS` or ``total``.
+CHANNEL_SUMMARY: dict[str, Indicator] = {
+    "cohort_income_change_{channel}": Indicator(
+        "Change of income through a channel, the run's last year against the year before the "
+        "start, among the households extreme poor at the start",
+        "IDR/person/month",
+    ),
+    "exiters_income_change_{channel}": Indicator(
+        "Change of income through a channel, the run's last year against the year before the "
+        "start, among the initially extreme poor who are sustained exits at the end",
+        "IDR/person/month",
+    ),
+}

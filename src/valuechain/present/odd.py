@@ -266,6 +266,16 @@ def _indicators() -> str:
     ]
     out += "\nRun summaries (one row per run in `runs.parquet`, from the `all` rows):\n\n"
     out += _table(["summary", "of column", "aggregation", "meaning"], srows)
+    from valuechain.model.channels import CHANNELS
+    from valuechain.outputs.metrics import CHANNEL_SUMMARY
+
+    out += "\nIncome by channel (run summaries, not aggregations of a column; section 7.11):\n\n"
+    out += _table(
+        ["summary", "meaning", "unit"],
+        [[f"`{k}`", v.label, v.unit] for k, v in CHANNEL_SUMMARY.items()],
+    )
+    out += "\nChannels (`valuechain.model.channels.CHANNELS`; `total` is their sum):\n\n"
+    out += _table(["channel", "what it is"], [[f"`{k}`", v] for k, v in CHANNELS.items()])
     arows = [[f"`{a.name}`", a.label, a.window] for a in AGGREGATIONS.values()]
     out += "\nAggregations (`valuechain.outputs.aggregations`; months without data, NaN, "
     out += "are left out of the months read, and NaN is the result when none has data):\n\n"

@@ -68,6 +68,7 @@ MAIN_INDICATORS: tuple[str, ...] = (
     "mean_consumption_pc_last12",
     "gini_final",
     "fiscal_cost_cum",
+    "cohort_income_change_*",
 )
 
 
@@ -133,7 +134,12 @@ def describe_indicator(key: str) -> tuple[str, str]:
     per-month unit into a total.
     """
     from valuechain.outputs.aggregations import AGGREGATIONS
+    from valuechain.outputs.metrics import CHANNEL_SUMMARY
 
+    channel = _fill(key, CHANNEL_SUMMARY, "{channel}")
+    if channel is not None:
+        name, ind = channel
+        return f"{ind.label}: {name}", ind.unit
     summary = _summary_of(key)
     if summary is None:
         return _describe_column(key) or (key, "")
