@@ -102,6 +102,7 @@ def scenarios(draw):
             "n_households": draw(st.integers(30, 300)),
             "real_households": draw(st.floats(100, 50_000)),
             "minimum_wage_idr_per_month": wage_min,
+            "labour": {"local_spending_share": draw(st.sampled_from([0.0, 0.3, 0.7]))},
             "crops": {
                 c: {
                     "share_growing": draw(st.floats(0, 1)),

@@ -168,6 +168,19 @@ class Labour(Strict):
         source="assumption (0.01-0.04): quits and separations in manufacturing",
         description="chance a processing worker leaves the job in a month",
     )
+    local_spending_share: float = param(
+        0.0,
+        ge=0,
+        le=0.8,
+        unit="share of spending",
+        source="0 (off) by default; 0.6 gives the local multiplier of 2.5 measured for cash "
+        "transfers in rural Kenya (FACTS:local_transfer_multiplier_kenya_givedirectly_2022; "
+        "2.5-2.8, FACTS:local_multiplier_range_2022), range tried 0.3-0.65; no Indonesian "
+        "estimate found (FACTS:indonesia_cash_transfer_cge_effect_nd is a CGE)",
+        description="share of a change in the district's household spending that is spent on "
+        "local goods and services and comes back next month as local informal income (the "
+        "local multiplier is 1 / (1 - share); the rest leaks to goods from outside)",
+    )
     max_workers_per_household: int = param(
         1,
         ge=1,

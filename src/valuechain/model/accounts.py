@@ -42,6 +42,7 @@ class MonthFlows:
         self.imported_kg = np.zeros(shape)  # farm stage bought by plants from outside
         self.displaced_kg = np.zeros(shape)  # farm stage plants elsewhere lost to local plants
         self.jobs_displaced = np.zeros(n_districts)  # their work lost (worker-months)
+        self.induced_spending_idr = np.zeros(n_districts)  # local spending paid as income
         self.paid_by_traders_idr = np.zeros(n_districts)
         self.tax_revenue_idr = np.zeros(n_districts)  # export tax on what traders take out
         self.farm_worker_months = np.zeros(n_districts)  # hired farm work done (real)
@@ -157,6 +158,8 @@ class Ledger:
         r += abs(f["farm_wage_paid"] - f["farm_wage_earned"])
         granted = sum(float(p.month_cost[k]) for p in model.programmes if p.transfers)
         r += abs(f["transfers"] - granted)
+        # induced local income is paid out of last month's spending in the district
+        r += abs(f["induced"] - self.month.induced_spending_idr[k])
         components = (
             farm_revenue
             - f["farm_inputs"]
@@ -168,6 +171,7 @@ class Ledger:
             + f["transfers"]
             + f["dividends"]
             + f["credit_returns"]
+            + f["induced"]
         )
         r += abs(income - components)
         net = income - f["health_cost"] - f["interest"] - consumption

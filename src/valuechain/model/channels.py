@@ -30,6 +30,7 @@ CHANNELS: dict[str, str] = {
     "informal": "informal work",
     "other": "other income (small trade, remittances)",
     "credit_returns": "earnings of activities financed by programme loans",
+    "induced": "local income induced by the district's spending (the local multiplier)",
     "health_costs": "out-of-pocket health spending (negative)",
     "interest": "interest on debt (negative)",
 }
@@ -50,8 +51,9 @@ def channel_matrix(flows: np.ndarray, farm_revenue: np.ndarray, cols=slice(None)
     out[5] = f[_ROW["informal"]]
     out[6] = f[_ROW["other"]]
     out[7] = f[_ROW["credit_returns"]]
-    out[8] = -f[_ROW["health_cost"]]
-    out[9] = -f[_ROW["interest"]]
+    out[8] = f[_ROW["induced"]]
+    out[9] = -f[_ROW["health_cost"]]
+    out[10] = -f[_ROW["interest"]]
     return out
 
 

@@ -52,6 +52,7 @@ from valuechain.model.households.budgets import (
 from valuechain.model.households.demography import age_district, settle_after_ageing
 from valuechain.model.households.init import initialise_households, mean_monthly_harvest_kg
 from valuechain.model.households.labour import farm_and_informal_work, match_jobs
+from valuechain.model.local_economy import LocalSpending, induced_income
 from valuechain.model.policies.programmes import make_programme
 from valuechain.model.policies.registry import RegistryState
 from valuechain.model.prices import ReferencePrices
@@ -115,6 +116,9 @@ class ValueChainModel(mesa.Model):
         self._records: list[dict] = []
         self._plant_records: list[dict] = []
         self.channels = IncomeChannels(scenario.months)
+        self.local_spending = LocalSpending(
+            [d.labour.local_spending_share for d in scenario.districts.values()]
+        )
         self._spin_up()
 
     # ================================================================== the schedule
@@ -244,7 +248,10 @@ class ValueChainModel(mesa.Model):
         lowest priority first; each month a worker leaves with ``p_job_separation_month``
         (and is not rehired that month); vacancies are filled from households with a free
         adult of sufficient skill, by priority (skill, then a fixed random rank), best wages
-        first. One processing job per household at most.
+        first. One processing job per household at most. Where a district has a local
+        multiplier, ``local_spending_share x (last month's household spending - its mean in
+        the spin-up's last year)`` comes back as informal income, in proportion to each
+        household's informal earnings (:mod:`valuechain.model.local_economy`).
         """
         hh, led, m = self.households, self.ledger, self.conditions
         patience = self.scenario.firms.idle_after_negative_margin_months
@@ -271,6 +278,11 @@ class ValueChainModel(mesa.Model):
                 led.farm_wage_paid[s],
             )
             led.month.farm_worker_months[k], led.month.idle_worker_months[k] = farm_months, idle
+            if self.local_spending.shares[k] > 0:
+                spent = kernels.wsum(hh.weight[s], hh.consumption_idr[s])  # last month's
+                change = self.local_spending.spending_change(self.t, k, spent)
+                paid = induced_income(change, led.informal[s], hh.weight[s], led.induced[s])
+                led.month.induced_spending_idr[k] = paid
 
     def selling(self) -> None:
         """Phase 5 (ODD 7.5): each farm sells its harvest to the best local buyer with room.

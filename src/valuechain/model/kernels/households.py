@@ -37,12 +37,14 @@ HOUSEHOLD_FLOWS = (
     "interest",  # interest on debt (leaves the district)
     "credit",  # programme loans: disbursements in, instalments out (cash, not income)
     "credit_returns",  # earnings of activities financed by programme loans (income)
+    "induced",  # local income induced by last month's spending (the local multiplier)
 )
 _ROW = {name: i for i, name in enumerate(HOUSEHOLD_FLOWS)}
 _EARNED, _PAID, _INPUTS = _ROW["farm_wage_earned"], _ROW["farm_wage_paid"], _ROW["farm_inputs"]
 _INFORMAL, _WAGES, _DIVIDENDS = _ROW["informal"], _ROW["wages"], _ROW["dividends"]
 _TRANSFERS, _OTHER, _HEALTH = _ROW["transfers"], _ROW["other"], _ROW["health_cost"]
 _INTEREST, _CREDIT, _RETURNS = _ROW["interest"], _ROW["credit"], _ROW["credit_returns"]
+_INDUCED = _ROW["induced"]
 
 
 # ---------------------------------------------------------------------------- production
@@ -139,7 +141,7 @@ def budget_month(
       ``health_cost`` unless insured or covered by a subsidised programme, and takes
       ``lost_work_share`` of informal and other income;
     - net income = farm sales - inputs - hired farm labour + farm wages + processing wages
-      + informal + other + transfers + dividends + credit returns;
+      + informal + other + transfers + dividends + credit returns + induced local income;
     - consumption by :func:`consume_one` with spending = health cost - credit; permanent
       income learns from income with the farm's net sales replaced by their expected monthly
       value ``sum_c land_c x farm_idr_per_ha_c``, and the cash target adds the reserve kept
@@ -173,6 +175,7 @@ def budget_month(
             + flows[_TRANSFERS, i]
             + flows[_DIVIDENDS, i]
             + flows[_RETURNS, i]
+            + flows[_INDUCED, i]
         )
         expected = 0.0
         reserve = 0.0
