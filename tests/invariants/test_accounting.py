@@ -84,6 +84,10 @@ def scenarios(draw):
                 "process": process,
                 "owner": owner,
                 "offer_premium": draw(st.floats(0, 0.3)),
+                "screening": draw(st.sampled_from(["skill", "none"])),
+                "season_months": draw(
+                    st.none() | st.lists(st.integers(1, 12), min_size=1, max_size=12, unique=True)
+                ),
                 "capacity_t_per_month": draw(st.floats(1, 400)),
                 "wage_idr_per_month": wage_min + draw(st.floats(0, 1e6)),
                 "skill_required": draw(st.integers(0, 3)),
@@ -102,7 +106,10 @@ def scenarios(draw):
             "n_households": draw(st.integers(30, 300)),
             "real_households": draw(st.floats(100, 50_000)),
             "minimum_wage_idr_per_month": wage_min,
-            "labour": {"local_spending_share": draw(st.sampled_from([0.0, 0.3, 0.7]))},
+            "labour": {
+                "local_spending_share": draw(st.sampled_from([0.0, 0.3, 0.7])),
+                "reservation_share": draw(st.sampled_from([0.0, 0.8, 2.0])),
+            },
             "crops": {
                 c: {
                     "share_growing": draw(st.floats(0, 1)),

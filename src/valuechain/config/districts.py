@@ -168,6 +168,18 @@ class Labour(Strict):
         source="assumption (0.01-0.04): quits and separations in manufacturing",
         description="chance a processing worker leaves the job in a month",
     )
+    reservation_share: float = param(
+        0.0,
+        ge=0,
+        le=3,
+        unit="share of permanent income per adult",
+        source="0 (anyone takes any job) by default; assumption (0.5-1.5 tried): no Indonesian "
+        "estimate of reservation wages by household income was found",
+        description="a member takes a processing job only at a wage of at least this share of "
+        "the household's permanent income per working-age adult (what a worker of that "
+        "household earns otherwise), so better-off households do not queue for the "
+        "lowest-paid work",
+    )
     local_spending_share: float = param(
         0.0,
         ge=0,
@@ -226,6 +238,17 @@ class ProcessorSpec(Strict):
     open_month: int = param(
         0, ge=0, unit="month index", source="scenario", description="first month of operation"
     )
+    screening: Literal["skill", "none"] = Field(
+        "skill",
+        description="how the plant picks among willing candidates with the required skill: by "
+        "skill, then a fixed random rank ('skill'), or by the random rank alone ('none': "
+        "unskilled sorting, where training earns no priority)",
+    )
+    season_months: list[int] | None = Field(
+        None,
+        description="calendar months (1-12) the plant runs; it plans nothing and lets its "
+        "workers go in the others (seasonal sorting and grading); all year when omitted",
+    )
     offer_premium: float = param(
         0.02,
         ge=0,
@@ -272,6 +295,13 @@ class ProcessorSpec(Strict):
         source="assumption (0.3-0.7)",
         description="cooperatives only: share of a month's profit paid to members",
     )
+
+    @field_validator("season_months")
+    @classmethod
+    def _season(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and (not v or any(not 1 <= m <= 12 for m in v) or len(set(v)) < len(v)):
+            raise ValueError("calendar months 1-12, each once, at least one")
+        return v
 
     @model_validator(mode="after")
     def _coop(self) -> ProcessorSpec:

@@ -227,6 +227,7 @@ class Processor(mesa.Agent):
         self.negative_margin_months = 0
         self.exited = False
         self.opened = False
+        self.in_season = True
         self.books = Books()
 
     # ------------------------------------------------------------------ economics
@@ -305,14 +306,21 @@ class Processor(mesa.Agent):
         output_price: float,
         patience: int,
         output_cap_kg: float = float("inf"),
+        calendar_month: int | None = None,
     ) -> float:
         """Planned throughput (kg input) this month: ``capacity x target utilisation``, at most
         what makes ``output_cap_kg`` of output (its share of what a limited market takes at a
         price covering its cost), while the unit margin at ``input_price`` is positive or has
         been negative for fewer than ``patience`` months in a row; otherwise zero (the plant
-        idles, workers are let go)."""
+        idles, workers are let go). A seasonal plant plans nothing outside its
+        ``season_months`` (``calendar_month`` 1-12), and its margin is not counted then."""
         self.books = Books()
+        self.in_season = True
         if not self.operating(step):
+            return 0.0
+        season = self.spec.season_months
+        if season is not None and calendar_month is not None and calendar_month not in season:
+            self.in_season = False
             return 0.0
         if self.unit_margin(input_price, output_price) <= 0:
             self.negative_margin_months += 1
@@ -412,7 +420,8 @@ class Processor(mesa.Agent):
             b.dividends_idr = self.spec.dividend_share * b.profit_idr
         b.cash_flow_idr = operating - b.paid_idr - b.collection_cost_idr - b.dividends_idr
         self.cash_idr += b.cash_flow_idr
-        self.loss_months = self.loss_months + 1 if b.profit_idr < 0 else 0
+        if self.in_season:  # a seasonal plant's months off count neither way towards exit
+            self.loss_months = self.loss_months + 1 if b.profit_idr < 0 else 0
 
     def process_and_sell(self, step: int, output_price: float) -> None:
         """Process and sell everything at ``output_price`` (a plant alone in its chain)."""
@@ -480,7 +489,8 @@ PLANT_COLUMNS: dict[str, tuple[str, str]] = {
     "status": (
         "state",
         "not_open (before its opening month), open, idle (open but planning nothing: its "
-        "margin has been negative too long) or closed (exited after sustained losses)",
+        "margin has been negative too long), off_season (a seasonal plant outside its months) "
+        "or closed (exited after sustained losses)",
     ),
     "input_stage": ("name", "stage it buys"),
     "output_stage": ("name", "stage it makes"),
@@ -504,11 +514,14 @@ PLANT_COLUMNS: dict[str, tuple[str, str]] = {
 
 
 def plant_status(p: Processor, step: int) -> str:
-    """``not_open``, ``open``, ``idle`` or ``closed`` at ``step`` (see :data:`PLANT_COLUMNS`)."""
+    """``not_open``, ``open``, ``idle``, ``off_season`` or ``closed`` at ``step`` (see
+    :data:`PLANT_COLUMNS`)."""
     if p.exited:
         return "closed"
     if step < p.spec.open_month:
         return "not_open"
+    if not p.in_season:
+        return "off_season"
     return "open" if p.books.planned_kg > 0 else "idle"
 
 
@@ -573,6 +586,7 @@ def plan_month(
     prices: Mapping[str, ReferencePrices],
     patience: int,
     export_tax_rate: np.ndarray | None = None,
+    calendar_month: int | None = None,
 ) -> None:
     """Every plant plans its month (:meth:`Processor.plan`) at what its input costs it
     (:meth:`Processor.input_price` on its district's trader price, ``trader_price_idr``:
@@ -595,7 +609,7 @@ def plan_month(
             share = p.capacity_kg / makers[(p.district, p.commodity, p.process.output_stage)]
             unit_cost = unit_cost_per_kg_output(p.spec, p.process, p_in)
             cap = share * demand_quantity_kg(p_out, unit_cost, p.demand)
-        p.plan(step, p_in, p_out, patience, cap)
+        p.plan(step, p_in, p_out, patience, cap, calendar_month)
 
 
 def buying(plants: Sequence[Processor], district: int, commodity: int) -> list[Processor]:
@@ -760,4 +774,5 @@ def as_employers(plants: Sequence[Processor], n_plants: int) -> Employers:
         wage_idr=np.array([p.spec.wage_idr_per_month for p in plants]),
         skill_required=np.array([p.spec.skill_required for p in plants]),
         n_plants=n_plants,
+        screens_skill=np.array([p.spec.screening == "skill" for p in plants]),
     )

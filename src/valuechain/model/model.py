@@ -51,7 +51,11 @@ from valuechain.model.households.budgets import (
 )
 from valuechain.model.households.demography import age_district, settle_after_ageing
 from valuechain.model.households.init import initialise_households, mean_monthly_harvest_kg
-from valuechain.model.households.labour import farm_and_informal_work, match_jobs
+from valuechain.model.households.labour import (
+    farm_and_informal_work,
+    match_jobs,
+    reservation_wages,
+)
 from valuechain.model.local_economy import LocalSpending, induced_income
 from valuechain.model.policies.programmes import make_programme
 from valuechain.model.policies.registry import RegistryState
@@ -256,13 +260,20 @@ class ValueChainModel(mesa.Model):
         hh, led, m = self.households, self.ledger, self.conditions
         patience = self.scenario.firms.idle_after_negative_margin_months
         plan_month(
-            self.processors, self.t, m.trader_price_idr, self.prices, patience, m.export_tax_rate
+            self.processors,
+            self.t,
+            m.trader_price_idr,
+            self.prices,
+            patience,
+            m.export_tax_rate,
+            self.calendar_month,
         )
         for k, (dname, d) in enumerate(self.scenario.districts.items()):
             s = hh.district_slices[k]
             firms = [p for p in self.processors if p.district == k]
             if firms:
                 u = self.streams.stream(f"labour/{dname}/separation").random(s.stop - s.start)
+                reservation_wages(hh, s, d.labour.reservation_share)
                 employers = as_employers(firms, len(self.processors))
                 workers = match_jobs(hh, k, u, d.labour.p_job_separation_month, employers)
                 for p, n_workers in zip(firms, workers, strict=True):

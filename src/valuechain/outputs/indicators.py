@@ -78,6 +78,7 @@ def _district_sums(
             for p in firms
         ),
         "jobs_displaced_elsewhere": float(month.jobs_displaced[k]),
+        "processing_jobs_trained": _trained_workers(model, s),
         "mass_balance_residual": led.mass_residual(model, k),
         "money_balance_residual": led.money_residual(model, k),
     }
@@ -86,6 +87,15 @@ def _district_sums(
         out[f"budget_exhausted_{p.name}"] = float(p.exhausted_month is not None)
     out.update(_targeting_sums(model, k, ranked))
     return out
+
+
+def _trained_workers(model: ValueChainModel, s: slice) -> float:
+    """Processing jobs held by households with a member who completed a training course
+    (real workers); nothing to count without a training programme."""
+    if not any(spec.kind == "training" for spec in model.scenario.policies.values()):
+        return 0.0
+    hh = model.households
+    return kernels.wsum(hh.weight[s], (hh.job_firm[s] >= 0) & hh.trained[s])
 
 
 # ---------------------------------------------------------------------- targeting (registry)
@@ -245,6 +255,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "processing_jobs": sums["processing_jobs"],
         "processing_jobs_poor": sums["processing_jobs_poor"],
         "jobs_displaced_elsewhere": sums["jobs_displaced_elsewhere"],
+        "processing_jobs_trained": sums["processing_jobs_trained"],
         "net_processing_jobs": sums["processing_jobs"] - sums["jobs_displaced_elsewhere"],
         "farm_labour": sums["farm_labour"],
         "unemployment_rate": sums["idle"] / sums["labour_force"] if sums["labour_force"] else 0.0,

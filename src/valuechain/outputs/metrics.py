@@ -85,6 +85,10 @@ INDICATORS: dict[str, Indicator] = {
     "processing_jobs_poor": Indicator(
         "Processing jobs held by households poor (national line) at the start", "workers"
     ),
+    "processing_jobs_trained": Indicator(
+        "Processing jobs held by households with a member who completed a training course",
+        "workers",
+    ),
     "jobs_displaced_elsewhere": Indicator(
         "Processing work lost by plants elsewhere in Indonesia whose input local plants now "
         "buy (displacement; chains' elsewhere block): the input of the last 12 months, spread "
@@ -229,6 +233,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "entries_total": ("entries", "sum"),
     "processing_jobs_last12": ("processing_jobs", "mean_last12"),
     "processing_jobs_poor_last12": ("processing_jobs_poor", "mean_last12"),
+    "processing_jobs_trained_last12": ("processing_jobs_trained", "mean_last12"),
     "jobs_displaced_elsewhere_last12": ("jobs_displaced_elsewhere", "mean_last12"),
     "net_processing_jobs_last12": ("net_processing_jobs", "mean_last12"),
     "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12"),

@@ -102,8 +102,27 @@ def test_hiring_and_separations_by_hand() -> None:
         1,
         1,
         3.1,
+        np.zeros(5),
+        3e6,
     )
     assert hired == 4.0 and job.tolist() == [0, 1, 1, -1, -1]
+    # a household whose reservation wage is above the wage does not take the job
+    job = np.array([0, -1, -1, -1, -1], dtype=np.int32)
+    hired = kernels.hire_in_queue(
+        np.array([2, 1]),
+        job,
+        np.full(5, 2, dtype=np.int16),
+        np.ones(5, dtype=np.int16),
+        np.zeros(5, dtype=bool),
+        0,
+        np.full(5, 2.0),
+        1,
+        1,
+        2.0,
+        np.array([0.0, 0.0, 3.5e6, 0.0, 0.0]),
+        3e6,
+    )
+    assert hired == 2.0 and job.tolist() == [0, 1, -1, -1, -1]
 
 
 # --------------------------------------------------------------------------- kernels against
@@ -205,7 +224,9 @@ def test_separations_and_hiring_equal_the_mask_formulation(people, rate, skill_m
     left = np.zeros(n, dtype=bool)
     employed = np.zeros(2)
     kernels.separate(job, u, rate, weight, left, employed)
-    hired = kernels.hire_in_queue(queue, job, skill, adults, left, 0, weight, 1, skill_min, need)
+    hired = kernels.hire_in_queue(
+        queue, job, skill, adults, left, 0, weight, 1, skill_min, need, np.zeros(n), 1.0
+    )
     assert left.tolist() == want_left.tolist()
     np.testing.assert_allclose(employed, want_employed)
     assert job.tolist() == want_job.tolist()

@@ -113,7 +113,9 @@ def test_hiring_and_lay_offs_round_to_the_nearest_household():
 
     def hire(need):
         job = np.full(3, -1, dtype=np.int32)
-        return kernels.hire_in_queue(queue, job, skill, adults, barred, 0, weight, 0, 1, need)
+        return kernels.hire_in_queue(
+            queue, job, skill, adults, barred, 0, weight, 0, 1, need, np.zeros(3), 1.0
+        )
 
     assert hire(0.0) == 0.0
     assert hire(3.0) == 2.0  # 2 workers is as close to 3 as 4: take fewer

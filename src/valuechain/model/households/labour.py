@@ -19,7 +19,7 @@ from valuechain.model import kernels
 from valuechain.model.households.state import Households
 from valuechain.model.kernels import wsum
 
-__all__ = ["Employers", "farm_and_informal_work", "match_jobs"]
+__all__ = ["Employers", "farm_and_informal_work", "match_jobs", "reservation_wages"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Employers:
         wage_idr: each plant's wage (IDR/month).
         skill_required: the lowest skill each plant hires.
         n_plants: plants in the model (``job_firm`` values are below it).
+        screens_skill: whether each plant picks by skill first (else by the random rank).
     """
 
     plant: np.ndarray
@@ -39,6 +40,19 @@ class Employers:
     wage_idr: np.ndarray
     skill_required: np.ndarray
     n_plants: int
+    screens_skill: np.ndarray | None = None
+
+
+def reservation_wages(hh: Households, s: slice, share: float) -> None:
+    """Set the district's households' reservation wage (IDR a worker-month): ``share x
+    permanent income / working-age adults`` (what a worker of that household earns
+    otherwise); zero (any job) when ``share`` is zero."""
+    if share <= 0:
+        hh.reservation_idr[s] = 0.0
+        return
+    adults = np.maximum(hh.n_adults[s], 1)
+    np.multiply(hh.permanent_income_idr[s], share, out=hh.reservation_idr[s])
+    hh.reservation_idr[s] /= adults
 
 
 def match_jobs(
@@ -54,9 +68,12 @@ def match_jobs(
     per household of the district) and is not rehired this month; a plant with more
     workers than ``vacancies`` lets the lowest-priority ones go (everyone when it has no
     vacancy); then plants fill their vacancies, highest wage first (then plant order), from
-    households with a working-age adult, no processing job and skill at least the plant's
-    requirement, best priority first (the district's ``labour_queue``). Each household hired
-    or let go brings ``weight`` workers (:func:`~valuechain.model.kernels.hire_in_queue`).
+    households with a working-age adult, no processing job, skill at least the plant's
+    requirement and a reservation wage (``hh.reservation_idr``) no higher than its wage, best
+    priority first: by skill then a fixed random rank (``labour_queue``) for a plant that
+    screens on skill, by the random rank alone (``labour_queue_open``) for one that does not.
+    Each household hired or let go brings ``weight`` workers
+    (:func:`~valuechain.model.kernels.hire_in_queue`).
 
     Args:
         hh: the households; ``job_firm`` is updated.
@@ -72,15 +89,22 @@ def match_jobs(
     left = np.zeros(u_separation.size, dtype=bool)
     employed = np.zeros(employers.n_plants)
     kernels.separate(job_firm[s], u_separation, p_separation, weight[s], left, employed)
+
+    def queue_of(f: int) -> np.ndarray:
+        screens = employers.screens_skill is None or employers.screens_skill[f]
+        return queue if screens else hh.labour_queue_open[district]
+
     for f, plant in enumerate(firms):
         excess = employed[plant] - vacancies[f]
         if excess > 0:  # a plant planning nothing lets everyone go
             everyone = math.inf if vacancies[f] == 0 else excess
-            employed[plant] -= kernels.lay_off_in_queue(queue, job_firm, plant, weight, everyone)
+            employed[plant] -= kernels.lay_off_in_queue(
+                queue_of(f), job_firm, plant, weight, everyone
+            )
     for f in sorted(range(firms.size), key=lambda f: (-employers.wage_idr[f], firms[f])):
         plant = firms[f]
         employed[plant] += kernels.hire_in_queue(
-            queue,
+            queue_of(f),
             job_firm,
             hh.skill,
             hh.n_adults,
@@ -90,6 +114,8 @@ def match_jobs(
             plant,
             employers.skill_required[f],
             vacancies[f] - employed[plant],
+            hh.reservation_idr,
+            float(employers.wage_idr[f]),
         )
     return employed[firms]
 

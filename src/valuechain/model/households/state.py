@@ -54,6 +54,12 @@ FIELDS: dict[str, tuple[str, str, str]] = {
         "1 if not enumerated)",
     ),
     "in_training": ("bool", "flag", "a member is on a training course"),
+    "trained": ("bool", "flag", "a member has completed a training course"),
+    "reservation_idr": (
+        "float64",
+        "IDR/worker-month",
+        "the lowest wage a member takes a processing job for (0: any)",
+    ),
     "is_extreme_poor": ("bool", "flag", "per-capita consumption below the USD 1.90 line"),
     "extreme_poor_at_start": ("bool", "flag", "extreme poor at the end of the spin-up (cohort)"),
     "months_out_run": ("int32", "months", "consecutive months out of extreme poverty"),
@@ -100,6 +106,8 @@ class Households:
     registry_score: np.ndarray
     registry_rank: np.ndarray
     in_training: np.ndarray
+    trained: np.ndarray
+    reservation_idr: np.ndarray
     is_extreme_poor: np.ndarray
     extreme_poor_at_start: np.ndarray
     months_out_run: np.ndarray
@@ -107,6 +115,7 @@ class Households:
     market_rank: np.ndarray
     labour_priority: np.ndarray
     labour_queue: list[np.ndarray] = field(default_factory=list)
+    labour_queue_open: list[np.ndarray] = field(default_factory=list)
     market_queue: list[np.ndarray] = field(default_factory=list)
 
     @property
@@ -115,10 +124,14 @@ class Households:
         return int(self.weight.shape[0])
 
     def refresh_labour_queue(self) -> None:
-        """Order each district's households by hiring priority (call after skills change)."""
+        """Order each district's households by hiring priority (call after skills change):
+        ``labour_queue`` by skill, then the fixed random rank (employers who screen on
+        skill); ``labour_queue_open`` by the fixed random rank alone (those who do not)."""
         self.labour_queue = [
             s.start + kernels.argsort(-self.labour_priority[s]) for s in self.district_slices
         ]
+        luck = self.labour_priority - self.skill
+        self.labour_queue_open = [s.start + kernels.argsort(-luck[s]) for s in self.district_slices]
 
     def to_frame(self) -> pd.DataFrame:
         """A pandas view for inspection and tests: one row per simulated household."""
@@ -246,6 +259,8 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         registry_score=np.zeros(n),
         registry_rank=np.ones(n),
         in_training=np.zeros(n, dtype=bool),
+        trained=np.zeros(n, dtype=bool),
+        reservation_idr=np.zeros(n),
         is_extreme_poor=np.zeros(n, dtype=bool),
         extreme_poor_at_start=np.zeros(n, dtype=bool),
         months_out_run=np.zeros(n, dtype=np.int32),

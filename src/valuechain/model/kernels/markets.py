@@ -140,18 +140,22 @@ def hire_in_queue(
     firm: int,
     skill_required: int,
     need: float,
+    reservation: np.ndarray,
+    wage: float,
 ) -> float:
     """Fill ``need`` workers from the queue (household indices, best priority first).
 
     A candidate has no processing job, skill at least ``skill_required``, a working-age
-    adult and is not barred (``barred[q - start]``: left a job this month). Candidates are
-    taken in order while the filled amount stays within half a weight of ``need`` (rounding
-    to the nearest simulated household); each one taken gets ``job_firm = firm``. Returns
-    the weight hired.
+    adult, a reservation wage no higher than ``wage`` and is not barred (``barred[q -
+    start]``: left a job this month). Candidates are taken in order while the filled amount
+    stays within half a weight of ``need`` (rounding to the nearest simulated household);
+    each one taken gets ``job_firm = firm``. Returns the weight hired.
     """
     hired = 0.0
     for q in queue:
         if job_firm[q] >= 0 or skill[q] < skill_required or n_adults[q] <= 0 or barred[q - start]:
+            continue
+        if reservation[q] > wage:
             continue
         w = weight[q]
         if not _nearer_with(hired, w, need):

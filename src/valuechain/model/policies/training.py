@@ -53,6 +53,7 @@ class TrainingRun(Intake):
                 gain = np.where(done, gained - hh.skill[s], 0)
                 hh.skill[s] += gain.astype(hh.skill.dtype)
                 hh.labour_priority[s] += gain
+                hh.trained[s] |= done
                 self.new_completions[k] = wsum(hh.weight[s], done)
                 changed = True
         if changed:
