@@ -1,4 +1,4 @@
-"""The ``valuechain`` command: run scenarios, validate files, draw figures.
+"""The ``valuechain`` command: run scenarios, validate files, draw figures, decompose effects.
 
 A thin layer over :mod:`valuechain.runs.replications`, :mod:`valuechain.runs.results` and
 :mod:`valuechain.present.figures`: what the command does, Python code can do with the same results.
@@ -514,6 +514,7 @@ def _cmd_decompose(args: argparse.Namespace) -> int:
 def _decomposition_report(dec: Decomposition) -> str:
     """The decomposition as text: per indicator, each lever's value, interval and share."""
     from valuechain.present.tables import format_number
+    from valuechain.runs.decompose import PACKAGE
 
     plan = dec.plan
     lines = [
@@ -521,18 +522,19 @@ def _decomposition_report(dec: Decomposition) -> str:
         "Shapley value of each lever: mean over replications of the per-replication value, "
         "95% t-interval, share of the package's mean paired effect",
     ]
-    width = max(len(name) for name in [*plan.lever_names, "(package)"])
+    width = max(len(name) for name in [*plan.lever_names, PACKAGE])
     for key, rows in dec.table.groupby("indicator", sort=False):
         first = rows.iloc[0]
-        unit = f", {first['unit']}" if first["unit"] else ""
-        lines.append(f"\n{key} ({first['label']}{unit})")
+        unit, scale = str(first["unit"]), 1.0
+        if unit.startswith("share"):  # shares in percent, as `valuechain run` prints them
+            unit, scale = "%" + unit.removeprefix("share"), 100.0
+        lines.append(f"\n{key} ({first['label']}{', ' + unit if unit else ''})")
         for row in rows.itertuples():
-            interval = f"[{format_number(row.ci_low)}, {format_number(row.ci_high)}]"
+            lo, hi = format_number(scale * row.ci_low), format_number(scale * row.ci_high)
+            interval = f"[{lo}, {hi}]"
             share = "nan" if math.isnan(row.share) else f"{row.share:.1%}"
-            lines.append(
-                f"  {row.lever:<{width}}  {format_number(row.shapley):>16}  {interval:>36}  "
-                f"{share:>7}"
-            )
+            value = format_number(scale * row.shapley)
+            lines.append(f"  {row.lever:<{width}}  {value:>16}  {interval:>36}  {share:>7}")
     if dec.skipped:
         lines.append(f"\nnot decomposed (not in every coalition): {', '.join(dec.skipped)}")
     return "\n".join(lines)
