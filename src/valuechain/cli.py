@@ -1,4 +1,4 @@
-"""The ``valuechain`` command: run scenarios, validate files, draw figures.
+"""The ``valuechain`` command: run scenarios, validate files, draw figures, decompose effects.
 
 A thin layer over :mod:`valuechain.runs.replications`, :mod:`valuechain.runs.results` and
 :mod:`valuechain.present.figures`: what the command does, Python code can do with the same results.
@@ -9,13 +9,18 @@ exit with status 2, never with a traceback; a traceback means a bug in valuechai
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from valuechain.config.loader import LoadedScenario
 from valuechain.errors import UserError
 from valuechain.runs.results import FIGURES_DIR
+
+if TYPE_CHECKING:
+    from valuechain.runs.decompose import Decomposition
 
 __all__ = ["main"]
 
@@ -173,7 +178,77 @@ def _parser() -> argparse.ArgumentParser:
         "--resamples", type=_int_at_least(10), default=1000, metavar="B", help="bootstrap (1000)"
     )
     sens.set_defaults(func=_cmd_sensitivity)
+    _add_decompose(sub)
     return p
+
+
+def _add_decompose(sub: argparse._SubParsersAction) -> None:
+    dec = sub.add_parser(
+        "decompose",
+        help="share of each lever of a package in its effect (Shapley values over levers)",
+        description="Split a scenario's paired effect against its baseline into the Shapley "
+        "value of each lever (a programme, a plant, an entry rule or another key the scenario "
+        "changes): run the baseline plus every coalition of levers with the same seeds "
+        "(2^levers coalitions x replications runs), average each lever's marginal "
+        "contributions per replication, and report means with t-intervals over replications "
+        "and shares of the whole effect. Writes decomposition.csv and coalitions.parquet.",
+    )
+    dec.add_argument("scenario", metavar="SCENARIO", help="scenario file naming a baseline")
+    dec.add_argument(
+        "--lever",
+        dest="levers",
+        action="append",
+        default=[],
+        metavar="NAME=PATTERNS",
+        help="group the levers whose key paths match comma-separated fnmatch patterns into "
+        "one, e.g. --lever hilirisasi='districts.*.processors.*' (repeatable); see --dry-run",
+    )
+    dec.add_argument(
+        "--replications",
+        "-n",
+        type=_int_at_least(1),
+        metavar="N",
+        help="replications of each coalition (default: the scenario's `replications`)",
+    )
+    dec.add_argument(
+        "--workers",
+        "-j",
+        type=_int_at_least(1),
+        metavar="N",
+        help="worker processes (default: min(runs, CPUs)); results do not depend on it",
+    )
+    dec.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        metavar="DIR",
+        help="where to write (default: results/<scenario name>_decomposition/)",
+    )
+    _add_set(dec)
+    dec.add_argument(
+        "--max-exact",
+        type=_int_at_least(0),
+        default=6,
+        metavar="N",
+        help="run every coalition (exact values) up to N levers (6); beyond, random orders",
+    )
+    dec.add_argument(
+        "--permutations",
+        type=_int_at_least(1),
+        default=20,
+        metavar="N",
+        help="random orders of the levers when there are more than --max-exact (20)",
+    )
+    dec.add_argument(
+        "--indicators",
+        nargs="+",
+        metavar="PATTERN",
+        help="indicators to decompose (fnmatch patterns; default: the main indicators)",
+    )
+    dec.add_argument(
+        "--dry-run", action="store_true", help="print the levers and the number of runs, then stop"
+    )
+    dec.set_defaults(func=_cmd_decompose)
 
 
 def _add_sweep_options(parser: argparse.ArgumentParser) -> None:
@@ -393,3 +468,73 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         if p.suffix != ".svg":
             print(f"  {p}")
     return 0
+
+
+def _cmd_decompose(args: argparse.Namespace) -> int:
+    from valuechain.runs import decompose
+    from valuechain.runs.replications import default_workers
+    from valuechain.runs.results import check_writable
+
+    plan = decompose.plan_decomposition(
+        args.scenario,
+        args.overrides,
+        scenario_overrides=args.scenario_overrides,
+        groups=[decompose.parse_lever_option(text) for text in args.levers],
+        replications=args.replications,
+        max_exact=args.max_exact,
+        permutations=args.permutations,
+    )
+    if args.indicators:
+        decompose.check_indicator_patterns(plan, args.indicators)
+    print(plan.describe(), file=sys.stderr if not args.dry_run else sys.stdout)
+    if args.dry_run:
+        print("levers:")
+        for lever in plan.levers:
+            print(f"  {lever.name}: {', '.join(lever.paths)}")
+        return 0
+    _warn_resolution(plan.scenario)
+    out: Path = args.out or Path("results") / f"{plan.scenario.scenario.name}_decomposition"
+    check_writable(out)  # fail now, not after the simulation
+    workers = args.workers or default_workers(plan.n_runs)
+    dec = decompose.run_decomposition(
+        plan, indicators=args.indicators, workers=workers, progress=True
+    )
+    dec.command = ["valuechain", *args.argv]
+    try:
+        written = dec.write(out)
+    except OSError as exc:
+        raise UserError(
+            f"cannot write results to {out}: {exc}", hint="free space or choose --out DIR"
+        ) from None
+    print(_decomposition_report(dec))
+    print(f"\nwritten: {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _decomposition_report(dec: Decomposition) -> str:
+    """The decomposition as text: per indicator, each lever's value, interval and share."""
+    from valuechain.present.tables import format_number
+    from valuechain.runs.decompose import PACKAGE
+
+    plan = dec.plan
+    lines = [
+        f"{plan.describe()}; {dec.wall_time_s:.1f} s on {dec.workers} worker(s)",
+        "Shapley value of each lever: mean over replications of the per-replication value, "
+        "95% t-interval, share of the package's mean paired effect",
+    ]
+    width = max(len(name) for name in [*plan.lever_names, PACKAGE])
+    for key, rows in dec.table.groupby("indicator", sort=False):
+        first = rows.iloc[0]
+        unit, scale = str(first["unit"]), 1.0
+        if unit.startswith("share"):  # shares in percent, as `valuechain run` prints them
+            unit, scale = "%" + unit.removeprefix("share"), 100.0
+        lines.append(f"\n{key} ({first['label']}{', ' + unit if unit else ''})")
+        for row in rows.itertuples():
+            lo, hi = format_number(scale * row.ci_low), format_number(scale * row.ci_high)
+            interval = f"[{lo}, {hi}]"
+            share = "nan" if math.isnan(row.share) else f"{row.share:.1%}"
+            value = format_number(scale * row.shapley)
+            lines.append(f"  {row.lever:<{width}}  {value:>16}  {interval:>36}  {share:>7}")
+    if dec.skipped:
+        lines.append(f"\nnot decomposed (not in every coalition): {', '.join(dec.skipped)}")
+    return "\n".join(lines)

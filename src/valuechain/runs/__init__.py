@@ -3,6 +3,8 @@ statistics over them, and the results directories they are written to.
 
 - :mod:`.replications`: :func:`~.replications.run_scenario` (a scenario and its baseline,
   paired under common random numbers);
+- :mod:`.decompose`: the share of each lever of a package in its paired effect (Shapley values
+  over coalitions of levers, under common random numbers);
 - :mod:`.pool`: the one local process pool (spawn, one BLAS thread per run, clean-up);
 - :mod:`.backends`: runs of a sweep on a Dask cluster;
 - :mod:`.progress`: the progress bar of runs and sweeps;

@@ -57,8 +57,10 @@ from valuechain.runs.statistics import compare_runs
 __all__ = [
     "RunResult",
     "ScenarioRuns",
+    "execute_runs",
     "load_with_baseline",
     "no_plants",
+    "replication_seeds",
     "run_one_replication",
     "run_replications",
     "run_scenario",
@@ -119,15 +121,23 @@ def _run_keyed(
     return key, run_one_replication(scenario, replication, seed, model_class)
 
 
-def _execute(
+def execute_runs(
     tasks: Sequence[tuple[Any, Scenario, int, int]],
     *,
     workers: int,
-    progress: bool,
-    desc: str,
-    model_class: type | None,
+    progress: bool = False,
+    desc: str = "runs",
+    model_class: type | None = None,
 ) -> dict[Any, RunResult]:
-    """Run ``(key, scenario, replication, seed)`` tasks; return results by key."""
+    """Run ``(key, scenario, replication, seed)`` tasks on the local pool; return results by key.
+
+    Args:
+        tasks: one ``(key, scenario, replication, seed)`` per run; keys must be distinct.
+        workers: processes; 1 runs in this process. Results do not depend on it.
+        progress: show a progress bar of the runs (when stderr is a terminal).
+        desc: the bar's description.
+        model_class: the model (see :func:`run_one_replication`).
+    """
     out: dict[Any, RunResult] = {}
     bar = progress_bar(len(tasks), desc, show=progress)
 
@@ -182,7 +192,12 @@ def _labelled(name: str, tables: list[tuple[RunResult, pd.DataFrame]]) -> pd.Dat
     return out
 
 
-def _seeds(scenario: Scenario, replications: int) -> list[int]:
+def replication_seeds(scenario: Scenario, replications: int) -> list[int]:
+    """The seed of each replication: replication ``r`` runs with the scenario's seed + ``r``.
+
+    Raises:
+        UserError: fewer than one replication, or a last seed beyond 2**63 - 1.
+    """
     if replications < 1:
         raise UserError(
             f"replications must be at least 1, not {replications}", hint="use --replications N"
@@ -292,10 +307,10 @@ def run_replications(
 ) -> ScenarioRuns:
     """Run the replications of one scenario (no baseline); see :func:`run_scenario`."""
     reps = loaded.scenario.replications if replications is None else replications
-    seeds = _seeds(loaded.scenario, reps)
+    seeds = replication_seeds(loaded.scenario, reps)
     t0 = time.perf_counter()
     tasks = [(r, loaded.scenario, r, s) for r, s in enumerate(seeds)]
-    out = _execute(
+    out = execute_runs(
         tasks,
         workers=workers,
         progress=progress,
@@ -440,13 +455,15 @@ def run_scenario(
         path_or_loaded, overrides, scenario_overrides=scenario_overrides, seed=seed, months=months
     )
     reps = loaded.scenario.replications if replications is None else replications
-    seeds = _seeds(loaded.scenario, reps)
+    seeds = replication_seeds(loaded.scenario, reps)
     t0 = time.perf_counter()
     tasks = [(("s", r), loaded.scenario, r, s) for r, s in enumerate(seeds)]
     if base is not None:
         tasks += [(("b", r), base.scenario, r, s) for r, s in enumerate(seeds)]
     desc = loaded.scenario.name + (" + baseline" if base is not None else "")
-    out = _execute(tasks, workers=workers, progress=progress, desc=desc, model_class=model_class)
+    out = execute_runs(
+        tasks, workers=workers, progress=progress, desc=desc, model_class=model_class
+    )
     result = _assemble(loaded, [out["s", r] for r in range(reps)], t0, workers)
     if base is not None:
         result.baseline = _assemble(base, [out["b", r] for r in range(reps)], t0, workers)
