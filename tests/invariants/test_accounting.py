@@ -114,6 +114,7 @@ def scenarios(draw):
                 c: {
                     "share_growing": draw(st.floats(0, 1)),
                     "land_ha_median": draw(st.floats(0.2, 4)),
+                    "tied_share": draw(st.sampled_from([0.0, 0.4, 1.0])),
                 }
                 for c in crops
             },

@@ -35,6 +35,17 @@ class Crop(Strict):
         source="assumption (0.5-1.0 tried)",
         description="spread of the log-normal plot size",
     )
+    tied_share: float = param(
+        0.0,
+        ge=0,
+        le=1,
+        unit="share of growers",
+        source="0 (no ties) by default; assumption (0.1-0.5 tried): growers in debt to their "
+        "trader (toke, punggawa); FACTS:rubber_jambi_sales_village_traders_2017 (61% of Jambi "
+        "rubber sold to village traders) bounds it above",
+        description="growers who owe their trader and sell this crop to that trader only; a "
+        "cooperative (a plant's members, a collective-selling group) frees its members",
+    )
 
 
 class Population(Strict):

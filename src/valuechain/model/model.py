@@ -107,6 +107,8 @@ class ValueChainModel(mesa.Model):
                 self._add_processor(f"{dname}/{pname}", k, spec)
         self._entrants = [0] * len(self.district_names)
         self.cooperatives = initialise_households(hh, scenario, self.streams, self.processors)
+        # districts and commodities with growers tied to their trader (skip the mask otherwise)
+        self._ties = np.array([hh.tied[s].any(axis=0) for s in hh.district_slices])
         self._mean_monthly_harvest_kg = mean_monthly_harvest_kg(hh, scenario)
         self._displaced_kg_window = np.zeros(
             (DISPLACEMENT_MONTHS, len(self.district_names), len(self.commodities))
@@ -317,6 +319,10 @@ class ValueChainModel(mesa.Model):
                     buyers, m.trader_price_idr[k, j], self.cooperatives.members, effort
                 )
                 hooks = (p.collective_margin(self, k, j) for p in self.programmes)
+                groups = [g for g in hooks if g is not None]  # collective-selling groups
+                tied = hh.tied[s, j] if self._ties[k, j] else None
+                if tied is not None and groups:  # a group frees its members of their trader
+                    tied = tied & ~np.logical_or.reduce([mask for mask, _ in groups])
                 sale = trade.sell_harvest(
                     hh.harvest_kg[s, j],
                     hh.weight[s],
@@ -326,10 +332,11 @@ class ValueChainModel(mesa.Model):
                     m.trader_price_idr[k, j],
                     reference,
                     m.export_tax_rate[k, j],
-                    [g for g in hooks if g is not None],  # collective-selling groups
+                    groups,
                     ch.farm_cost_share,
                     hh.farm_revenue_idr[s],
                     led.farm_inputs[s],
+                    tied,
                 )
                 led.month.book_sale(k, j, sale)
                 book_purchases(buyers, market, sale, reference)

@@ -33,6 +33,7 @@ STREAMS: dict[str, str] = {
     "targeting": "registry enumeration and proxy-means score noise; each programme's list "
     "noise and village selection",
     "membership": "which growers are members of a cooperative",
+    "ties": "which growers owe their trader and sell to that trader only",
     "training": "course intake and completion, per programme and district",
     "credit": "loan allocation and defaults, per programme and district",
     "demography": "yearly ageing, births, deaths and the skill of new workers, per district",

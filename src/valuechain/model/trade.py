@@ -143,6 +143,7 @@ def sell_harvest(
     farm_cost_share: float,
     farm_revenue_idr: np.ndarray,
     farm_inputs_idr: np.ndarray,
+    tied: np.ndarray | None = None,
 ) -> Sale:
     """One district's harvest of one commodity sold to the best local buyer with room.
 
@@ -161,6 +162,8 @@ def sell_harvest(
             and weights.
         queue: positions in the district in the fixed market order.
         farm_revenue_idr, farm_inputs_idr: the district's households' accumulators (updated).
+        tied: households that sell to their trader only (a mask over the district's
+            households; ``None``: nobody is tied). Their lots go to traders, whoever else buys.
     """
     sold_kg = wsum(weight, harvest_kg)  # summed the same way whoever buys
     member_kg = np.zeros(buyers.n)
@@ -181,7 +184,11 @@ def sell_harvest(
             export_tax_rate,
         )
     lots = harvest_kg * weight  # real kg
-    if not lots.any():
+    tied_lots = None
+    if tied is not None and tied.any():
+        tied_lots = np.where(tied, lots, 0.0)
+        lots = lots - tied_lots
+    if not lots.any() and tied_lots is None:
         prices = (trader_price_idr, reference_idr_per_kg, export_tax_rate)
         return Sale(sold_kg, 0.0, member_kg, queue_kg, 0.0, 0.0, *prices)
     revenue = np.zeros(lots.size)  # real IDR
@@ -211,6 +218,10 @@ def sell_harvest(
         bought,
     )
     queue_kg[open_] = bought
+    if tied_lots is not None:  # the tied sell to their trader
+        trader_lot += tied_lots
+        trader_kg += float(tied_lots.sum())
+        revenue += tied_lots * trader_price_idr
     collective_idr = 0.0
     for members, margin in collective:
         price = trader_price(reference_idr_per_kg, margin, export_tax_rate)

@@ -365,7 +365,9 @@ COCOA = {
 }
 
 
-def _cocoa(months=24, market=3.0, capacity_share=1.5, grinders=60.0):
+def _cocoa(
+    months=24, market=3.0, capacity_share=1.5, grinders=60.0, tied_share=0.0, member_share=0.2
+):
     chain = {**COCOA, "elsewhere": {"process": "ferment", "capacity_share": capacity_share}}
     chain["stages"] = {**COCOA["stages"]}
     chain["stages"]["liquor"] = {
@@ -384,14 +386,20 @@ def _cocoa(months=24, market=3.0, capacity_share=1.5, grinders=60.0):
                 "n_households": 2_000,
                 "real_households": 40_000,
                 "minimum_wage_idr_per_month": 2_800_000,
-                "crops": {"cocoa": {"share_growing": 0.6, "land_ha_median": 1.0}},
+                "crops": {
+                    "cocoa": {
+                        "share_growing": 0.6,
+                        "land_ha_median": 1.0,
+                        "tied_share": tied_share,
+                    }
+                },
                 "processors": {
                     "fermentary": {**plant, "process": "ferment", "capacity_t_per_month": 300},
                     "coop_fermentary": {
                         **plant,
                         "process": "ferment",
                         "owner": "cooperative",
-                        "member_share": 0.2,
+                        "member_share": member_share,
                         "capacity_t_per_month": 100,
                     },
                     "grinder": {**plant, "process": "grind", "capacity_t_per_month": grinders},
@@ -461,3 +469,52 @@ def test_every_shipped_hilirisasi_scenario_balances_with_every_mechanism():
         plants = model.plants()
         assert (plants.bought_plants_kg >= 0).all()
         model.release()
+
+
+# ---------------------------------------------------------------------------- trader ties
+def test_a_tied_grower_sells_to_the_trader_even_when_a_plant_pays_more():
+    buyers = trade.Buyers(np.array([9_000.0]), np.array([1e9]), (None,))
+    revenue, inputs = np.zeros(3), np.zeros(3)
+    sale = trade.sell_harvest(
+        np.array([100.0, 100.0, 100.0]),
+        np.ones(3),
+        np.arange(3),
+        0,
+        buyers,
+        8_400.0,
+        12_000.0,
+        0.0,
+        [],
+        0.15,
+        revenue,
+        inputs,
+        np.array([False, True, False]),
+    )
+    assert sale.queue_kg[0] == pytest.approx(200)
+    assert sale.trader_kg == pytest.approx(100)
+    assert revenue.tolist() == pytest.approx([900_000, 840_000, 900_000])
+
+
+def test_when_every_grower_is_tied_plants_buy_nothing_from_farmers():
+    model = _cocoa(months=8, tied_share=1.0, member_share=0.0).run()
+    plants = model.plants()
+    assert (plants.bought_local_kg == 0).all()
+    rows = model.indicators().query("district == 'all'")
+    assert rows.raw_exports_cocoa.to_numpy() == pytest.approx(rows.harvest_cocoa.to_numpy())
+    assert rows.mass_balance_residual.max() < 1e-5
+    model.release()
+
+
+def test_a_cooperative_frees_its_members_and_plants_reach_only_them():
+    model = _cocoa(months=8, tied_share=1.0)
+    hh = model.households
+    members = hh.coop == 1  # the cooperative fermentary's
+    growers = hh.land_ha[:, 0] > 0
+    assert members.any() and not hh.tied[members].any()
+    assert hh.tied[~members & growers].all()
+    for _ in range(8):
+        model.step()
+        members_kg = float((hh.harvest_kg[members, 0] * hh.weight[members]).sum())
+        from_farms = sum(p.books.bought_direct_farm_kg for p in model.processors)
+        assert from_farms <= members_kg * (1 + 1e-12) + 1e-9
+    model.release()

@@ -118,7 +118,8 @@ def initialise_households(
 
     Savings from ``population`` (after the population), insurance from ``health/<district>``,
     membership of each cooperative plant with a ``member_share`` from ``membership/<plant>``
-    (in plant order; a household joins one cooperative at most).
+    (in plant order; a household joins one cooperative at most), and growers' ties to their
+    trader from ``ties/<district>/<commodity>`` (a cooperative's members are freed).
     """
     initial_budgets(hh, scenario, streams.stream("population").uniform(0, 2, hh.n))
     for k, name in enumerate(scenario.districts):
@@ -131,6 +132,17 @@ def initialise_households(
             u = streams.stream(f"membership/{p.name}").random(s.stop - s.start)
             land = hh.land_ha[s, p.commodity]
             join_cooperative(hh.coop[s], land, u, p.spec.member_share, p.index)
+    for k, (name, d) in enumerate(scenario.districts.items()):
+        s = hh.district_slices[k]
+        for j, c in enumerate(scenario.commodities):
+            crop = d.crops.get(c)
+            if crop is not None and crop.tied_share > 0:
+                u = streams.stream(f"ties/{name}/{c}").random(s.stop - s.start)
+                hh.tied[s, j] = (hh.land_ha[s, j] > 0) & (u < crop.tied_share)
+    for p in plants:  # a cooperative frees its members of their trader
+        if p.spec.member_share > 0:
+            s = hh.district_slices[p.district]
+            hh.tied[s, p.commodity] &= hh.coop[s] != p.index
     members: dict[int, np.ndarray] = {}
     households: dict[int, float] = {}
     for p in plants:

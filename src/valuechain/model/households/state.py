@@ -32,6 +32,7 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "persons": ("float64", "persons", "real persons this household stands for: weight x size"),
     "skill": ("int16", "level", "skill of the household's workers (0 = none)"),
     "land_ha": ("float64", "ha", "land in each commodity (column per commodity)"),
+    "tied": ("bool", "flag", "sells the commodity to its trader only (column per commodity)"),
     "other_income_idr": ("float64", "IDR/month", "median non-farm, non-wage income"),
     "has_insurance": ("bool", "flag", "health costs covered by insurance of its own (JKN)"),
     "subsidised_cover": ("bool", "flag", "health costs covered by a subsidised programme now"),
@@ -89,6 +90,7 @@ class Households:
     persons: np.ndarray
     skill: np.ndarray
     land_ha: np.ndarray
+    tied: np.ndarray
     other_income_idr: np.ndarray
     has_insurance: np.ndarray
     subsidised_cover: np.ndarray
@@ -242,6 +244,7 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         persons=cat["weight"] * size,
         skill=cat["skill"].astype(np.int16),
         land_ha=cat["land_ha"],
+        tied=np.zeros(cat["land_ha"].shape, dtype=bool),
         other_income_idr=cat["other_income_idr"],
         has_insurance=np.zeros(n, dtype=bool),
         subsidised_cover=np.zeros(n, dtype=bool),
