@@ -320,7 +320,7 @@ class ValueChainModel(mesa.Model):
                 )
                 hooks = (p.collective_margin(self, k, j) for p in self.programmes)
                 groups = [g for g in hooks if g is not None]  # collective-selling groups
-                tied = hh.tied[s, j] if self._ties[k, j] else None
+                tied = hh.tied[s, j] if self._ties[k, j] else None  # loans free some later
                 if tied is not None and groups:  # a group frees its members of their trader
                     tied = tied & ~np.logical_or.reduce([mask for mask, _ in groups])
                 sale = trade.sell_harvest(

@@ -518,3 +518,29 @@ def test_a_cooperative_frees_its_members_and_plants_reach_only_them():
         from_farms = sum(p.books.bought_direct_farm_kg for p in model.processors)
         assert from_farms <= members_kg * (1 + 1e-12) + 1e-9
     model.release()
+
+
+def test_a_programme_loan_frees_a_tied_grower():
+    def tied_after(loans):
+        sc = load_scenario(
+            "scenarios/baseline_rubber.toml",
+            [
+                "months=6",
+                "districts.jambi_lowland.n_households=2000",
+                "districts.jambi_lowland.crops.rubber.tied_share=0.5",
+            ],
+        ).scenario
+        doc = sc.model_dump()
+        doc["policies"]["credit"] = {
+            "kind": "credit",
+            "loans_per_month": loans,
+            "start_month": 0,
+            "funding": "district",
+        }
+        model = ValueChainModel(scenario_from_dict(doc), seed=1).run()
+        hh = model.households
+        tied = float(hh.weight[hh.tied[:, 0]].sum())
+        model.release()
+        return tied
+
+    assert tied_after(2_000) < tied_after(0)

@@ -80,11 +80,13 @@ class CreditRun(Intake):
         return (hh.n_adults[s] > 0) & (self.months_left[s] == 0)
 
     def deliver(self, model: ValueChainModel, plan: Plan) -> None:
-        """The new loans are paid out."""
+        """The new loans are paid out; a borrower tied to a trader is freed for good (the
+        loan replaces the trader's credit)."""
         for idx in plan.delivery.values():
             self.balance[idx] = self.spec.loan_idr
             self.months_left[idx] = self.spec.term_months
             model.ledger.credit[idx] += self.spec.loan_idr
+            model.households.tied[idx] = False
 
     def borrowers(self, model: ValueChainModel, k: int) -> float:
         """Households with a running loan in district ``k`` (real households)."""
