@@ -9,18 +9,13 @@ exit with status 2, never with a traceback; a traceback means a bug in valuechai
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from valuechain.config.loader import LoadedScenario
 from valuechain.errors import UserError
 from valuechain.runs.results import FIGURES_DIR
-
-if TYPE_CHECKING:
-    from valuechain.runs.decompose import Decomposition
 
 __all__ = ["main"]
 
@@ -506,35 +501,8 @@ def _cmd_decompose(args: argparse.Namespace) -> int:
         raise UserError(
             f"cannot write results to {out}: {exc}", hint="free space or choose --out DIR"
         ) from None
-    print(_decomposition_report(dec))
+    from valuechain.present.tables import decomposition_report
+
+    print(decomposition_report(dec))
     print(f"\nwritten: {', '.join(str(p) for p in written)}")
     return 0
-
-
-def _decomposition_report(dec: Decomposition) -> str:
-    """The decomposition as text: per indicator, each lever's value, interval and share."""
-    from valuechain.present.tables import format_number
-    from valuechain.runs.decompose import PACKAGE
-
-    plan = dec.plan
-    lines = [
-        f"{plan.describe()}; {dec.wall_time_s:.1f} s on {dec.workers} worker(s)",
-        "Shapley value of each lever: mean over replications of the per-replication value, "
-        "95% t-interval, share of the package's mean paired effect",
-    ]
-    width = max(len(name) for name in [*plan.lever_names, PACKAGE])
-    for key, rows in dec.table.groupby("indicator", sort=False):
-        first = rows.iloc[0]
-        unit, scale = str(first["unit"]), 1.0
-        if unit.startswith("share"):  # shares in percent, as `valuechain run` prints them
-            unit, scale = "%" + unit.removeprefix("share"), 100.0
-        lines.append(f"\n{key} ({first['label']}{', ' + unit if unit else ''})")
-        for row in rows.itertuples():
-            lo, hi = format_number(scale * row.ci_low), format_number(scale * row.ci_high)
-            interval = f"[{lo}, {hi}]"
-            share = "nan" if math.isnan(row.share) else f"{row.share:.1%}"
-            value = format_number(scale * row.shapley)
-            lines.append(f"  {row.lever:<{width}}  {value:>16}  {interval:>36}  {share:>7}")
-    if dec.skipped:
-        lines.append(f"\nnot decomposed (not in every coalition): {', '.join(dec.skipped)}")
-    return "\n".join(lines)

@@ -123,7 +123,8 @@ class Stage(Strict):
         le=0.1,
         unit="1/month",
         source="assumption",
-        description="drift of the long-run log mean per month",
+        description="drift of the long-run log mean per month (a stage whose price follows "
+        "another has none: its margin ratio reverts to its start value)",
     )
 
 
@@ -324,6 +325,12 @@ class Chain(Strict):
             if st.follows is not None and st.follows not in self.stages:
                 raise CrossKeyError(
                     f"one of the stages {stages}", {f"stages.{name}.follows": st.follows}
+                )
+            if self.price_parent(name) is not None and st.drift_month != 0:
+                raise CrossKeyError(
+                    "a stage whose price follows another has no drift of its own (its margin "
+                    "ratio reverts to its start value); set drift_month on the farm stage",
+                    {f"stages.{name}.drift_month": st.drift_month},
                 )
             if name == self.farm_stage and st.follows is not None:
                 raise CrossKeyError(

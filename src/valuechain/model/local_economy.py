@@ -50,11 +50,6 @@ class LocalSpending:
         self.months = np.zeros(self.shares.size, dtype=int)
         self.reference: np.ndarray | None = None
 
-    @property
-    def active(self) -> bool:
-        """Some district has a local multiplier."""
-        return bool((self.shares > 0).any())
-
     def spending_change(self, t: int, k: int, last_month_spending_idr: float) -> float:
         """What district ``k``'s households spend locally this month above (or below) the
         reference: ``share x (last month's spending - reference)``, from month 0 on; before

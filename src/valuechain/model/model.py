@@ -92,6 +92,11 @@ class ValueChainModel(mesa.Model):
         self.district_names = list(scenario.districts)
         self.commodities = tuple(scenario.commodities)
         self.chains = {c: scenario.chains[c] for c in self.commodities}  # in commodity order
+        #: per commodity: the extra price farmers need to sell each farm form (fresh latex)
+        self._effort = {
+            c: {s: st.selling_effort_share for s, st in ch.stages.items()}
+            for c, ch in self.chains.items()
+        }
         self.households = hh = generate_population(scenario, self.streams.stream("population"))
         self.prices = {c: ReferencePrices(c, scenario.chains[c]) for c in self.commodities}
         self.processors: list[Processor] = []
@@ -314,9 +319,8 @@ class ValueChainModel(mesa.Model):
                 buyers = buying(self.processors, k, j)
                 ch = self.chains[c]
                 reference = self.prices[c].farm_price
-                effort = {s: st.selling_effort_share for s, st in ch.stages.items()}
                 market = as_buyers(
-                    buyers, m.trader_price_idr[k, j], self.cooperatives.members, effort
+                    buyers, m.trader_price_idr[k, j], self.cooperatives.members, self._effort[c]
                 )
                 hooks = (p.collective_margin(self, k, j) for p in self.programmes)
                 groups = [g for g in hooks if g is not None]  # collective-selling groups

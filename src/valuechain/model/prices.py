@@ -67,8 +67,8 @@ class ReferencePrices:
         self.parent = np.array([-1 if q is None else self.stages.index(q) for q in parents])
         self.kappa = np.array([chain.stages[s].mean_reversion_month for s in self.stages])
         self.sigma = np.array([chain.stages[s].volatility_month for s in self.stages])
-        drift = [chain.stages[s].drift_month for s in self.stages]
-        self.drift = np.where(self.parent < 0, drift, 0.0)
+        # a following stage has no drift of its own (the chain's validator refuses one)
+        self.drift = np.array([chain.stages[s].drift_month for s in self.stages])
         log_start = np.log([chain.stages[s].price_idr_per_kg for s in self.stages])
         self._level_start = np.where(
             self.parent < 0, log_start, log_start - log_start[np.maximum(self.parent, 0)]

@@ -17,12 +17,14 @@ from valuechain.experiments.sensitivity import MORRIS_COLUMNS, SOBOL_COLUMNS
 
 if TYPE_CHECKING:
     from valuechain.experiments.sweep import ExperimentResults
+    from valuechain.runs.decompose import Decomposition
     from valuechain.runs.replications import ScenarioRuns
 
 __all__ = [
     "SWEEP_POINTS_SHOWN",
     "budget_notes",
     "comparison_table",
+    "decomposition_report",
     "format_number",
     "rounds_table_text",
     "run_report",
@@ -70,6 +72,35 @@ def _interval(lo: float, hi: float, scale: float) -> str:
     if math.isnan(lo) or math.isnan(hi):
         return "nan"
     return f"[{format_number(lo * scale, 3)}, {format_number(hi * scale, 3)}]"
+
+
+def decomposition_report(dec: Decomposition) -> str:
+    """A decomposition as text: per indicator, each lever's Shapley value, its interval and
+    its share of the package's mean paired effect."""
+    plan = dec.plan
+    lines = [
+        f"{plan.describe()}; {dec.wall_time_s:.1f} s on {dec.workers} worker(s)",
+        "Shapley value of each lever: mean over replications of the per-replication value, "
+        "95% t-interval, share of the package's mean paired effect",
+    ]
+    for key, rows in dec.table.groupby("indicator", sort=False):
+        first = rows.iloc[0]
+        unit, scale = _scaled(str(first["unit"]))
+        lines.append(f"\n{key} ({first['label']}{', ' + unit if unit else ''})")
+        body = [
+            [
+                str(row.lever),
+                "",
+                format_number(scale * row.shapley),
+                _interval(row.ci_low, row.ci_high, scale),
+                "nan" if math.isnan(row.share) else f"{row.share:.1%}",
+            ]
+            for row in rows.itertuples()
+        ]
+        lines.append(_aligned(body, ["lever", "", "value", "95% CI", "share"]))
+    if dec.skipped:
+        lines.append(f"\nnot decomposed (not in every coalition): {', '.join(dec.skipped)}")
+    return "\n".join(lines)
 
 
 def summary_table(summary: pd.DataFrame) -> str:

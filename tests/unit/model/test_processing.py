@@ -141,6 +141,29 @@ def test_a_private_plant_pays_the_plant_gate_price_and_a_cooperative_collects_it
     assert private.fixed_cost_idr == pytest.approx(100 * 300_000)
 
 
+def _sell(harvest, buyers, tied=None):
+    """One district's sale at a trader price of 8,400 (reference 12,000, no duty): each
+    household a weight of one, queued in household order. Returns the sale and revenues."""
+    n = harvest.size
+    revenue, inputs = np.zeros(n), np.zeros(n)
+    sale = trade.sell_harvest(
+        harvest,
+        np.ones(n),
+        np.arange(n),
+        0,
+        buyers,
+        8_400.0,
+        12_000.0,
+        0.0,
+        [],
+        0.15,
+        revenue,
+        inputs,
+        tied,
+    )
+    return sale, revenue
+
+
 def test_latex_is_sold_only_when_the_smokehouse_pays_enough_for_the_effort():
     members = {0: np.arange(5)}
     trader = 8_400.0
@@ -163,21 +186,7 @@ def test_members_deliver_latex_and_the_plant_books_it_in_latex_kg():
     members = {0: np.array([0, 2])}
     market = as_buyers([keen], 8_400.0, members, {"latex": 0.05})
     harvest = np.array([100.0, 100.0, 100.0, 100.0])  # kg of slab per simulated household
-    revenue, inputs = np.zeros(4), np.zeros(4)
-    sale = trade.sell_harvest(
-        harvest,
-        np.ones(4),
-        np.arange(4),
-        0,
-        market,
-        8_400.0,
-        12_000.0,
-        0.0,
-        [],
-        0.15,
-        revenue,
-        inputs,
-    )
+    sale, revenue = _sell(harvest, market)
     # members 0 and 2 sell latex to the smokehouse; 1 and 3 sell slab to traders (member only)
     assert sale.member_kg[0] == pytest.approx(200)
     assert sale.queue_kg[0] == 0.0
@@ -279,6 +288,11 @@ def test_a_latex_buyer_without_members_is_refused_with_the_reason():
         }
     )
     assert "needs members" in msg and "latex" in msg
+
+
+def test_a_following_stage_with_a_drift_of_its_own_is_refused():
+    msg = _problems({"chains.rubber.stages.sir20.drift_month": 0.01})
+    assert "chains.rubber.stages.sir20.drift_month" in msg and "no drift of its own" in msg
 
 
 def test_price_correlation_is_refused_with_what_replaced_it():
@@ -474,22 +488,7 @@ def test_every_shipped_hilirisasi_scenario_balances_with_every_mechanism():
 # ---------------------------------------------------------------------------- trader ties
 def test_a_tied_grower_sells_to_the_trader_even_when_a_plant_pays_more():
     buyers = trade.Buyers(np.array([9_000.0]), np.array([1e9]), (None,))
-    revenue, inputs = np.zeros(3), np.zeros(3)
-    sale = trade.sell_harvest(
-        np.array([100.0, 100.0, 100.0]),
-        np.ones(3),
-        np.arange(3),
-        0,
-        buyers,
-        8_400.0,
-        12_000.0,
-        0.0,
-        [],
-        0.15,
-        revenue,
-        inputs,
-        np.array([False, True, False]),
-    )
+    sale, revenue = _sell(np.full(3, 100.0), buyers, tied=np.array([False, True, False]))
     assert sale.queue_kg[0] == pytest.approx(200)
     assert sale.trader_kg == pytest.approx(100)
     assert revenue.tolist() == pytest.approx([900_000, 840_000, 900_000])
