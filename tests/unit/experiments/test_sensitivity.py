@@ -62,16 +62,18 @@ def test_morris_of_ishigami_is_salibs_analysis() -> None:
 
 # --------------------------------------------------------------------------- through a sweep
 
-DRIFT = "chains.rubber.stages.{}.drift_month"  # three keys that accept [-0.1, 0.1]
-STAGES = ("slab", "sir20", "rss")
+#: three keys that accept [-0.1, 0.1]: the drift of each chain's farm stage (a stage that
+#: follows another has no drift of its own)
+DRIFT = "chains.{}.stages.{}.drift_month"
+STAGES = (("rubber", "slab"), ("coffee", "green_asalan"), ("fish", "fresh"))
 
 
 class IshigamiModel:
     """Stands in for the model: its 'extreme_poverty_rate' is Ishigami of three scenario keys."""
 
     def __init__(self, scenario, seed: int):
-        stages = scenario.chains["rubber"].stages
-        x = np.array([stages[s].drift_month for s in STAGES]) / 0.1 * np.pi
+        chains = scenario.chains
+        x = np.array([chains[c].stages[s].drift_month for c, s in STAGES]) / 0.1 * np.pi
         self.y = float(Ishigami.evaluate(x[None, :])[0]) + 1e-3 * (seed % 7)  # a little noise
 
     def run(self):
@@ -99,8 +101,8 @@ class IshigamiModel:
 
 def _ishigami_experiment(folder: Path, design: str) -> Path:
     factors = "".join(
-        f'[factors.x{i + 1}]\nkey = "{DRIFT.format(s)}"\nbounds = [-0.1, 0.1]\n\n'
-        for i, s in enumerate(STAGES)
+        f'[factors.x{i + 1}]\nkey = "{DRIFT.format(*cs)}"\nbounds = [-0.1, 0.1]\n\n'
+        for i, cs in enumerate(STAGES)
     )
     outputs = '[outputs.y]\nindicator = "extreme_poverty_rate"\naggregation = "final"\n'
     return write_experiment(folder, design=design, factors=factors, outputs=outputs)
@@ -129,7 +131,7 @@ def test_sweep_analysis_equals_salib_on_the_same_design(tmp_path: Path, design: 
     np.testing.assert_allclose(
         got[cols].to_numpy(), np.column_stack([np.asarray(want[c]) for c in cols])
     )
-    assert list(got["key"]) == [DRIFT.format(s) for s in STAGES]
+    assert list(got["key"]) == [DRIFT.format(*cs) for cs in STAGES]
     if kind == "morris":
         assert got["mu_star"].idxmin() == 2  # x3 least influential
 
