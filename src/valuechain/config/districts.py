@@ -94,6 +94,14 @@ class Population(Strict):
         source="assumption (0.02-0.08)",
         description="household has one more member, with a severe disability, who cannot work",
     )
+    women_share: float = param(
+        0.4942,
+        ge=0,
+        le=1,
+        unit="share of working-age adults",
+        source="FACTS:women_share_population_2020_09 (BPS SP2020: 49.42% of the population)",
+        description="chance each working-age adult is a woman (drawn once, from sex/<district>)",
+    )
     skill_shares: list[float] = Field(
         [0.45, 0.35, 0.15, 0.05],
         min_length=2,
@@ -207,10 +215,14 @@ class Labour(Strict):
     max_workers_per_household: int = param(
         1,
         ge=1,
-        le=1,
+        le=2,
         unit="jobs",
-        source="model simplification",
-        description="processing jobs a household can hold (one)",
+        source="1 by default; 2 lets a second working-age adult (a second earner) take a "
+        "processing job: sorting and grading are often done by women as second earners "
+        "(FACTS:female_labour_force_participation_2024_02: 55% of working-age women work)",
+        description="processing jobs a household can hold: 1, or 2 where it has two "
+        "working-age adults (its first job goes to a man when it has one, the second to a woman "
+        "when it has one: recorded as processing_jobs_women)",
     )
 
 

@@ -259,10 +259,11 @@ class ValueChainModel(mesa.Model):
         lowest priority first; each month a worker leaves with ``p_job_separation_month``
         (and is not rehired that month); vacancies are filled from households with a free
         adult of sufficient skill, by priority (skill, then a fixed random rank), best wages
-        first. One processing job per household at most. Where a district has a local
-        multiplier, ``local_spending_share x (last month's household spending - its mean in
-        the spin-up's last year)`` comes back as informal income, in proportion to each
-        household's informal earnings (:mod:`valuechain.model.local_economy`).
+        first. One processing job per household, or two where the district's
+        ``max_workers_per_household`` is 2 and it has two adults (a second earner). Where a
+        district has a local multiplier, ``local_spending_share x (last month's household
+        spending - its mean in the spin-up's last year)`` comes back as informal income, in
+        proportion to each household's informal earnings (:mod:`valuechain.model.local_economy`).
         """
         hh, led, m = self.households, self.ledger, self.conditions
         patience = self.scenario.firms.idle_after_negative_margin_months
@@ -279,10 +280,14 @@ class ValueChainModel(mesa.Model):
             s = hh.district_slices[k]
             firms = [p for p in self.processors if p.district == k]
             if firms:
-                u = self.streams.stream(f"labour/{dname}/separation").random(s.stop - s.start)
+                n = s.stop - s.start
+                u = self.streams.stream(f"labour/{dname}/separation").random(n)
+                u2 = None  # second earners' separations: a stream of their own
+                if d.labour.max_workers_per_household > 1:
+                    u2 = self.streams.stream(f"labour/{dname}/separation2").random(n)
                 reservation_wages(hh, s, d.labour.reservation_share)
                 employers = as_employers(firms, len(self.processors))
-                workers = match_jobs(hh, k, u, d.labour.p_job_separation_month, employers)
+                workers = match_jobs(hh, k, u, d.labour.p_job_separation_month, employers, u2)
                 for p, n_workers in zip(firms, workers, strict=True):
                     p.books.workers = float(n_workers)
             farm_months, idle = farm_and_informal_work(
@@ -376,7 +381,7 @@ class ValueChainModel(mesa.Model):
             return
         members = self.cooperatives.households
         wage, dividend = process_month(self.processors, self.t, self.prices, members)
-        kernels.gather(wage, hh.job_firm, self.ledger.wages)
+        kernels.gather_wages(wage, hh.job_firm, hh.job_firm2, self.ledger.wages)
         kernels.gather(dividend, hh.coop, self.ledger.dividends)
 
     def policies(self) -> None:
@@ -501,7 +506,17 @@ class ValueChainModel(mesa.Model):
         for k, (dname, d) in enumerate(self.scenario.districts.items()):
             rng = self.streams.stream(f"demography/{dname}")
             gain = sum(p.education_gain(self, k) for p in self.programmes)
-            age_district(hh, hh.district_slices[k], rng, dem, d.population.skill_shares, gain)
+            sex = self.streams.stream(f"sex/{dname}")
+            age_district(
+                hh,
+                hh.district_slices[k],
+                rng,
+                dem,
+                d.population.skill_shares,
+                gain,
+                sex,
+                d.population.women_share,
+            )
         settle_after_ageing(hh)
 
     def record_metrics(self) -> None:

@@ -34,6 +34,7 @@ STREAMS: dict[str, str] = {
     "noise and village selection",
     "membership": "which growers are members of a cooperative",
     "ties": "which growers owe their trader and sell to that trader only",
+    "sex": "which working-age adults are women (at the start, then each year's new adults)",
     "training": "course intake and completion, per programme and district",
     "credit": "loan allocation and defaults, per programme and district",
     "demography": "yearly ageing, births, deaths and the skill of new workers, per district",

@@ -42,6 +42,8 @@ def _district_sums(
                 hh.months_out_run[s],
                 model.scenario.poverty.sustained_exit_months,
                 hh.job_firm[s],
+                hh.job_firm2[s],
+                hh.n_women[s],
                 hh.poor_at_start[s],
                 hh.n_adults[s],
                 led.transfers[s],
@@ -95,7 +97,8 @@ def _trained_workers(model: ValueChainModel, s: slice) -> float:
     if not any(spec.kind == "training" for spec in model.scenario.policies.values()):
         return 0.0
     hh = model.households
-    return kernels.wsum(hh.weight[s], (hh.job_firm[s] >= 0) & hh.trained[s])
+    jobs = (hh.job_firm[s] >= 0).astype(np.int8) + (hh.job_firm2[s] >= 0)
+    return kernels.wsum(hh.weight[s], jobs * hh.trained[s])
 
 
 # ---------------------------------------------------------------------- targeting (registry)
@@ -256,6 +259,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "processing_jobs_poor": sums["processing_jobs_poor"],
         "jobs_displaced_elsewhere": sums["jobs_displaced_elsewhere"],
         "processing_jobs_trained": sums["processing_jobs_trained"],
+        "processing_jobs_women": sums["processing_jobs_women"],
         "net_processing_jobs": sums["processing_jobs"] - sums["jobs_displaced_elsewhere"],
         "farm_labour": sums["farm_labour"],
         "unemployment_rate": sums["idle"] / sums["labour_force"] if sums["labour_force"] else 0.0,

@@ -89,6 +89,11 @@ INDICATORS: dict[str, Indicator] = {
         "Processing jobs held by households with a member who completed a training course",
         "workers",
     ),
+    "processing_jobs_women": Indicator(
+        "Processing jobs held by women (a household's first job goes to a man when it has "
+        "one, a second earner's to a woman when it has one)",
+        "workers",
+    ),
     "jobs_displaced_elsewhere": Indicator(
         "Processing work lost by plants elsewhere in Indonesia whose input local plants now "
         "buy (displacement; chains' elsewhere block): the input of the last 12 months, spread "
@@ -234,6 +239,7 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "processing_jobs_last12": ("processing_jobs", "mean_last12"),
     "processing_jobs_poor_last12": ("processing_jobs_poor", "mean_last12"),
     "processing_jobs_trained_last12": ("processing_jobs_trained", "mean_last12"),
+    "processing_jobs_women_last12": ("processing_jobs_women", "mean_last12"),
     "jobs_displaced_elsewhere_last12": ("jobs_displaced_elsewhere", "mean_last12"),
     "net_processing_jobs_last12": ("net_processing_jobs", "mean_last12"),
     "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12"),

@@ -60,6 +60,7 @@ MAIN_INDICATORS: tuple[str, ...] = (
     "entries_total",
     "processing_jobs_last12",
     "processing_jobs_poor_last12",
+    "processing_jobs_women_last12",
     "jobs_displaced_elsewhere_last12",
     "net_processing_jobs_last12",
     "farmgate_price_*_last12",

@@ -104,6 +104,8 @@ def test_hiring_and_separations_by_hand() -> None:
         3.1,
         np.zeros(5),
         3e6,
+        np.full(5, -1, dtype=np.int32),
+        False,
     )
     assert hired == 4.0 and job.tolist() == [0, 1, 1, -1, -1]
     # a household whose reservation wage is above the wage does not take the job
@@ -121,6 +123,8 @@ def test_hiring_and_separations_by_hand() -> None:
         2.0,
         np.array([0.0, 0.0, 3.5e6, 0.0, 0.0]),
         3e6,
+        np.full(5, -1, dtype=np.int32),
+        False,
     )
     assert hired == 2.0 and job.tolist() == [0, 1, -1, -1, -1]
 
@@ -225,7 +229,20 @@ def test_separations_and_hiring_equal_the_mask_formulation(people, rate, skill_m
     employed = np.zeros(2)
     kernels.separate(job, u, rate, weight, left, employed)
     hired = kernels.hire_in_queue(
-        queue, job, skill, adults, left, 0, weight, 1, skill_min, need, np.zeros(n), 1.0
+        queue,
+        job,
+        skill,
+        adults,
+        left,
+        0,
+        weight,
+        1,
+        skill_min,
+        need,
+        np.zeros(n),
+        1.0,
+        np.full(n, -1, dtype=np.int32),
+        False,
     )
     assert left.tolist() == want_left.tolist()
     np.testing.assert_allclose(employed, want_employed)

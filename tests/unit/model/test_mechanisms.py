@@ -114,7 +114,7 @@ def test_hiring_and_lay_offs_round_to_the_nearest_household():
     def hire(need):
         job = np.full(3, -1, dtype=np.int32)
         return kernels.hire_in_queue(
-            queue, job, skill, adults, barred, 0, weight, 0, 1, need, np.zeros(3), 1.0
+            queue, job, skill, adults, barred, 0, weight, 0, 1, need, np.zeros(3), 1.0, job, False
         )
 
     assert hire(0.0) == 0.0
@@ -161,6 +161,7 @@ def _work(adults, job, weight, demand, *, p_informal, u):
     filled, farm_months, idle = kernels.work_month(
         np.array(adults, dtype=np.int16),
         np.array(job, dtype=np.int32),
+        np.full(len(adults), -1, dtype=np.int32),
         np.array(weight, dtype=float),
         np.array(u, dtype=float),
         demand,
@@ -429,6 +430,8 @@ def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
                 np.zeros(n, dtype=np.int32),
                 12,
                 np.full(n, -1, dtype=np.int32),
+                np.full(n, -1, dtype=np.int32),
+                np.zeros(n, dtype=np.int16),
                 false,
                 np.ones(n, dtype=np.int16),
                 np.zeros(n),

@@ -15,7 +15,14 @@ from valuechain.config.schema import MAX_SKILL
 from valuechain.model.households.state import Households
 from valuechain.model.kernels import binomial_by_inversion
 
-__all__ = ["COUNTS", "AgeingResult", "age_district", "age_one_year", "settle_after_ageing"]
+__all__ = [
+    "COUNTS",
+    "AgeingResult",
+    "age_district",
+    "age_one_year",
+    "settle_after_ageing",
+    "women_after_ageing",
+]
 
 #: the household member counts a year of ageing moves (the household fields of that name)
 COUNTS = ("n_young", "n_primary", "n_junior", "n_senior", "n_adults", "n_elderly", "n_disabled")
@@ -79,16 +86,21 @@ def age_district(
     demography: Demography,
     skill_shares: list[float],
     education_gain: np.ndarray | int,
+    sex_rng: np.random.Generator | None = None,
+    women_share: float = 0.5,
 ) -> None:
     """A year of ageing in one district (:func:`age_one_year`), and new workers' skill.
 
     A new worker's skill is drawn from the district's ``skill_shares`` plus
     ``education_gain`` (per household, at most ``MAX_SKILL``); the household's skill (and
     hiring priority) becomes the better of its own and the new worker's. Draws from ``rng``
-    in a fixed order: the ageing uniforms, then one skill per household.
+    in a fixed order: the ageing uniforms, then one skill per household. With ``sex_rng``
+    (the ``sex/<district>`` stream), the women among the adults follow
+    (:func:`women_after_ageing`).
     """
     s = district
     counts = {name: getattr(hh, name)[s].astype(np.int64) for name in COUNTS}
+    adults_before = counts["n_adults"].copy()
     res = age_one_year(
         counts,
         rng,
@@ -98,6 +110,10 @@ def age_district(
     )
     for name in COUNTS:
         getattr(hh, name)[s] = counts[name]
+    if sex_rng is not None:
+        hh.n_women[s] = women_after_ageing(
+            hh.n_women[s], adults_before, res.new_adults, res.new_elderly, women_share, sex_rng
+        )
     drawn = rng.choice(len(skill_shares), size=s.stop - s.start, p=skill_shares)
     new_skill = np.minimum(drawn + education_gain, MAX_SKILL)
     delta = np.where((res.new_adults > 0) & (new_skill > hh.skill[s]), new_skill - hh.skill[s], 0)
@@ -105,9 +121,29 @@ def age_district(
     hh.labour_priority[s] += delta
 
 
+def women_after_ageing(
+    women: np.ndarray,
+    adults_before: np.ndarray,
+    new_adults: np.ndarray,
+    new_elderly: np.ndarray,
+    women_share: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Women among the adults after a year: of the ``new_elderly`` adults who reached old age
+    as many are women as a draw without replacement from the household's adults gives
+    (hypergeometric); each new adult is a woman with ``women_share``. Draws both arrays
+    every year, in that order."""
+    men = adults_before - women
+    leaving = rng.hypergeometric(np.maximum(women, 0), np.maximum(men, 0), new_elderly)
+    joining = rng.binomial(new_adults, women_share)
+    return women - leaving + joining
+
+
 def settle_after_ageing(hh: Households) -> None:
-    """After a year of ageing: a worker who reached old age leaves the job; children, sizes
-    and person weights follow the counts; the hiring queue follows the skills."""
+    """After a year of ageing: a worker who reached old age leaves the job (a second earner's
+    job first); children, sizes and person weights follow the counts; the hiring queue
+    follows the skills."""
+    hh.job_firm2[hh.n_adults < 2] = -1
     hh.job_firm[hh.n_adults == 0] = -1
     hh.n_children[:] = hh.n_young + hh.n_primary + hh.n_junior + hh.n_senior
     hh.size[:] = hh.n_adults + hh.n_children + hh.n_elderly + hh.n_disabled

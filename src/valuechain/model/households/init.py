@@ -134,6 +134,8 @@ def initialise_households(
             join_cooperative(hh.coop[s], land, u, p.spec.member_share, p.index)
     for k, (name, d) in enumerate(scenario.districts.items()):
         s = hh.district_slices[k]
+        sex = streams.stream(f"sex/{name}")
+        hh.n_women[s] = sex.binomial(hh.n_adults[s], d.population.women_share)
         for j, c in enumerate(scenario.commodities):
             crop = d.crops.get(c)
             if crop is not None and crop.tied_share > 0:

@@ -61,34 +61,43 @@ def match_jobs(
     u_separation: np.ndarray,
     p_separation: float,
     employers: Employers,
+    u_separation2: np.ndarray | None = None,
 ) -> np.ndarray:
     """Separations, lay-offs and hiring at a district's plants; returns each plant's workers.
 
     Each worker leaves with ``p_separation`` (``u_separation < p_separation``, one uniform
-    per household of the district) and is not rehired this month; a plant with more
-    workers than ``vacancies`` lets the lowest-priority ones go (everyone when it has no
-    vacancy); then plants fill their vacancies, highest wage first (then plant order), from
-    households with a working-age adult, no processing job, skill at least the plant's
-    requirement and a reservation wage (``hh.reservation_idr``) no higher than its wage, best
-    priority first: by skill then a fixed random rank (``labour_queue``) for a plant that
-    screens on skill, by the random rank alone (``labour_queue_open``) for one that does not.
-    Each household hired or let go brings ``weight`` workers
-    (:func:`~valuechain.model.kernels.hire_in_queue`).
+    per household of the district; a second earner by ``u_separation2``) and the household
+    is not rehired this month; a plant with more workers than ``vacancies`` lets the
+    lowest-priority ones go (everyone when it has no vacancy; a household's second earner
+    before its first); a household whose first job ended keeps its second earner's as its
+    first. Then plants fill their vacancies, highest wage first (then plant order), from
+    households with a free working-age adult (no processing job; or, with
+    ``u_separation2`` given, where second earners may work, one job and two adults or more),
+    skill at least the plant's requirement and a reservation wage (``hh.reservation_idr``)
+    no higher than its wage, best priority first: by skill then a fixed random rank
+    (``labour_queue``) for a plant that screens on skill, by the random rank alone
+    (``labour_queue_open``) for one that does not. Each household hired or let go brings
+    ``weight`` workers (:func:`~valuechain.model.kernels.hire_in_queue`).
 
     Args:
-        hh: the households; ``job_firm`` is updated.
+        hh: the households; ``job_firm`` and ``job_firm2`` are updated.
         district: the district's index.
         employers: the district's plants.
+        u_separation2: one uniform per household for second earners' separations; ``None``
+            where a household holds one job at most.
 
     Returns:
         Workers (real) employed by each plant of ``employers`` after matching.
     """
-    job_firm, weight = hh.job_firm, hh.weight
+    job_firm, job_firm2, weight = hh.job_firm, hh.job_firm2, hh.weight
     queue, s = hh.labour_queue[district], hh.district_slices[district]
     firms, vacancies = employers.plant, employers.vacancies
+    second = u_separation2 is not None
     left = np.zeros(u_separation.size, dtype=bool)
     employed = np.zeros(employers.n_plants)
     kernels.separate(job_firm[s], u_separation, p_separation, weight[s], left, employed)
+    if second:
+        kernels.separate(job_firm2[s], u_separation2, p_separation, weight[s], left, employed)
 
     def queue_of(f: int) -> np.ndarray:
         screens = employers.screens_skill is None or employers.screens_skill[f]
@@ -98,9 +107,15 @@ def match_jobs(
         excess = employed[plant] - vacancies[f]
         if excess > 0:  # a plant planning nothing lets everyone go
             everyone = math.inf if vacancies[f] == 0 else excess
+            if second:
+                shed = kernels.lay_off_in_queue(queue_of(f), job_firm2, plant, weight, everyone)
+                employed[plant] -= shed
+                everyone -= shed
             employed[plant] -= kernels.lay_off_in_queue(
                 queue_of(f), job_firm, plant, weight, everyone
             )
+    if second:
+        kernels.promote_second_jobs(job_firm[s], job_firm2[s])
     for f in sorted(range(firms.size), key=lambda f: (-employers.wage_idr[f], firms[f])):
         plant = firms[f]
         employed[plant] += kernels.hire_in_queue(
@@ -116,6 +131,8 @@ def match_jobs(
             vacancies[f] - employed[plant],
             hh.reservation_idr,
             float(employers.wage_idr[f]),
+            job_firm2,
+            second,
         )
     return employed[firms]
 
@@ -151,6 +168,7 @@ def farm_and_informal_work(
     filled, farm_months, idle = kernels.work_month(
         hh.n_adults[s],
         hh.job_firm[s],
+        hh.job_firm2[s],
         hh.weight[s],
         u,
         demand,

@@ -21,6 +21,7 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "district": ("int16", "index", "district the household lives in"),
     "weight": ("float64", "households", "real households this simulated household stands for"),
     "n_adults": ("int16", "persons", "working-age adults able to work"),
+    "n_women": ("int16", "persons", "women among the working-age adults"),
     "n_children": ("int16", "persons", "children under working age"),
     "n_young": ("int16", "persons", "children aged 0-6 (of n_children)"),
     "n_primary": ("int16", "persons", "children of primary-school age (of n_children)"),
@@ -43,6 +44,11 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "harvest_kg": ("float64", "kg", "harvest this month (column per commodity)"),
     "farm_revenue_idr": ("float64", "IDR/month", "sales of the harvest this month"),
     "job_firm": ("int32", "index", "processor employing one member (-1: none)"),
+    "job_firm2": (
+        "int32",
+        "index",
+        "processor employing a second earner (-1: none; only with labour.max_workers_per_household = 2)",
+    ),
     "coop": ("int32", "index", "cooperative processor the household is a member of (-1: none)"),
     "u_enum": ("float64", "uniform", "drawn once: enumerated while u_enum >= the miss share"),
     "enumerated": ("bool", "flag", "visited by the registry's enumeration (DTKS/P3KE-like)"),
@@ -79,6 +85,7 @@ class Households:
     district: np.ndarray
     weight: np.ndarray
     n_adults: np.ndarray
+    n_women: np.ndarray
     n_children: np.ndarray
     n_young: np.ndarray
     n_primary: np.ndarray
@@ -101,6 +108,7 @@ class Households:
     harvest_kg: np.ndarray
     farm_revenue_idr: np.ndarray
     job_firm: np.ndarray
+    job_firm2: np.ndarray
     coop: np.ndarray
     u_enum: np.ndarray
     enumerated: np.ndarray
@@ -233,6 +241,7 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         district=cat["district"].astype(np.int16),
         weight=cat["weight"].astype(np.float64),
         n_adults=cat["n_adults"].astype(np.int16),
+        n_women=np.zeros(n, dtype=np.int16),
         n_children=cat["n_children"].astype(np.int16),
         n_young=cat["n_young"].astype(np.int16),
         n_primary=cat["n_primary"].astype(np.int16),
@@ -255,6 +264,7 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         harvest_kg=np.zeros((n, len(commodities))),
         farm_revenue_idr=np.zeros(n),
         job_firm=np.full(n, -1, dtype=np.int32),
+        job_firm2=np.full(n, -1, dtype=np.int32),
         coop=np.full(n, -1, dtype=np.int32),
         u_enum=np.zeros(n),
         enumerated=np.zeros(n, dtype=bool),

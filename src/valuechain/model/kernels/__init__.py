@@ -34,8 +34,10 @@ from valuechain.model.kernels.households import (
 )
 from valuechain.model.kernels.markets import (
     gather,
+    gather_wages,
     hire_in_queue,
     lay_off_in_queue,
+    promote_second_jobs,
     sell_in_queue,
     sell_to_traders,
     separate,
@@ -71,6 +73,7 @@ __all__ = [
     "consume_one",
     "dot",
     "gather",
+    "gather_wages",
     "gini",
     "harvest_month",
     "hire_in_queue",
@@ -79,6 +82,7 @@ __all__ = [
     "normal_equations",
     "pack_bits",
     "predict",
+    "promote_second_jobs",
     "sell_in_queue",
     "sell_to_traders",
     "separate",

@@ -66,6 +66,7 @@ def harvest_month(
 def work_month(
     n_adults: np.ndarray,
     job_firm: np.ndarray,
+    job_firm2: np.ndarray,
     weight: np.ndarray,
     u: np.ndarray,
     demand_worker_months: float,
@@ -77,23 +78,23 @@ def work_month(
 ) -> tuple[float, float, float]:
     """Hired farm work shared pro rata, then informal work (ODD 7.4).
 
-    Free workers ``F = adults - [has a processing job]``; farm work per free worker
-    ``f = min(1, D / S)`` with ``S`` the weighted sum of ``F``; informal workers
-    ``k = floor(F p + u)``; farm earnings ``f F wage``; informal earnings
+    Free workers ``F = adults - processing jobs held`` (``job_firm``, ``job_firm2``); farm
+    work per free worker ``f = min(1, D / S)`` with ``S`` the weighted sum of ``F``; informal
+    workers ``k = floor(F p + u)``; farm earnings ``f F wage``; informal earnings
     ``k (1 - f) income``; idle ``(F - k)(1 - f)`` worker-months. Writes the earnings and
     returns (share of demand filled, real farm worker-months, real idle worker-months).
     """
     n = n_adults.size
     supply = 0.0
     for i in range(n):
-        free = n_adults[i] - (1 if job_firm[i] >= 0 else 0)
+        free = n_adults[i] - (1 if job_firm[i] >= 0 else 0) - (1 if job_firm2[i] >= 0 else 0)
         supply += weight[i] * free
     f = min(1.0, demand_worker_months / supply) if supply > 0 else 0.0
     filled = min(1.0, supply / demand_worker_months) if demand_worker_months > 0 else 1.0
     rest = 1.0 - f
     idle = 0.0
     for i in range(n):
-        free = float(n_adults[i] - (1 if job_firm[i] >= 0 else 0))
+        free = float(n_adults[i] - (1 if job_firm[i] >= 0 else 0) - (1 if job_firm2[i] >= 0 else 0))
         k = math.floor(free * p_informal + u[i])
         farm_earnings[i] = f * free * farm_wage
         informal_earnings[i] = k * rest * informal_income

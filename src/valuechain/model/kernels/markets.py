@@ -6,7 +6,17 @@ import numpy as np
 
 from valuechain.model.kernels._jit import jit as _jit
 
-__all__ = ["gather", "hire_in_queue", "sell_in_queue", "separate", "take_in_order"]
+__all__ = [
+    "gather",
+    "gather_wages",
+    "hire_in_queue",
+    "lay_off_in_queue",
+    "promote_second_jobs",
+    "sell_in_queue",
+    "sell_to_traders",
+    "separate",
+    "take_in_order",
+]
 
 
 # ---------------------------------------------------------------------------- markets
@@ -142,18 +152,25 @@ def hire_in_queue(
     need: float,
     reservation: np.ndarray,
     wage: float,
+    job_firm2: np.ndarray,
+    second_earners: bool,
 ) -> float:
     """Fill ``need`` workers from the queue (household indices, best priority first).
 
-    A candidate has no processing job, skill at least ``skill_required``, a working-age
-    adult, a reservation wage no higher than ``wage`` and is not barred (``barred[q -
-    start]``: left a job this month). Candidates are taken in order while the filled amount
-    stays within half a weight of ``need`` (rounding to the nearest simulated household);
-    each one taken gets ``job_firm = firm``. Returns the weight hired.
+    A candidate has skill at least ``skill_required``, a reservation wage no higher than
+    ``wage``, is not barred (``barred[q - start]``: left a job this month) and has a free
+    working-age adult: with no processing job and an adult, it takes the job
+    (``job_firm = firm``); with ``second_earners``, one job (``job_firm2 < 0``) and two
+    adults or more, its second earner takes it (``job_firm2 = firm``). Candidates are taken
+    in order while the filled amount stays within half a weight of ``need`` (rounding to the
+    nearest simulated household). Returns the weight hired.
     """
     hired = 0.0
     for q in queue:
-        if job_firm[q] >= 0 or skill[q] < skill_required or n_adults[q] <= 0 or barred[q - start]:
+        if skill[q] < skill_required or n_adults[q] <= 0 or barred[q - start]:
+            continue
+        first = job_firm[q] < 0
+        if not first and not (second_earners and job_firm2[q] < 0 and n_adults[q] >= 2):
             continue
         if reservation[q] > wage:
             continue
@@ -161,8 +178,31 @@ def hire_in_queue(
         if not _nearer_with(hired, w, need):
             break
         hired += w
-        job_firm[q] = firm
+        if first:
+            job_firm[q] = firm
+        else:
+            job_firm2[q] = firm
     return hired
+
+
+@_jit
+def promote_second_jobs(job_firm: np.ndarray, job_firm2: np.ndarray) -> None:
+    """A household whose first job ended while its second earner's goes on: that job becomes
+    its first (``job_firm2`` moves to ``job_firm``)."""
+    for i in range(job_firm.size):
+        if job_firm[i] < 0 and job_firm2[i] >= 0:
+            job_firm[i] = job_firm2[i]
+            job_firm2[i] = -1
+
+
+@_jit
+def gather_wages(
+    wage: np.ndarray, job_firm: np.ndarray, job_firm2: np.ndarray, out: np.ndarray
+) -> None:
+    """``out[i] = wage[job_firm[i]] + wage[job_firm2[i]]`` (index -1 is the last value, a
+    zero wage)."""
+    for i in range(job_firm.size):
+        out[i] = wage[job_firm[i]] + wage[job_firm2[i]]
 
 
 @_jit

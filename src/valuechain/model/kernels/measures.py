@@ -47,6 +47,7 @@ SUMS = (
     "persons_elderly_disabled",
     "poor190_elderly_disabled",
     "cooperative_members",
+    "processing_jobs_women",
 )
 
 
@@ -62,6 +63,8 @@ def indicator_sums(
     months_out: np.ndarray,
     sustained_months: int,
     job_firm: np.ndarray,
+    job_firm2: np.ndarray,
+    n_women: np.ndarray,
     poor_at_start: np.ndarray,
     n_adults: np.ndarray,
     transfers: np.ndarray,
@@ -79,7 +82,9 @@ def indicator_sums(
     ``sum p (1 - y/z)`` and ``sum p (1 - y/z)^2`` over the poor. Exits: poor last month,
     not now; entries the reverse; sustained exits: poor at the start and out at least
     ``sustained_months``. Cooperative members: in a processing cooperative (``coop >= 0``)
-    or in a selling group (``group``; empty when there is none).
+    or in a selling group (``group``; empty when there is none). Processing jobs: the first
+    (``job_firm``) and a second earner's (``job_firm2``); a household's first job is held by
+    a woman when all its adults are women (``n_women``), its second when it has a woman.
     """
     # three passes with few running sums each: one pass with all twenty-one spills them
     # out of the registers and is slower than three; flags become 0.0 / 1.0 factors
@@ -115,10 +120,14 @@ def indicator_sums(
         persons_ed += ed
         poor_ed += ed * now
     jobs = jobs_poor = labour = recipients = registry = households = members = 0.0
+    jobs_women = 0.0
     grouped = group.size > 0
     for i in range(n):
         w = weight[i]
-        employed = _f(job_firm[i] >= 0)
+        first = _f(job_firm[i] >= 0)
+        second = _f(job_firm2[i] >= 0)
+        employed = first + second
+        jobs_women += w * (first * _f(n_women[i] >= n_adults[i]) + second * _f(n_women[i] > 0))
         jobs += w * employed
         jobs_poor += w * (employed * _f(poor_at_start[i]))
         labour += w * n_adults[i]
@@ -149,6 +158,7 @@ def indicator_sums(
             persons_ed,
             poor_ed,
             members,
+            jobs_women,
         ]
     )
 
