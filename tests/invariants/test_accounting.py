@@ -100,6 +100,7 @@ def scenarios(draw):
                 "member_share": draw(st.floats(0.05 if process == "smoke" else 0, 0.6))
                 if owner == "cooperative"
                 else 0.0,
+                "tie_buyout_idr": draw(st.sampled_from([None, 2e6, 5e6])),
             }
         districts[f"d{k}"] = {
             "type": draw(st.sampled_from(["upland", "lowland", "coastal"])),
@@ -109,6 +110,7 @@ def scenarios(draw):
             "labour": {
                 "local_spending_share": draw(st.sampled_from([0.0, 0.3, 0.7])),
                 "reservation_share": draw(st.sampled_from([0.0, 0.8, 2.0])),
+                "max_workers_per_household": draw(st.sampled_from([1, 2])),
             },
             "crops": {
                 c: {

@@ -322,6 +322,16 @@ class Firms(Strict):
         source="assumption (6-24)",
         description="consecutive loss-making months after which a private plant exits",
     )
+    tie_buyout_payback_months: int = param(
+        12,
+        ge=1,
+        le=60,
+        unit="months",
+        source="assumption (6-24)",
+        description="a plant settles a tied grower's debt (tie_buyout_idr) when what it saves "
+        "buying that grower's expected harvest of this many months from farms rather than "
+        "from outside repays it",
+    )
     idle_after_negative_margin_months: int = param(
         3,
         ge=1,

@@ -272,6 +272,19 @@ class ProcessorSpec(Strict):
         description="calendar months (1-12) the plant runs; it plans nothing and lets its "
         "workers go in the others (seasonal sorting and grading); all year when omitted",
     )
+    tie_buyout_idr: float | None = param(
+        None,
+        gt=0,
+        le=1e9,
+        unit="IDR per grower",
+        source="none (the plant reaches untied sellers only) by default; "
+        "FACTS:rubber_toke_debt_rimbo_bujang_2009 (Rp 2-5 M owed to the toke by most "
+        "households) is the size of a debt to settle",
+        description="what the plant pays a tied grower's trader to settle the grower's debt, "
+        "freeing the grower for good, when untied growers' expected harvest falls short of the "
+        "plants' planned input and the saving on the grower's harvest over "
+        "firms.tie_buyout_payback_months repays it",
+    )
     offer_premium: float = param(
         0.02,
         ge=0,

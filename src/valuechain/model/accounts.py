@@ -190,6 +190,7 @@ class Ledger:
                 - b.wage_bill_idr
                 - b.variable_cost_idr
                 - b.fixed_cost_idr
+                - b.tie_buyouts_idr
                 - b.dividends_idr
             )
             r += abs(p.cash_idr - self.cash_start.get(p.index, p.spec.initial_cash_idr) - flows)

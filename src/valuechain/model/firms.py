@@ -23,7 +23,7 @@ import pandas as pd
 
 from valuechain.config.chains import Chain, Demand
 from valuechain.config.scenario import Entry, Process, ProcessorSpec
-from valuechain.model import trade
+from valuechain.model import kernels, trade
 from valuechain.model.households.labour import Employers
 from valuechain.model.prices import ReferencePrices
 
@@ -144,6 +144,8 @@ class Books:
     bought_direct_farm_kg: float = 0.0  # the same, in kg of the farm stage
     paid_direct_idr: float = 0.0
     collection_cost_idr: float = 0.0  # collecting from farms (transport, weighing, losses)
+    tie_buyouts_idr: float = 0.0  # tied growers' debts settled with their traders
+    growers_freed: float = 0.0  # tied growers freed by settling their debts (real)
     bought_plants_kg: float = 0.0  # from the district's plants
     paid_plants_idr: float = 0.0
     bought_outside_kg: float = 0.0
@@ -398,9 +400,10 @@ class Processor(mesa.Agent):
         """Sell the rest of the output at ``market_price``, pay wages and costs, book profit.
 
         Profit is on an accrual basis: ``profit = revenue - cost of the input processed -
-        wages - variable cost - fixed cost + operating subsidy``, with ``revenue`` what plants
-        and the market paid. Cash moves by the payments: ``cash' = cash + revenue + subsidy -
-        input purchases - collection - wages - variable cost - fixed cost - dividends``.
+        wages - variable cost - fixed cost - tied growers' debts settled + operating
+        subsidy``, with ``revenue`` what plants and the market paid. Cash moves by the
+        payments: ``cash' = cash + revenue + subsidy - input purchases - collection - wages -
+        variable cost - fixed cost - debts settled - dividends``.
         """
         b = self.books
         if not self.operating(step):
@@ -413,7 +416,12 @@ class Processor(mesa.Agent):
         b.fixed_cost_idr = self.fixed_cost_idr
         b.subsidy_idr = self.spec.operating_subsidy_idr_per_month
         operating = (
-            b.revenue_idr + b.subsidy_idr - b.wage_bill_idr - b.variable_cost_idr - b.fixed_cost_idr
+            b.revenue_idr
+            + b.subsidy_idr
+            - b.wage_bill_idr
+            - b.variable_cost_idr
+            - b.fixed_cost_idr
+            - b.tie_buyouts_idr
         )
         b.profit_idr = operating - b.input_cost_idr
         if self.is_cooperative and b.profit_idr > 0:
@@ -497,6 +505,8 @@ PLANT_COLUMNS: dict[str, tuple[str, str]] = {
     "bought_local_kg": ("kg input", "input bought from the district's farmers"),
     "bought_plants_kg": ("kg input", "input bought from the district's plants"),
     "bought_outside_kg": ("kg input", "input bought from outside the district"),
+    "growers_freed": ("households", "tied growers freed by settling their debts to traders"),
+    "tie_buyouts_idr": ("IDR/month", "tied growers' debts settled with their traders"),
     "processed_kg": ("kg input", "input processed"),
     "output_kg": ("kg output", "output made"),
     "sold_plants_kg": ("kg output", "output sold to the district's plants"),
@@ -551,6 +561,8 @@ def plant_month_rows(
                 "bought_local_kg": b.bought_direct_kg,
                 "bought_plants_kg": b.bought_plants_kg,
                 "bought_outside_kg": b.bought_outside_kg,
+                "growers_freed": b.growers_freed,
+                "tie_buyouts_idr": b.tie_buyouts_idr,
                 "processed_kg": b.processed_kg,
                 "output_kg": b.output_kg,
                 "sold_plants_kg": b.sold_plants_kg,
@@ -741,6 +753,58 @@ def book_purchases(
             farm_reference, sale.trader_price_idr, sale.export_tax_rate
         )
         p.buy_from_farms(float(from_members) + float(from_queue), price, collection)
+
+
+def buy_out_ties(
+    plants: Sequence[Processor],
+    tied: np.ndarray,
+    queue: np.ndarray,
+    expected_kg: np.ndarray,
+    weight: np.ndarray,
+    plant_gate: float,
+    trader_price: float,
+    prices: Mapping[str, ReferencePrices],
+    export_tax_rate: float,
+    payback_months: int,
+) -> None:
+    """Plants with a ``tie_buyout_idr`` settle tied growers' debts to their traders, freeing
+    them for good (``tied`` set to False; ODD 7.5).
+
+    In plant order, each operating plant that buys the farm stage from farms and plans to
+    process counts the input it lacks: its planned input and that of the plants before it
+    (among those buying from farms) less the untied growers' expected monthly harvest
+    (``expected_kg`` per simulated household, untied = not ``tied``); and frees growers worth
+    it (:func:`valuechain.model.trade.growers_to_free`), saving ``plant_gate - its input
+    price`` per kg (nothing for a private plant, which pays the plant-gate price wherever
+    its input comes from; a cooperative collecting at the traders' lowest margin saves the
+    rest). The debts are a cost of the month, paid to traders outside the district.
+    """
+    supply = kernels.wsum(weight, np.where(tied, 0.0, expected_kg))
+    need = 0.0
+    for p in plants:
+        if not p.buys_from_farms or p.buys_farm_form or p.books.planned_kg <= 0:
+            continue
+        need += p.books.planned_kg / p.input_per_farm_kg
+        if p.spec.tie_buyout_idr is None:
+            continue
+        saving = plant_gate - p.input_price(trader_price, prices, export_tax_rate)
+        freed = trade.growers_to_free(
+            tied,
+            queue,
+            expected_kg,
+            weight,
+            need - supply,
+            saving,
+            p.spec.tie_buyout_idr,
+            payback_months,
+        )
+        if freed.size == 0:
+            continue
+        tied[freed] = False
+        growers = float(weight[freed].sum())
+        supply += float((weight[freed] * expected_kg[freed]).sum())
+        p.books.growers_freed += growers
+        p.books.tie_buyouts_idr += growers * p.spec.tie_buyout_idr
 
 
 def buy_top_up(

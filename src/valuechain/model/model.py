@@ -17,6 +17,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from valuechain.config.behaviour import MONTHS_PER_YEAR
 from valuechain.config.scenario import ProcessorSpec, Scenario
 from valuechain.model import kernels, trade
 from valuechain.model.accounts import Ledger
@@ -28,6 +29,7 @@ from valuechain.model.firms import (
     as_buyers,
     as_employers,
     book_purchases,
+    buy_out_ties,
     buy_top_up,
     buying,
     entrant_spec,
@@ -351,6 +353,19 @@ class ValueChainModel(mesa.Model):
                 book_purchases(buyers, market, sale, reference)
                 gate = reference * max(0.0, 1.0 - m.export_tax_rate[k, j])  # no duty at home
                 led.month.imported_kg[k, j] = buy_top_up(buyers, gate, self.prices)
+                if tied is not None and any(p.spec.tie_buyout_idr for p in buyers):
+                    buy_out_ties(
+                        buyers,
+                        hh.tied[s, j],
+                        hh.market_queue[k],
+                        hh.land_ha[s, j] * (ch.yield_kg_per_ha_year / MONTHS_PER_YEAR),
+                        hh.weight[s],
+                        gate,
+                        m.trader_price_idr[k, j],
+                        self.prices,
+                        m.export_tax_rate[k, j],
+                        self.scenario.firms.tie_buyout_payback_months,
+                    )
                 if ch.elsewhere is not None:
                     bought = sum(p.books.bought_direct_farm_kg for p in buyers)
                     kg = trade.displaced_kg(

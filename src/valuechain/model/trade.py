@@ -22,6 +22,7 @@ __all__ = [
     "Buyers",
     "Sale",
     "displaced_kg",
+    "growers_to_free",
     "local_capacity_share",
     "sell_harvest",
     "top_up_kg",
@@ -256,6 +257,37 @@ def top_up_kg(
     if unit_margin_at_reference <= 0:
         return 0.0
     return max(0.0, staffed_kg - (stock_kg + bought_kg))
+
+
+def growers_to_free(
+    tied: np.ndarray,
+    queue: np.ndarray,
+    expected_kg: np.ndarray,
+    weight: np.ndarray,
+    gap_kg: float,
+    saving_idr_per_kg: float,
+    buyout_idr: float,
+    payback_months: float,
+) -> np.ndarray:
+    """Tied growers a plant frees by settling their debt to the trader (positions in the
+    district, in ``queue`` order).
+
+    A tied grower is worth freeing when the plant's saving on its expected monthly harvest
+    (``expected_kg``, kg per simulated household) over ``payback_months`` repays the debt:
+    ``saving x expected kg x payback >= buyout``. Such growers are taken in ``queue`` order
+    while the expected harvest freed (``weight x expected kg``, real kg a month) stays within
+    half a household's of ``gap_kg``, the monthly input the plant lacks, rounding as hiring
+    does (:func:`~valuechain.model.kernels.hire_in_queue`).
+    """
+    if gap_kg <= 0 or saving_idr_per_kg <= 0:
+        return queue[:0]
+    candidates = queue[tied[queue]]
+    kg = expected_kg[candidates]
+    candidates = candidates[saving_idr_per_kg * kg * payback_months >= buyout_idr]
+    real = weight[candidates] * expected_kg[candidates]
+    # the nearest whole household: take one more while (done + x) - x / 2 < gap
+    take = int(np.searchsorted(np.cumsum(real) - 0.5 * real >= gap_kg, True))
+    return candidates[:take]
 
 
 def displaced_kg(capacity_share: float, left_raw_kg: float, bought_kg: float) -> float:

@@ -81,6 +81,8 @@ def _district_sums(
         ),
         "jobs_displaced_elsewhere": float(month.jobs_displaced[k]),
         "processing_jobs_trained": _trained_workers(model, s),
+        "tied_growers": _tied_growers(model, s),
+        "growers_freed_by_plants": sum(p.books.growers_freed for p in firms),
         "mass_balance_residual": led.mass_residual(model, k),
         "money_balance_residual": led.money_residual(model, k),
     }
@@ -89,6 +91,14 @@ def _district_sums(
         out[f"budget_exhausted_{p.name}"] = float(p.exhausted_month is not None)
     out.update(_targeting_sums(model, k, ranked))
     return out
+
+
+def _tied_growers(model: ValueChainModel, s: slice) -> float:
+    """Households tied to their trader for at least one crop (real households)."""
+    tied = model.households.tied[s]
+    if not tied.any():
+        return 0.0
+    return kernels.wsum(model.households.weight[s], tied.any(axis=1))
 
 
 def _trained_workers(model: ValueChainModel, s: slice) -> float:
@@ -260,6 +270,8 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "jobs_displaced_elsewhere": sums["jobs_displaced_elsewhere"],
         "processing_jobs_trained": sums["processing_jobs_trained"],
         "processing_jobs_women": sums["processing_jobs_women"],
+        "tied_growers": sums["tied_growers"],
+        "growers_freed_by_plants": sums["growers_freed_by_plants"],
         "net_processing_jobs": sums["processing_jobs"] - sums["jobs_displaced_elsewhere"],
         "farm_labour": sums["farm_labour"],
         "unemployment_rate": sums["idle"] / sums["labour_force"] if sums["labour_force"] else 0.0,

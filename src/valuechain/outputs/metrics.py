@@ -94,6 +94,14 @@ INDICATORS: dict[str, Indicator] = {
         "one, a second earner's to a woman when it has one)",
         "workers",
     ),
+    "tied_growers": Indicator(
+        "Households that sell a crop to their trader only (tied by debt; crops.<c>.tied_share)",
+        "households",
+    ),
+    "growers_freed_by_plants": Indicator(
+        "Tied growers freed this month by a plant settling their debt (tie_buyout_idr)",
+        "households",
+    ),
     "jobs_displaced_elsewhere": Indicator(
         "Processing work lost by plants elsewhere in Indonesia whose input local plants now "
         "buy (displacement; chains' elsewhere block): the input of the last 12 months, spread "

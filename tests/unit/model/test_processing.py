@@ -380,7 +380,13 @@ COCOA = {
 
 
 def _cocoa(
-    months=24, market=3.0, capacity_share=1.5, grinders=60.0, tied_share=0.0, member_share=0.2
+    months=24,
+    market=3.0,
+    capacity_share=1.5,
+    grinders=60.0,
+    tied_share=0.0,
+    member_share=0.2,
+    buyout=None,
 ):
     chain = {**COCOA, "elsewhere": {"process": "ferment", "capacity_share": capacity_share}}
     chain["stages"] = {**COCOA["stages"]}
@@ -388,7 +394,12 @@ def _cocoa(
         "price_idr_per_kg": 60_000,
         "demand": {"market_t_per_month": market, "price_elasticity": 2.0},
     }
-    plant = {"wage_idr_per_month": 2_800_000, "commodity": "cocoa", "initial_cash_idr": 1e9}
+    plant = {
+        "wage_idr_per_month": 2_800_000,
+        "commodity": "cocoa",
+        "initial_cash_idr": 1e9,
+        "tie_buyout_idr": buyout,
+    }
     doc = {
         "name": "cocoa",
         "start": "2024-01",
@@ -517,6 +528,52 @@ def test_a_cooperative_frees_its_members_and_plants_reach_only_them():
         from_farms = sum(p.books.bought_direct_farm_kg for p in model.processors)
         assert from_farms <= members_kg * (1 + 1e-12) + 1e-9
     model.release()
+
+
+def test_growers_to_free_by_hand():
+    tied = np.array([True, False, True, True, True])
+    queue = np.array([4, 3, 2, 1, 0])
+    expected = np.array([10.0, 50.0, 1.0, 20.0, 30.0])  # kg a month per simulated household
+    weight = np.full(5, 2.0)
+
+    def free(gap, saving=100.0):
+        # debt 24,000, paid back over 12 months: growers expecting >= 20 kg a month are worth it
+        return trade.growers_to_free(
+            tied, queue, expected, weight, gap, saving, 24_000.0, 12
+        ).tolist()
+
+    assert free(0.0) == [] and free(100.0, saving=0.0) == []
+    # worth it, in queue order: 4 (60 real kg), 3 (40); 2 (1 kg a month) is not worth 24,000
+    assert free(50.0) == [4]  # 60 is nearer 50 than 100
+    assert free(85.0) == [4, 3]
+    assert free(1e9) == [4, 3]
+
+
+def test_a_cooperative_settles_tied_growers_debts_and_buys_their_harvest():
+    def run(buyout):
+        model = _cocoa(months=12, tied_share=1.0, member_share=0.05, buyout=buyout, grinders=1.0)
+        tied_start = float(model.households.weight[model.households.tied[:, 0]].sum())
+        model.run()
+        return model, tied_start
+
+    model, tied_start = run(3e6)
+    hh = model.households
+    plants = model.plants()
+    coop = plants[plants.plant == "sulawesi/coop_fermentary"]
+    private = plants[plants.plant == "sulawesi/fermentary"]
+    freed = coop.growers_freed.sum()
+    assert freed > 0
+    assert coop.tie_buyouts_idr.sum() == pytest.approx(3e6 * freed)
+    # a private plant pays the plant-gate price wherever it buys: settling debts saves nothing
+    assert (private.growers_freed == 0).all()
+    assert float(hh.weight[hh.tied[:, 0]].sum()) == pytest.approx(tied_start - freed)
+    rows = model.indicators().query("district == 'all'")
+    assert rows.money_balance_residual.max() < 1.0 and rows.mass_balance_residual.max() < 1e-5
+    # the freed sell to the district's plants: more is bought from farms in the district
+    without, _ = run(None)
+    assert plants.bought_local_kg.sum() > without.plants().bought_local_kg.sum()
+    for m in (model, without):
+        m.release()
 
 
 def test_a_programme_loan_frees_a_tied_grower():

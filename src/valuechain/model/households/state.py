@@ -47,7 +47,7 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "job_firm2": (
         "int32",
         "index",
-        "processor employing a second earner (-1: none; only with labour.max_workers_per_household = 2)",
+        "processor employing a second earner (-1: none; with max_workers_per_household 2)",
     ),
     "coop": ("int32", "index", "cooperative processor the household is a member of (-1: none)"),
     "u_enum": ("float64", "uniform", "drawn once: enumerated while u_enum >= the miss share"),
