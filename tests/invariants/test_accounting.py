@@ -101,6 +101,7 @@ def scenarios(draw):
                 if owner == "cooperative"
                 else 0.0,
                 "tie_buyout_idr": draw(st.sampled_from([None, 2e6, 5e6])),
+                "piece_rate": draw(st.booleans()),
             }
         districts[f"d{k}"] = {
             "type": draw(st.sampled_from(["upland", "lowland", "coastal"])),

@@ -267,6 +267,14 @@ class ProcessorSpec(Strict):
         "skill, then a fixed random rank ('skill'), or by the random rank alone ('none': "
         "unskilled sorting, where training earns no priority)",
     )
+    piece_rate: bool = Field(
+        False,
+        description="paid by the piece (sorting paid per sack): a worker earns "
+        "wage_idr_per_month only in a month of full work, and in proportion to the input "
+        "processed otherwise (wage x labour per kg x kg processed, shared by the workers); "
+        "the piece rate per kg of input is wage x the process's labour_worker_months_per_t / "
+        "1000",
+    )
     season_months: list[int] | None = Field(
         None,
         description="calendar months (1-12) the plant runs; it plans nothing and lets its "

@@ -343,6 +343,13 @@ class Processor(mesa.Agent):
         target = self.books.planned_kg * (1.0 + self.stock_months)
         return max(0.0, min(target - self.stock_kg, self.capacity_kg * (1.0 + self.stock_months)))
 
+    def wage_per_worker_idr(self) -> float:
+        """What each of this month's workers earned (IDR): the wage, or under a piece rate
+        their share of the wage bill."""
+        if self.spec.piece_rate and self.books.workers > 0:
+            return self.books.wage_bill_idr / self.books.workers
+        return self.spec.wage_idr_per_month
+
     def staffed_kg(self) -> float:
         """Input the plant can process with the workers it has."""
         if self.labour_per_kg <= 0:
@@ -413,6 +420,9 @@ class Processor(mesa.Agent):
         b.revenue_idr = b.sold_market_kg * market_price + b.sold_plants_idr
         b.variable_cost_idr = b.output_kg * self.process.variable_cost_idr_per_kg_output
         b.wage_bill_idr = b.workers * self.spec.wage_idr_per_month
+        if self.spec.piece_rate:  # paid for the work there was
+            piece = self.spec.wage_idr_per_month * self.labour_per_kg
+            b.wage_bill_idr = min(b.wage_bill_idr, b.processed_kg * piece)
         b.fixed_cost_idr = self.fixed_cost_idr
         b.subsidy_idr = self.spec.operating_subsidy_idr_per_month
         operating = (
@@ -702,7 +712,7 @@ def process_month(
     for p in plants:
         key = (p.district, p.commodity, p.process.output_stage)
         p.sell_and_settle(step, market_price.get(key, p.output_price(prices)))
-        wage[p.index] = p.spec.wage_idr_per_month
+        wage[p.index] = p.wage_per_worker_idr()
         dividend[p.index] = p.settle_dividend(member_households.get(p.index, 0.0))
     return wage, dividend
 

@@ -174,3 +174,17 @@ def test_second_earners_hold_more_jobs_with_books_balanced():
     assert ind.processing_jobs_women.iloc[-1] > one.indicators().processing_jobs_women.iloc[-1]
     for m in (one, both):
         m.release()
+
+
+def test_a_piece_rate_pays_for_the_work_there_was():
+    m = _model(HILIR, "districts.lampung_barat.processors.koperasi_huller.piece_rate=true")
+    plants = m.plants()
+    huller = plants[plants.plant == "lampung_barat/koperasi_huller"]
+    wage, per_kg = 2_716_496, 2_716_496 * 0.4 / 1000  # hull_grade: 0.4 worker-months per t
+    full = huller.workers * wage
+    assert huller.wage_bill_idr.to_numpy() == pytest.approx(
+        np.minimum(full, huller.processed_kg * per_kg).to_numpy()
+    )
+    assert (huller.wage_bill_idr < full - 1.0).any()  # months of short work paid less
+    assert m.indicators().money_balance_residual.max() < 1.0
+    m.release()
