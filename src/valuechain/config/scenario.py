@@ -33,6 +33,7 @@ from valuechain.config.districts import (
     Labour,
     Population,
     ProcessorSpec,
+    Quality,
 )
 from valuechain.config.programmes import Listed, Policy, QualityExtension, Registry
 from valuechain.config.schema import CrossKeyError, Strict, param
@@ -53,6 +54,7 @@ __all__ = [
     "PriceShock",
     "Process",
     "ProcessorSpec",
+    "Quality",
     "Scenario",
     "Stage",
     "param",
@@ -150,6 +152,11 @@ class Scenario(Strict):
                         {f"{where}.commodity": p.commodity, f"{here}.crops": sorted(d.crops)},
                     )
                 stage = chain.processes[p.process].input_stage
+                if isinstance(p, ProcessorSpec) and p.grades and not chain.sold_by_farms(stage):
+                    raise CrossKeyError(
+                        f"a plant that grades buys from farms ({stage!r} is made by plants)",
+                        {f"{where}.grades": True, f"{where}.process": p.process},
+                    )
                 if chain.is_farm_form(stage) and getattr(p, "member_share", 0.0) <= 0:
                     raise CrossKeyError(
                         f"a plant buying {stage!r} (a farm form, delivered fresh by the farmers "

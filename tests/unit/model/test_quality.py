@@ -316,6 +316,13 @@ def test_the_premium_must_be_given():
         _scenario({"know_share": 0.1}, grades=True)
 
 
+def test_a_plant_that_grades_buys_from_farms():
+    sc = _scenario(QUALITY).model_dump()
+    sc["districts"]["lampung_barat"]["processors"]["roastery_a"]["grades"] = True
+    with pytest.raises(ScenarioError, match="buys from farms"):
+        scenario_from_dict(sc)
+
+
 def test_an_outgrower_plant_must_grade():
     with pytest.raises(ScenarioError, match="grading plant"):
         _scenario(QUALITY, grades=False, extension={"outgrower_plant": "koperasi_huller"})
