@@ -46,6 +46,10 @@ def programmes(draw, months, district_names, grown):
         if kind == "training":
             spec["seats_per_month"] = draw(st.floats(0, 2000))
             spec["duration_months"] = draw(st.integers(1, 4))
+        if kind == "quality_extension":
+            spec["commodity"] = draw(st.sampled_from(grown))
+            spec["seats_per_month"] = draw(st.floats(0, 3000))
+            spec["cost_per_grower_idr"] = draw(st.floats(0, 2e6))
         out[f"{kind}_{i}"] = spec
     return out
 
@@ -62,6 +66,7 @@ KINDS = [
     "education",
     "village_cash",
     "registry_update",
+    "quality_extension",
 ]
 
 
@@ -71,6 +76,20 @@ def scenarios(draw):
     districts = {}
     for k in range(n_districts):
         crops = draw(st.sets(st.sampled_from(["coffee", "rubber"]), min_size=1))
+        quality = {
+            c: draw(
+                st.none()
+                | st.fixed_dictionaries(
+                    {
+                        "know_share": st.floats(0, 1),
+                        "premium_share": st.floats(0, 0.5),
+                        "yield_loss_share": st.floats(0, 0.5),
+                        "cost_idr_per_kg": st.floats(0, 3000),
+                    }
+                )
+            )
+            for c in sorted(crops)
+        }
         wage_min = 2_500_000
         processors = {}
         for i in range(draw(st.integers(0, 4))):
@@ -102,6 +121,7 @@ def scenarios(draw):
                 else 0.0,
                 "tie_buyout_idr": draw(st.sampled_from([None, 2e6, 5e6])),
                 "piece_rate": draw(st.booleans()),
+                "grades": quality[c] is not None and process != "roast" and draw(st.booleans()),
             }
         districts[f"d{k}"] = {
             "type": draw(st.sampled_from(["upland", "lowland", "coastal"])),
@@ -118,6 +138,7 @@ def scenarios(draw):
                     "share_growing": draw(st.floats(0, 1)),
                     "land_ha_median": draw(st.floats(0.2, 4)),
                     "tied_share": draw(st.sampled_from([0.0, 0.4, 1.0])),
+                    **({} if quality[c] is None else {"quality": quality[c]}),
                 }
                 for c in crops
             },
@@ -191,6 +212,10 @@ def test_every_kilogram_and_rupiah_is_booked(case):
         for row in rows:
             assert row["mass_balance_residual"] <= 1e-9 * harvest + 1e-6, row["district"]
             assert row["money_balance_residual"] <= 1e-9 * money_scale + 1e-3, row["district"]
+        # only growers who know a quality practice use it; graded input is part of the stock
+        assert not (hh.practises_quality & ~hh.knows_quality).any()
+        for p in model.processors:
+            assert -1e-9 <= p.graded_stock_kg <= p.stock_kg * (1 + 1e-12) + 1e-9
         # a plant buying a stage plants make never buys more of it from the district's plants
         # than they made this month (the rest it must bring in from outside)
         for p in model.processors:
@@ -269,8 +294,18 @@ def test_every_lever_at_once_keeps_the_books_balanced():
             "tax": {"kind": "export_tax", "commodity": "coffee", "rate": 0.03},
             "coffee_groups": {"kind": "marketing_cooperative", "commodity": "coffee"},
             "dtsen": {"kind": "registry_update", "start_month": 6},
+            "red_cherry": {
+                "kind": "quality_extension",
+                "commodity": "coffee",
+                "districts": ["lampung_barat"],
+                "seats_per_month": 1_000,
+                "outgrower_plant": "koperasi_huller",
+            },
         }
     )
+    coffee = doc["districts"]["lampung_barat"]
+    coffee["crops"]["coffee"]["quality"] = {"premium_share": 0.14, "cost_idr_per_kg": 800}
+    coffee["processors"]["koperasi_huller"]["grades"] = True
     scenario = type(loaded.scenario).model_validate(doc)
     kinds = {p.kind for p in scenario.policies.values()}
     assert kinds == set(KINDS)
@@ -285,5 +320,6 @@ def test_every_lever_at_once_keeps_the_books_balanced():
         if p != "tax":  # a tax raises revenue instead
             assert ts[f"spending_{p}"].abs().sum() > 0, p
     assert ts["tax_revenue"].sum() > 0
+    assert ts["graded_kg"].sum() > 0
     assert ts["budget_exhausted_bpnt_top_up"].iloc[-1] == 1  # ~9 bn a month on 50 bn
     model.release()

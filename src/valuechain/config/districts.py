@@ -14,8 +14,62 @@ from valuechain.config.schema import (
     check_shares,
     param,
 )
+from valuechain.errors import MISSING
 
-__all__ = ["Crop", "District", "Entry", "Labour", "Population", "ProcessorSpec"]
+__all__ = ["Crop", "District", "Entry", "Labour", "Population", "ProcessorSpec", "Quality"]
+
+
+class Quality(Strict):
+    """A farm practice that makes a better lot of a crop and what a grading buyer pays for it.
+
+    For coffee, selective red-cherry picking; for rubber, clean slab (bokar bersih: no water,
+    soil or bark added). A grower who knows the practice uses it in a month when it expects a
+    grading buyer (a grading cooperative plant it is a member of, or a grading plant it is a
+    contracted outgrower of): its harvest falls by ``yield_loss_share``, each kg it sells costs
+    ``cost_idr_per_kg`` more, and a grading plant (``processors.<plant>.grades``) pays
+    ``premium_share`` above its offer for the kg it buys from it; traders pay no premium.
+    """
+
+    know_share: float = param(
+        0.1,
+        ge=0,
+        le=1,
+        unit="share of growers",
+        source="assumption (0-0.3 tried): no survey of the practice's spread was found",
+        description="growers who know the practice at the start (drawn once)",
+    )
+    premium_share: float = param(
+        ...,
+        ge=0,
+        le=1,
+        unit="share of the plant's offer",
+        source="scenario. Coffee red cherry: FACTS:coffee_red_cherry_premium_over_lampung_2022_10 "
+        "(0.12-0.16; FACTS:coffee_red_cherry_price_offered_asalan_2018_02 and "
+        "FACTS:coffee_red_cherry_green_bean_asalan_nd give more, 0.3-0.7, for specialty "
+        "buyers). Rubber clean slab: no figure found; assumption (0.1-0.3 tried): factories pay "
+        "by dry rubber content, and clean slab has more of it than the 0.50-0.60 of "
+        "FACTS:dry_rubber_content_farmer_slab_2021",
+        description="what a grading plant pays above its offer for a kg of the practice's "
+        "lot; its output of graded input sells this share above the output price",
+    )
+    yield_loss_share: float = param(
+        0.05,
+        ge=0,
+        lt=1,
+        unit="kg per kg of ordinary harvest",
+        source="assumption (0-0.2 tried): red-cherry picking leaves cherries that fall or "
+        "dry on the tree; clean slab weighs less without water and dirt (0.1-0.2)",
+        description="harvest a grower using the practice does not have",
+    )
+    cost_idr_per_kg: float = param(
+        500,
+        ge=0,
+        le=1e5,
+        unit="IDR/kg sold",
+        source="assumption (0-1,500 tried): repeated picking rounds; the order of "
+        "FACTS:coffee_hand_sorting_piece_rate_2019_05 (500-1,000 IDR/kg for hand sorting)",
+        description="extra farm labour and material per kg sold by a grower using the practice",
+    )
 
 
 class Crop(Strict):
@@ -45,6 +99,11 @@ class Crop(Strict):
         "rubber sold to village traders) bounds it above",
         description="growers who owe their trader and sell this crop to that trader only; a "
         "cooperative (a plant's members, a collective-selling group) frees its members",
+    )
+    quality: Quality | None = Field(
+        None,
+        description="a quality practice growers may take up and the premium grading plants pay "
+        "for it (none: every kg of the crop is alike)",
     )
 
 
@@ -339,6 +398,12 @@ class ProcessorSpec(Strict):
         source="assumption (0.3-0.7)",
         description="cooperatives only: share of a month's profit paid to members",
     )
+    grades: bool = Field(
+        False,
+        description="buys by grade: pays the district crop's quality premium_share above its "
+        "offer for each kg of a quality-practice lot it buys from farms, and sells the output of "
+        "that input premium_share above the output price (needs crops.<commodity>.quality)",
+    )
 
     @field_validator("season_months")
     @classmethod
@@ -452,6 +517,18 @@ class District(Strict):
                 "a district's poverty line and its base month are given together",
                 {"poverty_line_idr_per_person_month": line, "poverty_line_base_month": base},
             )
+        return self
+
+    @model_validator(mode="after")
+    def _grading(self) -> District:
+        for key, p in self.processors.items():
+            crop = self.crops.get(p.commodity)
+            if p.grades and crop is not None and crop.quality is None:
+                raise CrossKeyError(
+                    "a grading plant needs the crop's quality table (what growers do and the "
+                    "premium)",
+                    {f"processors.{key}.grades": True, f"crops.{p.commodity}.quality": MISSING},
+                )
         return self
 
     @model_validator(mode="after")

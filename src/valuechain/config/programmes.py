@@ -42,6 +42,7 @@ __all__ = [
     "MarketingCooperative",
     "Policy",
     "Programme",
+    "QualityExtension",
     "Registry",
     "RegistryUpdate",
     "Training",
@@ -666,6 +667,43 @@ class RegistryUpdate(Programme):
     )
 
 
+class QualityExtension(Programme):
+    """Extension for a farm quality practice (red-cherry picking, clean slab): each month it
+    teaches ``seats_per_month`` growers of ``commodity`` who do not know the practice yet, in
+    a fixed random order, at ``cost_per_grower_idr`` each. With ``outgrower_plant`` (a
+    grading plant of the district, ``processors.<plant>.grades = true``) the plant contracts
+    the growers taught: they sell to it first, as a cooperative's members do, up to its room,
+    and are freed of a tie to their trader."""
+
+    kind: Literal["quality_extension"]
+    commodity: str
+    seats_per_month: float = param(
+        100,
+        ge=0,
+        unit="growers/month",
+        source="scenario",
+        description="growers (real households) taught each month",
+    )
+    cost_per_grower_idr: float = param(
+        500_000,
+        ge=0,
+        unit="IDR/grower",
+        source="assumption (0.2-1.5 M tried): field-school sessions and demonstration plots "
+        "per grower; no Indonesian cost figure was found",
+        description="cost of teaching one grower, paid the month the grower is taught",
+    )
+    outgrower_plant: str | None = Field(
+        None,
+        description="name of a grading plant (a key of districts.<district>.processors, in "
+        "every district the programme acts in that grows the commodity) that contracts the "
+        "growers taught (none: growers are taught and no buyer contracts them)",
+    )
+
+    def commodity_named(self) -> str | None:
+        """The commodity whose growers are taught."""
+        return self.commodity
+
+
 Policy = Annotated[
     BPNT
     | PKH
@@ -677,6 +715,7 @@ Policy = Annotated[
     | Credit
     | Education
     | VillageCash
-    | RegistryUpdate,
+    | RegistryUpdate
+    | QualityExtension,
     Field(discriminator="kind"),
 ]

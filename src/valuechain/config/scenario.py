@@ -33,8 +33,9 @@ from valuechain.config.districts import (
     Labour,
     Population,
     ProcessorSpec,
+    Quality,
 )
-from valuechain.config.programmes import Listed, Policy, Registry
+from valuechain.config.programmes import Listed, Policy, QualityExtension, Registry
 from valuechain.config.schema import CrossKeyError, Strict, param
 from valuechain.errors import MISSING
 
@@ -53,6 +54,7 @@ __all__ = [
     "PriceShock",
     "Process",
     "ProcessorSpec",
+    "Quality",
     "Scenario",
     "Stage",
     "param",
@@ -150,6 +152,11 @@ class Scenario(Strict):
                         {f"{where}.commodity": p.commodity, f"{here}.crops": sorted(d.crops)},
                     )
                 stage = chain.processes[p.process].input_stage
+                if isinstance(p, ProcessorSpec) and p.grades and not chain.sold_by_farms(stage):
+                    raise CrossKeyError(
+                        f"a plant that grades buys from farms ({stage!r} is made by plants)",
+                        {f"{where}.grades": True, f"{where}.process": p.process},
+                    )
                 if chain.is_farm_form(stage) and getattr(p, "member_share", 0.0) <= 0:
                     raise CrossKeyError(
                         f"a plant buying {stage!r} (a farm form, delivered fresh by the farmers "
@@ -174,6 +181,8 @@ class Scenario(Strict):
                     "a month before the end of the scenario (months)",
                     {f"policies.{name}.start_month": pol.start_month, "months": self.months},
                 )
+            if isinstance(pol, QualityExtension):
+                self._outgrower_plant(name, pol)
         self._exclusions()
         for i, s in enumerate(self.shocks):
             chain = self.chains.get(s.commodity)
@@ -194,6 +203,35 @@ class Scenario(Strict):
                     {f"shocks.{i}.month": s.month, "months": self.months},
                 )
         return self
+
+    def _outgrower_plant(self, name: str, pol: QualityExtension) -> None:
+        """A quality extension's outgrower plant is a grading plant of its commodity in every
+        district it acts in that grows the commodity."""
+        plant = pol.outgrower_plant
+        if plant is None:
+            return
+        key = f"policies.{name}.outgrower_plant"
+        for dname, d in self.districts.items():
+            if pol.districts is not None and dname not in pol.districts:
+                continue
+            if pol.commodity not in d.crops:
+                continue
+            spec = d.processors.get(plant)
+            here = f"districts.{dname}.processors.{plant}"
+            if spec is None:
+                raise CrossKeyError(
+                    f"a plant of district {dname!r} (plants: {sorted(d.processors)})",
+                    {key: plant, here: MISSING},
+                )
+            if spec.commodity != pol.commodity or not spec.grades:
+                raise CrossKeyError(
+                    f"a grading plant (grades = true) of {pol.commodity!r}",
+                    {
+                        key: plant,
+                        f"{here}.commodity": spec.commodity,
+                        f"{here}.grades": spec.grades,
+                    },
+                )
 
     def _exclusions(self) -> None:
         """Each ``excluding`` names another programme that keeps a list, and no programme

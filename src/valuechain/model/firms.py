@@ -15,7 +15,7 @@ exist yet (:func:`entry_margin_share`) without building one.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import mesa
 import numpy as np
@@ -49,6 +49,7 @@ __all__ = [
     "processor_table",
     "unit_cost_per_kg_output",
     "unit_margin",
+    "with_outgrowers",
 ]
 
 
@@ -142,7 +143,9 @@ class Books:
     workers: float = 0.0
     bought_direct_kg: float = 0.0  # from the district's farmers, in kg of the input stage
     bought_direct_farm_kg: float = 0.0  # the same, in kg of the farm stage
-    paid_direct_idr: float = 0.0
+    paid_direct_idr: float = 0.0  # graded lots' premium included
+    graded_bought_kg: float = 0.0  # of bought_direct_kg, quality-practice lots it graded
+    premium_paid_idr: float = 0.0  # of paid_direct_idr, paid above its offer for them
     collection_cost_idr: float = 0.0  # collecting from farms (transport, weighing, losses)
     tie_buyouts_idr: float = 0.0  # tied growers' debts settled with their traders
     growers_freed: float = 0.0  # tied growers freed by settling their debts (real)
@@ -151,13 +154,15 @@ class Books:
     bought_outside_kg: float = 0.0
     paid_outside_idr: float = 0.0
     processed_kg: float = 0.0
+    graded_processed_kg: float = 0.0  # of processed_kg, graded input
     input_cost_idr: float = 0.0
     output_kg: float = 0.0
     sold_plants_kg: float = 0.0  # output sold to the district's plants
     sold_plants_idr: float = 0.0
     sold_market_kg: float = 0.0  # output sold on the market
     output_price_idr: float = 0.0  # market price received (IDR/kg output)
-    revenue_idr: float = 0.0
+    revenue_idr: float = 0.0  # output premium included
+    output_premium_idr: float = 0.0  # of revenue_idr, the graded output's premium
     wage_bill_idr: float = 0.0
     variable_cost_idr: float = 0.0
     fixed_cost_idr: float = 0.0
@@ -183,6 +188,9 @@ class Processor(mesa.Agent):
 
     Args:
         chain: its commodity's chain; ``spec.process`` names its process there.
+        premium_share: for a plant that grades (``spec.grades``), the district crop's
+            quality premium (:class:`~valuechain.config.districts.Quality`): paid above its
+            offer for graded kg, earned above the output price on their output.
     """
 
     def __init__(
@@ -195,6 +203,7 @@ class Processor(mesa.Agent):
         commodity: int,
         spec: ProcessorSpec,
         chain: Chain,
+        premium_share: float = 0.0,
     ):
         super().__init__(model)
         self.name = name
@@ -225,6 +234,8 @@ class Processor(mesa.Agent):
         self.cash_idr = spec.initial_cash_idr
         self.stock_kg = 0.0
         self.stock_value_idr = 0.0
+        self.premium_share = premium_share if spec.grades else 0.0
+        self.graded_stock_kg = 0.0  # of stock_kg, graded input
         self.loss_months = 0
         self.negative_margin_months = 0
         self.exited = False
@@ -365,6 +376,13 @@ class Processor(mesa.Agent):
         self.books.paid_direct_idr += kg * price
         self.books.collection_cost_idr += kg * collection
 
+    def buy_graded(self, farm_kg: float, premium_idr: float) -> None:
+        """Book that ``farm_kg`` (kg of the farm stage) of what it bought from farms were
+        graded lots, for which it paid ``premium_idr`` above its offer (IDR)."""
+        self.books.graded_bought_kg += farm_kg * self.input_per_farm_kg
+        self.books.premium_paid_idr += premium_idr
+        self.books.paid_direct_idr += premium_idr
+
     def buy_from_plants(self, kg: float, price: float) -> None:
         """Book ``kg`` bought from the district's plants at ``price`` (IDR/kg)."""
         self.books.bought_plants_kg += kg
@@ -390,9 +408,22 @@ class Processor(mesa.Agent):
         b.processed_kg = min(self.stock_kg, self.staffed_kg())
         if self.stock_kg > 0:
             b.input_cost_idr = self.stock_value_idr * (b.processed_kg / self.stock_kg)
+        if self.spec.grades:
+            self._process_graded()
         self.stock_kg -= b.processed_kg
         self.stock_value_idr -= b.input_cost_idr
         b.output_kg = b.processed_kg * self.process.conversion_kg_per_kg
+
+    def _process_graded(self) -> None:
+        """The graded kg among the input processed: graded stock leaves in proportion, as
+        the stock's value does (``graded processed = graded stock x processed / stock``)."""
+        b = self.books
+        self.graded_stock_kg += b.graded_bought_kg
+        if self.stock_kg > 0:
+            b.graded_processed_kg = min(
+                self.graded_stock_kg * (b.processed_kg / self.stock_kg), b.processed_kg
+            )
+        self.graded_stock_kg = max(0.0, self.graded_stock_kg - b.graded_processed_kg)
 
     def unsold_kg(self) -> float:
         """Output not yet sold this month (kg)."""
@@ -408,7 +439,9 @@ class Processor(mesa.Agent):
 
         Profit is on an accrual basis: ``profit = revenue - cost of the input processed -
         wages - variable cost - fixed cost - tied growers' debts settled + operating
-        subsidy``, with ``revenue`` what plants and the market paid. Cash moves by the
+        subsidy``, with ``revenue`` what plants and the market paid. A plant that grades earns
+        on top the output premium, paid by buyers outside the district: ``premium share x
+        (what plants and the market paid) x graded processed / processed``. Cash moves by the
         payments: ``cash' = cash + revenue + subsidy - input purchases - collection - wages -
         variable cost - fixed cost - debts settled - dividends``.
         """
@@ -418,6 +451,10 @@ class Processor(mesa.Agent):
         b.sold_market_kg = self.unsold_kg()
         b.output_price_idr = market_price
         b.revenue_idr = b.sold_market_kg * market_price + b.sold_plants_idr
+        if b.graded_processed_kg > 0:
+            share = b.graded_processed_kg / b.processed_kg
+            b.output_premium_idr = self.premium_share * b.revenue_idr * share
+            b.revenue_idr += b.output_premium_idr
         b.variable_cost_idr = b.output_kg * self.process.variable_cost_idr_per_kg_output
         b.wage_bill_idr = b.workers * self.spec.wage_idr_per_month
         if self.spec.piece_rate:  # paid for the work there was
@@ -749,6 +786,27 @@ def as_buyers(
     )
 
 
+def with_outgrowers(
+    plants: Sequence[Processor],
+    buyers: trade.Buyers,
+    contracts: Sequence[tuple[int, np.ndarray]],
+) -> trade.Buyers:
+    """``buyers`` with each contracting plant's outgrowers among the sellers it takes first.
+
+    ``contracts`` holds (plant index, mask over the district's households of the growers
+    contracted to it). A contracting plant buying this month takes its members' and its
+    outgrowers' lots first, in household order, up to its room, as a cooperative takes its
+    members' (:func:`valuechain.model.trade.sell_harvest`).
+    """
+    first = list(buyers.members)
+    for plant, contracted in contracts:
+        for b, p in enumerate(plants):
+            if p.index == plant:
+                mine = np.flatnonzero(contracted)
+                first[b] = mine if first[b] is None else np.union1d(first[b], mine)
+    return replace(buyers, members=tuple(first))
+
+
 def book_purchases(
     plants: Sequence[Processor],
     buyers: trade.Buyers,
@@ -756,13 +814,18 @@ def book_purchases(
     farm_reference: float,
 ) -> None:
     """Book what each plant bought from farms in ``sale`` (from members first, then the
-    queue), with what collecting it costs the plant (at the sale's export duty)."""
+    queue), with what collecting it costs the plant (at the sale's export duty), and the
+    graded kg among it with the premium paid for them (a sale with grading)."""
     for p, from_members, from_queue in zip(plants, sale.member_kg, sale.queue_kg, strict=True):
         price = p.offer_price(sale.trader_price_idr)
         collection = p.collection_cost_per_kg(
             farm_reference, sale.trader_price_idr, sale.export_tax_rate
         )
         p.buy_from_farms(float(from_members) + float(from_queue), price, collection)
+    if sale.graded_kg is not None and sale.premium_idr is not None:
+        for p, kg, premium in zip(plants, sale.graded_kg, sale.premium_idr, strict=True):
+            if kg > 0:
+                p.buy_graded(float(kg), float(premium))
 
 
 def buy_out_ties(

@@ -39,6 +39,7 @@ from valuechain.model.firms import (
     plant_month_rows,
     process_month,
     processor_table,
+    with_outgrowers,
 )
 from valuechain.model.households import generate_population
 from valuechain.model.households.budgets import (
@@ -102,6 +103,11 @@ class ValueChainModel(mesa.Model):
         self.households = hh = generate_population(scenario, self.streams.stream("population"))
         self.prices = {c: ReferencePrices(c, scenario.chains[c]) for c in self.commodities}
         self.processors: list[Processor] = []
+        #: per district: each commodity's quality practice (None: every kg alike)
+        self._quality = [
+            {c: (d.crops[c].quality if c in d.crops else None) for c in self.commodities}
+            for d in scenario.districts.values()
+        ]
         types = [d.type for d in scenario.districts.values()]
         self.registry = RegistryState(
             scenario.registry, types, self.district_names, hh, self.streams
@@ -176,6 +182,7 @@ class ValueChainModel(mesa.Model):
     def _add_processor(self, name: str, district: int, spec: ProcessorSpec) -> None:
         """Create a plant of ``spec`` in ``district``, last in the plant list (its index)."""
         chain = self.chains[spec.commodity]
+        quality = self._quality[district][spec.commodity]
         p = Processor(
             self,
             name=name,
@@ -184,6 +191,7 @@ class ValueChainModel(mesa.Model):
             commodity=self.commodities.index(spec.commodity),
             spec=spec,
             chain=chain,
+            premium_share=0.0 if quality is None else quality.premium_share,
         )
         self.processors.append(p)
 
@@ -329,6 +337,9 @@ class ValueChainModel(mesa.Model):
                 market = as_buyers(
                     buyers, m.trader_price_idr[k, j], self.cooperatives.members, self._effort[c]
                 )
+                grading = None
+                if self._quality[k][c] is not None:
+                    market, grading = self._grading(k, j, buyers, market)
                 hooks = (p.collective_margin(self, k, j) for p in self.programmes)
                 groups = [g for g in hooks if g is not None]  # collective-selling groups
                 tied = hh.tied[s, j] if self._ties[k, j] else None  # loans free some later
@@ -348,6 +359,7 @@ class ValueChainModel(mesa.Model):
                     hh.farm_revenue_idr[s],
                     led.farm_inputs[s],
                     tied,
+                    grading,
                 )
                 led.month.book_sale(k, j, sale)
                 book_purchases(buyers, market, sale, reference)
@@ -381,6 +393,43 @@ class ValueChainModel(mesa.Model):
                     labour = ch.processes[ch.elsewhere.process].labour_worker_months_per_t
                     yearly = float(window[:, k, j].sum()) / DISPLACEMENT_MONTHS
                     led.month.jobs_displaced[k] += yearly / 1000.0 * labour
+
+    def _grading(
+        self, k: int, j: int, plants: list[Processor], market: trade.Buyers
+    ) -> tuple[trade.Buyers, trade.Grading | None]:
+        """Who uses commodity ``j``'s quality practice in district ``k`` this month (ODD 7.5).
+
+        A programme's contracted outgrowers sell to their plant first, as its members do
+        (:func:`~valuechain.model.firms.with_outgrowers`). A grower with a harvest this month
+        uses the practice when it knows it and expects a grading buyer: it sells first to a
+        grading plant buying this month (a member of a grading cooperative, or one of its
+        outgrowers). Returns the buyers with their first sellers and the month's
+        :class:`~valuechain.model.trade.Grading` (None when nobody uses the practice: the
+        sale is then the plain one).
+        """
+        hh = self.households
+        s = hh.district_slices[k]
+        contracts = [o for p in self.programmes if (o := p.outgrowers(self, k, j)) is not None]
+        if contracts:
+            market = with_outgrowers(plants, market, contracts)
+        expects = np.zeros(s.stop - s.start, dtype=bool)
+        for p, first in zip(plants, market.members, strict=True):
+            if p.spec.grades and first is not None:
+                expects[first] = True
+        practising = hh.practises_quality[s, j]
+        np.logical_and(hh.knows_quality[s, j], expects, out=practising)
+        practising &= hh.harvest_kg[s, j] > 0
+        if not practising.any():
+            return market, None
+        quality = self._quality[k][self.commodities[j]]
+        grades = np.array([p.spec.grades for p in plants])
+        return market, trade.Grading(
+            practising.copy(),
+            grades,
+            quality.premium_share,
+            quality.yield_loss_share,
+            quality.cost_idr_per_kg,
+        )
 
     def processing(self) -> None:
         """Phase 6 (ODD 7.6): processors process, sell output and pay wages and dividends.

@@ -34,6 +34,8 @@ STREAMS: dict[str, str] = {
     "noise and village selection",
     "membership": "which growers are members of a cooperative",
     "ties": "which growers owe their trader and sell to that trader only",
+    "quality": "which growers know a crop's quality practice at the start; the order in which "
+    "an extension programme teaches them",
     "sex": "which working-age adults are women (at the start, then each year's new adults)",
     "training": "course intake and completion, per programme and district",
     "credit": "loan allocation and defaults, per programme and district",

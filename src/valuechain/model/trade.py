@@ -20,6 +20,7 @@ from valuechain.model.kernels import wsum
 __all__ = [
     "NO_BUYERS",
     "Buyers",
+    "Grading",
     "Sale",
     "displaced_kg",
     "growers_to_free",
@@ -97,6 +98,27 @@ NO_BUYERS = Buyers(_read_only(np.zeros(0)), _read_only(np.zeros(0)), ())
 
 
 @dataclass(frozen=True)
+class Grading:
+    """A crop's quality practice in one district this month, as :func:`sell_harvest` takes it.
+
+    Attributes:
+        practising: households using the practice this month (mask over the district's
+            households).
+        grades: the buyers that grade (mask over the plants of :class:`Buyers`).
+        premium_share: what a grading buyer pays above its offer for a kg of a practising
+            household's lot (share of the offer).
+        yield_loss_share: harvest the practice costs (kg per kg of ordinary harvest).
+        cost_idr_per_kg: extra farm cost per kg sold by a practising household (IDR/kg).
+    """
+
+    practising: np.ndarray
+    grades: np.ndarray
+    premium_share: float
+    yield_loss_share: float
+    cost_idr_per_kg: float
+
+
+@dataclass(frozen=True)
 class Sale:
     """What one district's farms sold of one commodity in a month (real kg and IDR).
 
@@ -108,6 +130,10 @@ class Sale:
         trader_kg: bought by traders, who take it out of the district raw.
         collective_idr: paid to collective sellers above the trader price.
         trader_price_idr, reference_idr_per_kg, export_tax_rate: the prices of the sale.
+        graded_kg: of what each plant bought, the kg of practising households' lots it
+            graded (members and queue); ``None`` when the sale had no :class:`Grading`.
+        premium_idr: what each plant paid above its offer for those kg (IDR); ``None`` as
+            ``graded_kg``.
     """
 
     harvest_kg: float
@@ -119,6 +145,8 @@ class Sale:
     trader_price_idr: float
     reference_idr_per_kg: float
     export_tax_rate: float
+    graded_kg: np.ndarray | None = None
+    premium_idr: np.ndarray | None = None
 
     @property
     def paid_by_traders_idr(self) -> float:
@@ -145,6 +173,7 @@ def sell_harvest(
     farm_revenue_idr: np.ndarray,
     farm_inputs_idr: np.ndarray,
     tied: np.ndarray | None = None,
+    grading: Grading | None = None,
 ) -> Sale:
     """One district's harvest of one commodity sold to the best local buyer with room.
 
@@ -165,7 +194,16 @@ def sell_harvest(
         farm_revenue_idr, farm_inputs_idr: the district's households' accumulators (updated).
         tied: households that sell to their trader only (a mask over the district's
             households; ``None``: nobody is tied). Their lots go to traders, whoever else buys.
+        grading: the crop's quality practice this month (``None``: no practice, every kg
+            alike; the sale is then exactly the plain one). Practising households' harvest
+            falls by ``yield_loss_share`` first (in ``harvest_kg``: a harvest that never
+            exists), ``cost_idr_per_kg`` per kg they sell is added to ``farm_inputs_idr``, and
+            grading plants pay ``premium_share`` above their offer for their lots.
     """
+    if grading is not None:
+        practising = grading.practising
+        harvest_kg[practising] *= 1.0 - grading.yield_loss_share
+        farm_inputs_idr += np.where(practising, harvest_kg * grading.cost_idr_per_kg, 0.0)
     sold_kg = wsum(weight, harvest_kg)  # summed the same way whoever buys
     member_kg = np.zeros(buyers.n)
     queue_kg = np.zeros(buyers.n)
@@ -193,11 +231,17 @@ def sell_harvest(
         prices = (trader_price_idr, reference_idr_per_kg, export_tax_rate)
         return Sale(sold_kg, 0.0, member_kg, queue_kg, 0.0, 0.0, *prices)
     revenue = np.zeros(lots.size)  # real IDR
+    graded = _Graded(buyers.n) if grading is not None else None
     for b, members in enumerate(buyers.members):
-        if members is not None:
-            member_kg[b] = kernels.take_in_order(
-                lots, members, buyers.room_kg[b], buyers.offer_idr_per_kg[b], revenue
+        if members is None:
+            continue
+        offer, room_b = buyers.offer_idr_per_kg[b], buyers.room_kg[b]
+        if graded is not None and grading.grades[b]:
+            member_kg[b], graded.kg[b], graded.premium_idr[b] = kernels.take_in_order_graded(
+                lots, members, room_b, offer, revenue, grading.practising, grading.premium_share
             )
+        else:
+            member_kg[b] = kernels.take_in_order(lots, members, room_b, offer, revenue)
     room = buyers.room_kg - member_kg
     if buyers.member_only is not None:
         room[buyers.member_only] = 0.0
@@ -207,17 +251,25 @@ def sell_harvest(
     )
     trader_lot = np.zeros(lots.size)
     bought = np.zeros(len(open_))
-    trader_kg = kernels.sell_in_queue(
-        lots,
-        queue,
-        queue_offset,
-        room[open_],
-        buyers.offer_idr_per_kg[open_],
-        trader_price_idr,
-        revenue,
-        trader_lot,
-        bought,
-    )
+    market = (lots, queue, queue_offset, room[open_], buyers.offer_idr_per_kg[open_])
+    if graded is None:
+        trader_kg = kernels.sell_in_queue(*market, trader_price_idr, revenue, trader_lot, bought)
+    else:
+        graded_bought, premium_paid = np.zeros(len(open_)), np.zeros(len(open_))
+        trader_kg = kernels.sell_in_queue_graded(
+            *market,
+            trader_price_idr,
+            revenue,
+            trader_lot,
+            bought,
+            grading.practising,
+            grading.grades[open_],
+            grading.premium_share,
+            graded_bought,
+            premium_paid,
+        )
+        graded.kg[open_] += graded_bought
+        graded.premium_idr[open_] += premium_paid
     queue_kg[open_] = bought
     if tied_lots is not None:  # the tied sell to their trader
         trader_lot += tied_lots
@@ -242,7 +294,17 @@ def sell_harvest(
         trader_price_idr,
         reference_idr_per_kg,
         export_tax_rate,
+        None if graded is None else graded.kg,
+        None if graded is None else graded.premium_idr,
     )
+
+
+class _Graded:
+    """What each plant bought graded in a sale: kg and the premium paid (IDR)."""
+
+    def __init__(self, n_plants: int):
+        self.kg = np.zeros(n_plants)
+        self.premium_idr = np.zeros(n_plants)
 
 
 def top_up_kg(

@@ -83,6 +83,10 @@ def _district_sums(
         "processing_jobs_trained": _trained_workers(model, s),
         "tied_growers": _tied_growers(model, s),
         "growers_freed_by_plants": sum(p.books.growers_freed for p in firms),
+        "graded_kg": float(
+            sum(p.books.graded_bought_kg / p.input_per_farm_kg for p in firms if p.spec.grades)
+        ),
+        "growers_practising_quality": _practising(model, s),
         "mass_balance_residual": led.mass_residual(model, k),
         "money_balance_residual": led.money_residual(model, k),
     }
@@ -109,6 +113,15 @@ def _trained_workers(model: ValueChainModel, s: slice) -> float:
     hh = model.households
     jobs = (hh.job_firm[s] >= 0).astype(np.int8) + (hh.job_firm2[s] >= 0)
     return kernels.wsum(hh.weight[s], jobs * hh.trained[s])
+
+
+def _practising(model: ValueChainModel, s: slice) -> float:
+    """Growers using a quality practice this month, of any crop (real households); nothing
+    to count without a grading plant."""
+    if not any(p.spec.grades for p in model.processors):
+        return 0.0
+    hh = model.households
+    return kernels.wsum(hh.weight[s], hh.practises_quality[s].any(axis=1))
 
 
 # ---------------------------------------------------------------------- targeting (registry)
@@ -285,6 +298,8 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
             sums["poor190_elderly_disabled"], sums["persons_elderly_disabled"]
         ),
         "cooperative_members": sums["cooperative_members"],
+        "graded_kg": sums["graded_kg"],
+        "growers_practising_quality": sums["growers_practising_quality"],
         "tax_revenue": sums["tax_revenue"],
         "trainees": sums["trainees"],
         "borrowers": sums["borrowers"],

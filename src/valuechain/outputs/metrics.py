@@ -133,6 +133,14 @@ INDICATORS: dict[str, Indicator] = {
     "cooperative_members": Indicator(
         "Households in a cooperative (processing or collective selling)", "households"
     ),
+    "graded_kg": Indicator(
+        "Quality-practice lots (red cherry, clean slab) grading plants bought from farms this "
+        "month",
+        "kg farm stage/month",
+    ),
+    "growers_practising_quality": Indicator(
+        "Growers using a crop's quality practice this month (any crop)", "households"
+    ),
     "tax_revenue": Indicator("Export tax collected on raw exports", "IDR/month"),
     "trainees": Indicator("Persons on training courses", "persons"),
     "borrowers": Indicator("Households repaying a programme loan", "households"),

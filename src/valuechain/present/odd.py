@@ -127,6 +127,11 @@ def _parameters() -> str:
         ("Scenario (top level)", params.Scenario, ""),
         ("District (`districts.<name>.`)", params.District, "districts.<name>."),
         ("Crop (`districts.<name>.crops.<commodity>.`)", params.Crop, ""),
+        (
+            "Quality practice (`districts.<name>.crops.<commodity>.quality.`)",
+            params.Quality,
+            "",
+        ),
         ("Processor (`districts.<name>.processors.<plant>.`)", params.ProcessorSpec, ""),
         ("Entry rule (`districts.<name>.entry.`)", params.Entry, ""),
         ("Price shock (`[[shocks]]`)", params.PriceShock, ""),
@@ -246,9 +251,12 @@ def _streams() -> str:
         "`targeting/<district>` (the registry's score noise), "
         "`targeting/enumeration/<district>` (who is enumerated), `demography/<district>`, "
         "`membership/<district>/<plant>` (a cooperative plant's members), "
-        "`ties/<district>/<commodity>` (growers tied to their trader), and, per programme "
-        "and district, `training/<programme>/<district>`, `credit/<programme>/<district>`, "
-        "`membership/<programme>/<district>` (a collective-selling group's members) and "
+        "`ties/<district>/<commodity>` (growers tied to their trader), "
+        "`quality/<district>/<commodity>` (growers who know a quality practice at the "
+        "start), and, per programme and district, `training/<programme>/<district>`, "
+        "`credit/<programme>/<district>`, `membership/<programme>/<district>` (a "
+        "collective-selling group's members), `quality/<programme>/<district>` (the order "
+        "in which a quality extension teaches growers) and "
         "`targeting/<programme>/<district>` (a programme's list noise or a village "
         "selection).\n"
     )

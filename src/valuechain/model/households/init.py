@@ -118,8 +118,10 @@ def initialise_households(
 
     Savings from ``population`` (after the population), insurance from ``health/<district>``,
     membership of each cooperative plant with a ``member_share`` from ``membership/<plant>``
-    (in plant order; a household joins one cooperative at most), and growers' ties to their
-    trader from ``ties/<district>/<commodity>`` (a cooperative's members are freed).
+    (in plant order; a household joins one cooperative at most), growers' ties to their
+    trader from ``ties/<district>/<commodity>`` (a cooperative's members are freed), and, for
+    a crop with a quality table, the growers who know its practice from
+    ``quality/<district>/<commodity>`` (``u < know_share``).
     """
     initial_budgets(hh, scenario, streams.stream("population").uniform(0, 2, hh.n))
     for k, name in enumerate(scenario.districts):
@@ -141,6 +143,9 @@ def initialise_households(
             if crop is not None and crop.tied_share > 0:
                 u = streams.stream(f"ties/{name}/{c}").random(s.stop - s.start)
                 hh.tied[s, j] = (hh.land_ha[s, j] > 0) & (u < crop.tied_share)
+            if crop is not None and crop.quality is not None:
+                u = streams.stream(f"quality/{name}/{c}").random(s.stop - s.start)
+                hh.knows_quality[s, j] = (hh.land_ha[s, j] > 0) & (u < crop.quality.know_share)
     for p in plants:  # a cooperative frees its members of their trader
         if p.spec.member_share > 0:
             s = hh.district_slices[p.district]

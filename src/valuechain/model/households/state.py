@@ -34,6 +34,17 @@ FIELDS: dict[str, tuple[str, str, str]] = {
     "skill": ("int16", "level", "skill of the household's workers (0 = none)"),
     "land_ha": ("float64", "ha", "land in each commodity (column per commodity)"),
     "tied": ("bool", "flag", "sells the commodity to its trader only (column per commodity)"),
+    "knows_quality": (
+        "bool",
+        "flag",
+        "knows the crop's quality practice (column per commodity)",
+    ),
+    "practises_quality": (
+        "bool",
+        "flag",
+        "uses the quality practice this month: knows it and expects a grading buyer (column "
+        "per commodity)",
+    ),
     "other_income_idr": ("float64", "IDR/month", "median non-farm, non-wage income"),
     "has_insurance": ("bool", "flag", "health costs covered by insurance of its own (JKN)"),
     "subsidised_cover": ("bool", "flag", "health costs covered by a subsidised programme now"),
@@ -98,6 +109,8 @@ class Households:
     skill: np.ndarray
     land_ha: np.ndarray
     tied: np.ndarray
+    knows_quality: np.ndarray
+    practises_quality: np.ndarray
     other_income_idr: np.ndarray
     has_insurance: np.ndarray
     subsidised_cover: np.ndarray
@@ -254,6 +267,8 @@ def generate_population(scenario: Scenario, rng: np.random.Generator) -> Househo
         skill=cat["skill"].astype(np.int16),
         land_ha=cat["land_ha"],
         tied=np.zeros(cat["land_ha"].shape, dtype=bool),
+        knows_quality=np.zeros(cat["land_ha"].shape, dtype=bool),
+        practises_quality=np.zeros(cat["land_ha"].shape, dtype=bool),
         other_income_idr=cat["other_income_idr"],
         has_insurance=np.zeros(n, dtype=bool),
         subsidised_cover=np.zeros(n, dtype=bool),

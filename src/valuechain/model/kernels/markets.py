@@ -13,9 +13,11 @@ __all__ = [
     "lay_off_in_queue",
     "promote_second_jobs",
     "sell_in_queue",
+    "sell_in_queue_graded",
     "sell_to_traders",
     "separate",
     "take_in_order",
+    "take_in_order_graded",
 ]
 
 
@@ -53,6 +55,61 @@ def sell_in_queue(
         while left > 0.0 and b < nb:
             take = min(left, room)
             proceeds += take * price[b]
+            bought[b] += take
+            left -= take
+            room -= take
+            if room <= 0.0:
+                b += 1
+                if b < nb:
+                    room = capacity[b]
+        revenue[i] += proceeds + left * trader_price
+        trader_lot[i] = left
+        trader_kg += left
+    return trader_kg
+
+
+@_jit
+def sell_in_queue_graded(
+    lots: np.ndarray,
+    queue: np.ndarray,
+    offset: int,
+    capacity: np.ndarray,
+    price: np.ndarray,
+    trader_price: float,
+    revenue: np.ndarray,
+    trader_lot: np.ndarray,
+    bought: np.ndarray,
+    graded: np.ndarray,
+    grades: np.ndarray,
+    premium_share: float,
+    graded_bought: np.ndarray,
+    premium_paid: np.ndarray,
+) -> float:
+    """:func:`sell_in_queue` where some lots are graded and some buyers grade.
+
+    A buyer that grades (``grades[b]``) pays ``premium_share x price[b]`` more for each kg of
+    a graded lot (``graded[i]``), adds that kg to ``graded_bought[b]`` and the extra it paid to
+    ``premium_paid[b]``; every other sale is as in :func:`sell_in_queue` (the trader pays no
+    premium). With ``premium_share = 0`` the revenue is that of :func:`sell_in_queue`, bit
+    for bit."""
+    n = queue.size
+    nb = capacity.size
+    b = 0
+    room = capacity[0] if nb > 0 else 0.0
+    trader_kg = 0.0
+    for step in range(n):
+        i = queue[(offset + step) % n]
+        left = lots[i]
+        proceeds = 0.0
+        while left > 0.0 and b < nb:
+            take = min(left, room)
+            pay = take * price[b]
+            if graded[i] and grades[b]:
+                extra = pay * premium_share
+                pay += extra
+                premium_paid[b] += extra
+                graded_bought[b] += take
+            proceeds += pay
             bought[b] += take
             left -= take
             room -= take
@@ -107,6 +164,38 @@ def take_in_order(
         revenue[i] += take * price
         taken += take
     return taken
+
+
+@_jit
+def take_in_order_graded(
+    lots: np.ndarray,
+    positions: np.ndarray,
+    room: float,
+    price: float,
+    revenue: np.ndarray,
+    graded: np.ndarray,
+    premium_share: float,
+) -> tuple[float, float, float]:
+    """:func:`take_in_order` for a buyer that grades: it pays ``premium_share x price`` more
+    for each kg of a graded lot (``graded[i]``). Returns the kg taken, the graded kg among
+    them and the extra paid for them (IDR)."""
+    taken = 0.0
+    graded_kg = 0.0
+    extra_paid = 0.0
+    for i in positions:
+        if taken >= room:
+            break
+        take = min(lots[i], room - taken)
+        lots[i] -= take
+        pay = take * price
+        if graded[i]:
+            extra = pay * premium_share
+            pay += extra
+            extra_paid += extra
+            graded_kg += take
+        revenue[i] += pay
+        taken += take
+    return taken, graded_kg, extra_paid
 
 
 @_jit

@@ -23,15 +23,16 @@ Everything else a programme offers is a hook declared on :class:`ProgrammeRun` w
 neutral default, which the programmes concerned override; callers call the hooks and never
 probe for attributes, so a renamed hook fails loudly instead of reporting zero:
 
-- market hooks: ``export_tax_rate`` (phase 3, trader price), ``collective_margin`` (phase 5,
-  selling), ``education_gain`` (demography, skill at working age);
+- market hooks: ``export_tax_rate`` (phase 3, trader price), ``collective_margin`` and
+  ``outgrowers`` (phase 5, selling), ``education_gain`` (demography, skill at working age);
 - reporting hooks (indicators and accounts): ``trainees``, ``completions``, ``borrowers``,
   ``selling_group``, ``net_lending_idr``, ``recipients``.
 
 Hooks only read: called twice they give the same answer and change nothing.
 
-Programmes act on households through the ledger (transfers, loans), the health-cover flag
-and skills, and on markets only through the market hooks; they never touch firms.
+Programmes act on households through the ledger (transfers, loans), the health-cover flag,
+skills and what growers know (a quality practice), and on markets only through the market
+hooks; they never touch firms.
 """
 
 from __future__ import annotations
@@ -167,6 +168,12 @@ class ProgrammeRun:
         """Members selling commodity ``j`` together this month (mask over district ``k``) and
         the margin buyers take from them (share of the reference price); None for a
         programme that runs no selling group there."""
+        return None
+
+    def outgrowers(self, model: ValueChainModel, k: int, j: int) -> tuple[int, np.ndarray] | None:
+        """A plant of district ``k`` that contracts growers of commodity ``j`` (its index) and
+        those growers (mask over the district's households); they sell to it first, as a
+        cooperative's members do. None for a programme that contracts no one there."""
         return None
 
     def education_gain(self, model: ValueChainModel, k: int) -> np.ndarray | int:

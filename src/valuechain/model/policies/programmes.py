@@ -4,7 +4,8 @@
 ``act``, budgets, enrolment, intake, the market and reporting hooks); each lever has its
 module: ``transfers`` (BPNT, PKH, elderly and disability support, education assistance,
 village cash), ``health``, ``training``, ``credit``, ``markets`` (export tax, marketing
-cooperative) and ``registry_update`` (the DTSEN lever).
+cooperative), ``quality`` (extension for a farm quality practice) and ``registry_update``
+(the DTSEN lever).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from valuechain.config.programmes import (
     HealthInsurance,
     MarketingCooperative,
     Programme,
+    QualityExtension,
     RegistryUpdate,
     Training,
     VillageCash,
@@ -29,6 +31,7 @@ from valuechain.model.policies.base import ProgrammeRun
 from valuechain.model.policies.credit import CreditRun
 from valuechain.model.policies.health import HealthInsuranceRun
 from valuechain.model.policies.markets import ExportTaxRun, MarketingCooperativeRun
+from valuechain.model.policies.quality import QualityExtensionRun
 from valuechain.model.policies.registry_update import RegistryUpdateRun
 from valuechain.model.policies.training import TrainingRun
 from valuechain.model.policies.transfers import (
@@ -56,6 +59,7 @@ _RUNS: dict[type, type[ProgrammeRun]] = {
     Education: EducationRun,
     VillageCash: VillageCashRun,
     RegistryUpdate: RegistryUpdateRun,
+    QualityExtension: QualityExtensionRun,
 }
 
 
