@@ -93,6 +93,9 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return a
 
 
+#: no lot graded (the kernels' grading arrays when nobody practises a quality practice)
+NO_FLAGS = _read_only(np.zeros(0, dtype=bool))
+
 #: no local plant buying (most districts, most months): one shared, read-only instance
 NO_BUYERS = Buyers(_read_only(np.zeros(0)), _read_only(np.zeros(0)), ())
 
@@ -236,12 +239,18 @@ def sell_harvest(
         if members is None:
             continue
         offer, room_b = buyers.offer_idr_per_kg[b], buyers.room_kg[b]
-        if graded is not None and grading.grades[b]:
-            member_kg[b], graded.kg[b], graded.premium_idr[b] = kernels.take_in_order_graded(
-                lots, members, room_b, offer, revenue, grading.practising, grading.premium_share
-            )
-        else:
-            member_kg[b] = kernels.take_in_order(lots, members, room_b, offer, revenue)
+        grades = graded is not None and grading.grades[b]
+        member_kg[b], graded_kg, extra = kernels.take_in_order(
+            lots,
+            members,
+            room_b,
+            offer,
+            revenue,
+            grading.practising if grades else NO_FLAGS,
+            grading.premium_share if grades else 0.0,
+        )
+        if grades:
+            graded.kg[b], graded.premium_idr[b] = graded_kg, extra
     room = buyers.room_kg - member_kg
     if buyers.member_only is not None:
         room[buyers.member_only] = 0.0
@@ -252,22 +261,20 @@ def sell_harvest(
     trader_lot = np.zeros(lots.size)
     bought = np.zeros(len(open_))
     market = (lots, queue, queue_offset, room[open_], buyers.offer_idr_per_kg[open_])
-    if graded is None:
-        trader_kg = kernels.sell_in_queue(*market, trader_price_idr, revenue, trader_lot, bought)
-    else:
-        graded_bought, premium_paid = np.zeros(len(open_)), np.zeros(len(open_))
-        trader_kg = kernels.sell_in_queue_graded(
-            *market,
-            trader_price_idr,
-            revenue,
-            trader_lot,
-            bought,
-            grading.practising,
-            grading.grades[open_],
-            grading.premium_share,
-            graded_bought,
-            premium_paid,
-        )
+    graded_bought, premium_paid = np.zeros(len(open_)), np.zeros(len(open_))
+    trader_kg = kernels.sell_in_queue(
+        *market,
+        trader_price_idr,
+        revenue,
+        trader_lot,
+        bought,
+        NO_FLAGS if graded is None else grading.practising,
+        NO_FLAGS if graded is None else grading.grades[open_],
+        0.0 if graded is None else grading.premium_share,
+        graded_bought,
+        premium_paid,
+    )
+    if graded is not None:
         graded.kg[open_] += graded_bought
         graded.premium_idr[open_] += premium_paid
     queue_kg[open_] = bought

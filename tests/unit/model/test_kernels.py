@@ -14,6 +14,10 @@ from hypothesis import strategies as st
 
 from valuechain.model import kernels
 
+#: the selling queue's grading arguments when no lot is graded (graded, grades, premium share,
+#: graded bought, premium paid)
+NOBODY_GRADES = (np.zeros(0, bool), np.zeros(0, bool), 0.0, np.zeros(0), np.zeros(0))
+
 
 @given(st.lists(st.floats(-1e12, 1e12), min_size=1, max_size=200))
 @example([0.0, -0.0])  # signed zeros: equal values with different keys
@@ -68,6 +72,7 @@ def test_sell_in_queue_rotates_and_splits_lots() -> None:
         revenue,
         trader_lot,
         bought,
+        *NOBODY_GRADES,
     )
     assert bought.tolist() == [35.0] and kg == pytest.approx(25.0)
     assert revenue.tolist() == [5 * 5 + 5 * 2, 20 * 2, 30 * 5]
@@ -169,7 +174,7 @@ def test_sell_in_queue_equals_the_cumulative_formulation(lots, buyers, offset, r
     price = np.array([p for _, p in buyers])
     revenue, trader_lot, bought = np.zeros(n), np.zeros(n), np.zeros(capacity.size)
     kg = kernels.sell_in_queue(
-        lots, queue, offset, capacity, price, 7.0, revenue, trader_lot, bought
+        lots, queue, offset, capacity, price, 7.0, revenue, trader_lot, bought, *NOBODY_GRADES
     )
     order = np.roll(queue, -offset)
     want_rev, want_lot, want_bought = _queue_by_cumsum(lots[order], capacity, price, 7.0)
@@ -189,7 +194,10 @@ def test_take_in_order_equals_the_cumulative_formulation(lots, room) -> None:
     want = np.clip(room - (np.cumsum(lots[positions]) - lots[positions]), 0.0, lots[positions])
     left = lots.copy()
     revenue = np.zeros(lots.size)
-    taken = kernels.take_in_order(left, positions, room, 3.0, revenue)
+    taken, graded, extra = kernels.take_in_order(
+        left, positions, room, 3.0, revenue, np.zeros(0, bool), 0.0
+    )
+    assert graded == 0.0 and extra == 0.0
     np.testing.assert_allclose(lots[positions] - left[positions], want, rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(revenue[positions], 3.0 * want, rtol=1e-9, atol=1e-5)
     assert taken == pytest.approx(min(room, lots.sum()), rel=1e-9, abs=1e-6)

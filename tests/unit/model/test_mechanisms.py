@@ -78,6 +78,11 @@ def _sell(lots, capacity, price, trader_price):
         revenue,
         trader_lot,
         bought,
+        np.zeros(0, bool),
+        np.zeros(0, bool),
+        0.0,
+        np.zeros(len(capacity)),
+        np.zeros(len(capacity)),
     )
     return revenue, trader_lot, bought, kg
 

@@ -13,11 +13,9 @@ __all__ = [
     "lay_off_in_queue",
     "promote_second_jobs",
     "sell_in_queue",
-    "sell_in_queue_graded",
     "sell_to_traders",
     "separate",
     "take_in_order",
-    "take_in_order_graded",
 ]
 
 
@@ -33,6 +31,11 @@ def sell_in_queue(
     revenue: np.ndarray,
     trader_lot: np.ndarray,
     bought: np.ndarray,
+    graded: np.ndarray,
+    grades: np.ndarray,
+    premium_share: float,
+    graded_bought: np.ndarray,
+    premium_paid: np.ndarray,
 ) -> float:
     """Sell lots in queue order to buyers with limited capacity, the rest to the trader.
 
@@ -42,56 +45,13 @@ def sell_in_queue(
     goes to the trader at ``trader_price``. Adds each lot's proceeds to ``revenue``, writes
     the kg each lot sold to the trader into ``trader_lot``, adds each buyer's kg to
     ``bought``, and returns the trader's kg.
+
+    Grading (ODD 7.5; ``graded`` empty: nobody grades): a buyer that grades (``grades[b]``)
+    pays ``premium_share x price[b]`` more for each kg of a graded lot (``graded[i]``), adds
+    that kg to ``graded_bought[b]`` and the extra it paid to ``premium_paid[b]``; the trader
+    pays no premium.
     """
-    n = queue.size
-    nb = capacity.size
-    b = 0
-    room = capacity[0] if nb > 0 else 0.0
-    trader_kg = 0.0
-    for step in range(n):
-        i = queue[(offset + step) % n]
-        left = lots[i]
-        proceeds = 0.0
-        while left > 0.0 and b < nb:
-            take = min(left, room)
-            proceeds += take * price[b]
-            bought[b] += take
-            left -= take
-            room -= take
-            if room <= 0.0:
-                b += 1
-                if b < nb:
-                    room = capacity[b]
-        revenue[i] += proceeds + left * trader_price
-        trader_lot[i] = left
-        trader_kg += left
-    return trader_kg
-
-
-@_jit
-def sell_in_queue_graded(
-    lots: np.ndarray,
-    queue: np.ndarray,
-    offset: int,
-    capacity: np.ndarray,
-    price: np.ndarray,
-    trader_price: float,
-    revenue: np.ndarray,
-    trader_lot: np.ndarray,
-    bought: np.ndarray,
-    graded: np.ndarray,
-    grades: np.ndarray,
-    premium_share: float,
-    graded_bought: np.ndarray,
-    premium_paid: np.ndarray,
-) -> float:
-    """:func:`sell_in_queue` where some lots are graded and some buyers grade.
-
-    A buyer that grades (``grades[b]``) pays ``premium_share x price[b]`` more for each kg of
-    a graded lot (``graded[i]``), adds that kg to ``graded_bought[b]`` and the extra it paid to
-    ``premium_paid[b]``; every other sale is as in :func:`sell_in_queue` (the trader pays no
-    premium). With ``premium_share = 0`` the revenue is that of :func:`sell_in_queue`, bit
-    for bit."""
+    grading = graded.size > 0
     n = queue.size
     nb = capacity.size
     b = 0
@@ -104,7 +64,7 @@ def sell_in_queue_graded(
         while left > 0.0 and b < nb:
             take = min(left, room)
             pay = take * price[b]
-            if graded[i] and grades[b]:
+            if grading and graded[i] and grades[b]:
                 extra = pay * premium_share
                 pay += extra
                 premium_paid[b] += extra
@@ -150,24 +110,6 @@ def sell_to_traders(
 
 @_jit
 def take_in_order(
-    lots: np.ndarray, positions: np.ndarray, room: float, price: float, revenue: np.ndarray
-) -> float:
-    """A buyer with ``room`` kg takes the lots at ``positions``, in that order, at ``price``:
-    each whole until the room is used, the last one in part. Lowers ``lots`` by what it
-    took, adds the payment to ``revenue``, returns the kg taken."""
-    taken = 0.0
-    for i in positions:
-        if taken >= room:
-            break
-        take = min(lots[i], room - taken)
-        lots[i] -= take
-        revenue[i] += take * price
-        taken += take
-    return taken
-
-
-@_jit
-def take_in_order_graded(
     lots: np.ndarray,
     positions: np.ndarray,
     room: float,
@@ -176,9 +118,12 @@ def take_in_order_graded(
     graded: np.ndarray,
     premium_share: float,
 ) -> tuple[float, float, float]:
-    """:func:`take_in_order` for a buyer that grades: it pays ``premium_share x price`` more
-    for each kg of a graded lot (``graded[i]``). Returns the kg taken, the graded kg among
-    them and the extra paid for them (IDR)."""
+    """A buyer with ``room`` kg takes the lots at ``positions``, in that order, at ``price``:
+    each whole until the room is used, the last one in part. Lowers ``lots`` by what it
+    took and adds the payment to ``revenue``. A buyer that grades (``graded`` not empty) pays
+    ``premium_share x price`` more for each kg of a graded lot (``graded[i]``). Returns the
+    kg taken, the graded kg among them and the extra paid for them (IDR)."""
+    grading = graded.size > 0
     taken = 0.0
     graded_kg = 0.0
     extra_paid = 0.0
@@ -188,7 +133,7 @@ def take_in_order_graded(
         take = min(lots[i], room - taken)
         lots[i] -= take
         pay = take * price
-        if graded[i]:
+        if grading and graded[i]:
             extra = pay * premium_share
             pay += extra
             extra_paid += extra
