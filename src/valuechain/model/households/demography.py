@@ -131,12 +131,16 @@ def women_after_ageing(
 ) -> np.ndarray:
     """Women among the adults after a year: of the ``new_elderly`` adults who reached old age
     as many are women as a draw without replacement from the household's adults gives
-    (hypergeometric); each new adult is a woman with ``women_share``. Draws both arrays
-    every year, in that order."""
-    men = adults_before - women
-    leaving = rng.hypergeometric(np.maximum(women, 0), np.maximum(men, 0), new_elderly)
-    joining = rng.binomial(new_adults, women_share)
-    return women - leaving + joining
+    (hypergeometric); each new adult is a woman with ``women_share``. Draws for the
+    households where adults left, then for those where adults arrived (a few in a hundred
+    each year), in household order."""
+    out = women.copy()
+    left = np.flatnonzero(new_elderly > 0)
+    w = women[left]
+    out[left] -= rng.hypergeometric(w, adults_before[left] - w, new_elderly[left])
+    came = np.flatnonzero(new_adults > 0)
+    out[came] += rng.binomial(new_adults[came], women_share)
+    return out
 
 
 def settle_after_ageing(hh: Households) -> None:
