@@ -9,6 +9,7 @@ exit with status 2, never with a traceback; a traceback means a bug in valuechai
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -174,7 +175,85 @@ def _parser() -> argparse.ArgumentParser:
     )
     sens.set_defaults(func=_cmd_sensitivity)
     _add_decompose(sub)
+    _add_calibrate(sub)
     return p
+
+
+def _add_calibrate(sub: argparse._SubParsersAction) -> None:
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit a district's parameters to its published statistics (ABC-SMC, resumable)",
+        description="Fit the parameters of a calibration file to its targets by approximate "
+        "Bayesian computation (ABC-SMC with pyabc): each evaluation runs the base scenario "
+        "with the same seeds (common random numbers). Writes posterior.parquet, fit.csv, "
+        "calibrated.toml and manifest.json (last). Run it again after an interruption: "
+        "finished generations are kept. The same file gives the same posterior with any "
+        "number of workers.",
+    )
+    cal.add_argument("calibration", metavar="FILE", help="calibration file (TOML)")
+    cal.add_argument(
+        "--workers",
+        "-j",
+        type=_int_at_least(1),
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="local worker processes (default: all CPUs); results do not depend on it",
+    )
+    cal.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="send evaluations to a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786",
+    )
+    cal.add_argument(
+        "--out", "-o", type=Path, metavar="DIR", help="results (default: results/<calibration>/)"
+    )
+    cal.set_defaults(func=_cmd_calibrate)
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from valuechain.experiments.abc import run_calibration
+    from valuechain.experiments.calibration import load_calibration
+
+    loaded = load_calibration(args.calibration)
+    m = loaded.spec.method
+    out = args.out or Path("results") / loaded.name
+    print(
+        f"{loaded.name}: {len(loaded.spec.parameters)} parameters, {len(loaded.fitted)} targets "
+        f"fitted and {len(loaded.held_out)} held out; ABC-SMC, {m.generations} generations of "
+        f"{m.population_size} particles, {m.replications} replication(s) per evaluation "
+        f"(seeds {loaded.seeds[0]}..{loaded.seeds[-1]})",
+        file=sys.stderr,
+    )
+    try:
+        res = run_calibration(
+            loaded,
+            out,
+            workers=args.workers,
+            cluster=args.cluster,
+            command=" ".join(["valuechain", *args.argv]),
+        )
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished generations are kept in {out}/abc.db; run the same "
+            "command again to go on",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except BrokenProcessPool:
+        raise UserError(
+            "a worker process died (killed, or out of memory); finished generations are kept",
+            hint="run the same command again (fewer --workers if memory is short)",
+        ) from None
+    man = res.manifest
+    print(
+        f"{man['calibration']}: {man['generations']} generations, {man['evaluations']} "
+        f"evaluations; results written to {res.path}/ (manifest.json, posterior.parquet, "
+        "fit.csv, calibrated.toml)"
+    )
+    print(res.fit.to_string(index=False))
+    return 0
 
 
 def _add_decompose(sub: argparse._SubParsersAction) -> None:

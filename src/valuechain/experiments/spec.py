@@ -66,6 +66,8 @@ __all__ = [
     "ExperimentError",
     "ExperimentSpec",
     "LoadedExperiment",
+    "check_settable_keys",
+    "known_indicators",
     "load_experiment",
     "salib_problem",
 ]
@@ -377,17 +379,23 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
 
 
 def _check_keys(loaded: LoadedExperiment) -> list[Problem]:
+    keys = {f"factors.{name}.key": f.key for name, f in loaded.spec.factors.items()}
+    return check_settable_keys(keys, loaded.base.document, str(loaded.path))
+
+
+def check_settable_keys(keys: dict[str, str], document: dict, src: str) -> list[Problem]:
+    """Problems with scenario keys a file sets (``keys``: the file's key path -> the dotted
+    scenario key): each must name a value of ``document`` (a resolved scenario), not a table."""
     out = []
-    for name, f in loaded.spec.factors.items():
-        parts = f.key.split(".")
-        wrong = why_not_settable(f.key, loaded.base.document)
-        node: Any = loaded.base.document
-        for part in parts:
+    for where, key in keys.items():
+        wrong = why_not_settable(key, document)
+        node: Any = document
+        for part in key.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         if wrong is None and isinstance(node, dict):
-            wrong = f"{f.key!r} is a table, not a value"
+            wrong = f"{key!r} is a table, not a value"
         if wrong:
-            out.append(Problem(str(loaded.path), f"factors.{name}.key", f.key, wrong))
+            out.append(Problem(src, where, key, wrong))
     return out
 
 

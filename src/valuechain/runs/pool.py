@@ -2,7 +2,8 @@
 
 Replications (:func:`valuechain.runs.replications.run_scenario`) and sweeps
 (:func:`valuechain.experiments.sweep.run_experiment`) run their local work through
-:func:`run_tasks`; nothing else creates worker processes. This module alone decides:
+:func:`run_tasks`, calibrations (:mod:`valuechain.experiments.abc`) through
+:func:`kept_pool`; nothing else creates worker processes. This module alone decides:
 
 - the start method: ``spawn``, as an explicit context. Mesa 3.3 requires it (importing
   ``mesa.batchrunner``, which ``import mesa`` does, sets it for the whole process with
@@ -32,7 +33,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
 
-__all__ = ["START_METHOD", "call_with_one_blas_thread", "one_blas_thread", "run_tasks"]
+__all__ = [
+    "START_METHOD",
+    "call_with_one_blas_thread",
+    "kept_pool",
+    "one_blas_thread",
+    "run_tasks",
+]
 
 #: How worker processes are started (Mesa 3.3 requires spawn).
 START_METHOD = "spawn"
@@ -97,6 +104,47 @@ def run_tasks(
         mp_context=multiprocessing.get_context(START_METHOD),
         initializer=_init_worker,
     )
+    try:
+        _run_on(pool, tasks, call, workers, handle)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def kept_pool(
+    workers: int,
+) -> Iterator[Callable[[Iterable[T], Callable[[T], R], Callable[[R], None]], None]]:
+    """Like :func:`run_tasks`, with the worker processes kept between calls: yields
+    ``run(tasks, call, handle)``, for work that comes in rounds (a calibration's batches),
+    where starting the workers again for each round would cost more than the round."""
+    if workers <= 1:
+
+        def here(tasks: Iterable[T], call: Callable[[T], R], handle: Callable[[R], None]) -> None:
+            with one_blas_thread():
+                for task in tasks:
+                    handle(call(task))
+
+        yield here
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(START_METHOD),
+        initializer=_init_worker,
+    )
+    try:
+        yield lambda tasks, call, handle: _run_on(pool, iter(tasks), call, workers, handle)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_on(
+    pool: ProcessPoolExecutor,
+    tasks: Iterator[T],
+    call: Callable[[T], R],
+    workers: int,
+    handle: Callable[[R], None],
+) -> None:
+    """Run the tasks on ``pool`` (see :func:`run_tasks`); a failure terminates the workers."""
     pending: dict[Future[R], T] = {}
     try:
         _fill(pending, tasks, 2 * workers, lambda t: pool.submit(call, t))
@@ -116,8 +164,6 @@ def run_tasks(
     except BaseException:  # a failed run, a killed worker or Ctrl-C: stop the others now
         _terminate_workers(pool)
         raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _fill(
