@@ -122,6 +122,20 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes (default: min(runs, CPUs)); results do not depend on it",
     )
     run.add_argument("--no-figures", action="store_true", help="do not draw figures")
+    run.add_argument(
+        "--posterior",
+        type=Path,
+        metavar="CALIBRATION_DIR",
+        help="carry parameter uncertainty: run at a calibration's posterior medians, and again "
+        "with each replication's parameters drawn from its posterior (scenario and baseline "
+        "share each draw); the comparison gains the total interval",
+    )
+    run.add_argument(
+        "--draws",
+        type=_int_at_least(1),
+        metavar="K",
+        help="distinct posterior draws (default: one per replication)",
+    )
     run.set_defaults(func=_cmd_run)
 
     val = sub.add_parser(
@@ -420,7 +434,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
     reps = args.replications or loaded.scenario.replications
     n_runs = reps * (2 if base is not None else 1)
     workers = args.workers or runner.default_workers(n_runs)
-    sr = runner.run_scenario(loaded, replications=reps, workers=workers, progress=True)
+    posterior = None
+    if args.posterior is not None:
+        from valuechain.runs.posterior import read_posterior
+
+        posterior = read_posterior(args.posterior)
+        n_runs *= 2
+        workers = args.workers or runner.default_workers(n_runs)
+    elif args.draws is not None:
+        raise UserError("--draws goes with --posterior", hint="add --posterior CALIBRATION_DIR")
+    sr = runner.run_scenario(
+        loaded,
+        replications=reps,
+        workers=workers,
+        progress=True,
+        posterior=posterior,
+        draws=args.draws,
+    )
     sr.command = ["valuechain", *args.argv]
     if sr.baseline is not None:
         sr.baseline.command = sr.command

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,6 +43,7 @@ from valuechain.runs.results import (
     COMPARISON,
     PLANT_CLOSURES,
     PLANTS_TABLE,
+    POSTERIOR_RUNS,
     ROUNDS_CSV,
     ROUNDS_TABLE,
     RUNS,
@@ -53,6 +54,9 @@ from valuechain.runs.results import (
     write_table_atomic,
 )
 from valuechain.runs.statistics import compare_runs
+
+if TYPE_CHECKING:
+    from valuechain.runs.posterior import Posterior
 
 __all__ = [
     "RunResult",
@@ -244,6 +248,8 @@ class ScenarioRuns:
     plants: pd.DataFrame = field(default_factory=lambda: no_plants())
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     command: list[str] | None = None
+    posterior: dict[str, Any] | None = None  # --posterior: the calibration and each draw
+    draw_runs: pd.DataFrame | None = None  # --posterior: the runs with drawn parameters
 
     @property
     def name(self) -> str:
@@ -293,6 +299,8 @@ class ScenarioRuns:
         write_csv_atomic(self.plant_closures, directory / PLANT_CLOSURES)
         if self.comparison is not None:
             write_csv_atomic(self.comparison, directory / COMPARISON)
+        if self.draw_runs is not None:
+            write_table_atomic(self.draw_runs, directory / POSTERIOR_RUNS)
         write_manifest(directory, self.manifest())
         return directory
 
@@ -428,6 +436,8 @@ def run_scenario(
     scenario_overrides: Mapping[str, Any] | Iterable[str | Override] = (),
     months: int | None = None,
     model_class: type | None = None,
+    posterior: Posterior | None = None,
+    draws: int | None = None,
 ) -> ScenarioRuns:
     """Run the replications of a scenario, and of its baseline under the same seeds.
 
@@ -444,6 +454,11 @@ def run_scenario(
         months: simulated months (an override of ``months``).
         model_class: the model to run (default :class:`valuechain.model.model.ValueChainModel`);
             it must be importable by worker processes.
+        posterior: a calibration's posterior (:mod:`valuechain.runs.posterior`): the runs are
+            made at its medians (the shocks-only comparison), and once more with each
+            replication's parameters drawn from it, the scenario and its baseline sharing the
+            draw; the comparison gains the total interval. Needs a baseline.
+        draws: distinct posterior draws (default: one per replication).
 
     Returns:
         The runs, with ``.baseline`` and ``.comparison`` filled when the scenario names a
@@ -455,11 +470,29 @@ def run_scenario(
         path_or_loaded, overrides, scenario_overrides=scenario_overrides, seed=seed, months=months
     )
     reps = loaded.scenario.replications if replications is None else replications
+    drawn: list[dict[str, Any]] = []
+    if posterior is not None:
+        if base is None:
+            raise UserError(
+                f"--posterior compares a scenario with its baseline; {loaded.scenario.name} "
+                "names none",
+                hint='add `baseline = "..."` to the scenario file',
+            )
+        loaded = _with_overrides(loaded, posterior.median_overrides())
+        base = _with_overrides(base, posterior.median_overrides())
+        drawn = posterior.draws(loaded.scenario.seed, reps, draws)
     seeds = replication_seeds(loaded.scenario, reps)
     t0 = time.perf_counter()
     tasks = [(("s", r), loaded.scenario, r, s) for r, s in enumerate(seeds)]
     if base is not None:
         tasks += [(("b", r), base.scenario, r, s) for r, s in enumerate(seeds)]
+    for d, s in zip(drawn, seeds, strict=True):
+        values = posterior.overrides(d["values"])
+        r = d["replication"]
+        tasks += [
+            (("sd", r), _with_overrides(loaded, values).scenario, r, s),
+            (("bd", r), _with_overrides(base, values).scenario, r, s),
+        ]
     desc = loaded.scenario.name + (" + baseline" if base is not None else "")
     out = execute_runs(
         tasks, workers=workers, progress=progress, desc=desc, model_class=model_class
@@ -468,8 +501,42 @@ def run_scenario(
     if base is not None:
         result.baseline = _assemble(base, [out["b", r] for r in range(reps)], t0, workers)
         result.comparison = compare_runs(result.runs, result.baseline.runs)
+    if drawn:
+        _add_parameter_uncertainty(result, out, drawn, posterior)
     result.total_wall_time_s = time.perf_counter() - t0
     return result
+
+
+def _add_parameter_uncertainty(
+    result: ScenarioRuns,
+    out: dict[Any, RunResult],
+    drawn: list[dict[str, Any]],
+    posterior: Posterior,
+) -> None:
+    """The runs with drawn parameters, the draws in the manifest, and the total intervals in
+    the comparison (:func:`valuechain.runs.posterior.with_parameter_uncertainty`)."""
+    from valuechain.runs.posterior import with_parameter_uncertainty
+
+    reps = range(len(drawn))
+    scen, _, _ = _frames(result.name, [out["sd", r] for r in reps])
+    base, _, _ = _frames(result.baseline.name, [out["bd", r] for r in reps])
+    indicators = [i for i in result.comparison["indicator"] if i in scen.columns]
+    num = [i for i in indicators if pd.api.types.is_numeric_dtype(scen[i])]
+    result.comparison = with_parameter_uncertainty(
+        result.comparison,
+        result.runs[num] - result.baseline.runs[num],
+        scen[num] - base[num],
+        num,
+    )
+    result.draw_runs = pd.concat(
+        [scen.assign(side="scenario"), base.assign(side="baseline")], ignore_index=True
+    )
+    result.posterior = {
+        "calibration": str(posterior.path),
+        "medians": posterior.medians,
+        "keys": posterior.keys,
+        "draws": drawn,
+    }
 
 
 # --------------------------------------------------------------------------- manifest
@@ -503,6 +570,7 @@ def build_manifest(sr: ScenarioRuns) -> dict[str, Any]:
         "command": sr.command,
         "baseline": None,
         "scenario_text": loaded.text,
+        "posterior": sr.posterior,
     }
     if sr.baseline is not None:
         b = sr.baseline.loaded

@@ -48,6 +48,7 @@ __all__ = [
     "MANIFEST",
     "PLANTS_TABLE",
     "PLANT_CLOSURES",
+    "POSTERIOR_RUNS",
     "ROUNDS_CSV",
     "ROUNDS_TABLE",
     "RUNS",
@@ -74,12 +75,22 @@ ROUNDS_TABLE = "rounds.parquet"
 ROUNDS_CSV = "rounds.csv"
 PLANTS_TABLE = "plants.parquet"
 PLANT_CLOSURES = "plant_closures.csv"
+POSTERIOR_RUNS = "posterior_runs.parquet"  # --posterior: runs with drawn parameters
 BASELINE_DIR = "baseline"
 FIGURES_DIR = "figures"
 #: Version of the directory layout; bump it when a reader could misread an older directory.
 FORMAT_VERSION = 3  # 2: rounds tables, comparison notes, summaries by BPS round; 3: plants
 
-_DATA_FILES = (RUNS, TIMESERIES, ROUNDS_TABLE, ROUNDS_CSV, PLANTS_TABLE, PLANT_CLOSURES, COMPARISON)
+_DATA_FILES = (
+    RUNS,
+    TIMESERIES,
+    ROUNDS_TABLE,
+    ROUNDS_CSV,
+    PLANTS_TABLE,
+    PLANT_CLOSURES,
+    COMPARISON,
+    POSTERIOR_RUNS,
+)
 
 
 class ResultsError(UserError):
