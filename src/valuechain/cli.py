@@ -221,6 +221,7 @@ def _add_calibrate(sub: argparse._SubParsersAction) -> None:
     cal.add_argument(
         "--out", "-o", type=Path, metavar="DIR", help="results (default: results/<calibration>/)"
     )
+    cal.add_argument("--no-figures", action="store_true", help="do not draw figures")
     cal.set_defaults(func=_cmd_calibrate)
 
 
@@ -261,10 +262,16 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             hint="run the same command again (fewer --workers if memory is short)",
         ) from None
     man = res.manifest
+    figures = ""
+    if not args.no_figures:
+        from valuechain.present.calibration_figures import write_calibration_figures
+
+        write_calibration_figures(res.path)
+        figures = ", figures/"
     print(
         f"{man['calibration']}: {man['generations']} generations, {man['evaluations']} "
         f"evaluations; results written to {res.path}/ (manifest.json, posterior.parquet, "
-        "fit.csv, calibrated.toml)"
+        f"fit.csv, calibrated.toml{figures})"
     )
     print(res.fit.to_string(index=False))
     return 0

@@ -493,6 +493,7 @@ def _write_outputs(
         "epsilons": [float(e) if math.isfinite(e) else None for e in pops["epsilon"]],
         "parameters": medians,
         "keys": {n: p.key for n, p in loaded.spec.parameters.items()},
+        "priors": {n: p.model_dump(mode="json") for n, p in loaded.spec.parameters.items()},
         "resumed": resumed_at is not None,
         "valuechain_version": __version__,
         "command": command,

@@ -139,6 +139,16 @@ def test_the_true_value_lies_in_the_posterior_and_workers_do_not_matter(tmp_path
         pd.read_parquet(one.path / "posterior.parquet"),
         pd.read_parquet(two.path / "posterior.parquet"),
     )
+    # the figures: posterior against prior, targets against the model, PNG and SVG
+    from valuechain.present.calibration_figures import write_calibration_figures
+
+    names = sorted(p.name for p in write_calibration_figures(one.path))
+    assert names == [
+        "posterior_marginals.png",
+        "posterior_marginals.svg",
+        "targets_fit.png",
+        "targets_fit.svg",
+    ]
     # the calibrated scenario loads, with the posterior median
     from valuechain.config.loader import load_scenario
 
