@@ -30,6 +30,7 @@ import json
 import logging
 import math
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -344,10 +345,16 @@ def run_calibration(
 
     from valuechain.runs.pool import kept_pool
 
+    t0 = time.perf_counter()
     with kept_pool(1 if cluster else workers) as run_local:
         history, resumed_at = _run_abc(loaded, out, resumed, run_local, cluster, on_batch, bar)
     bar.close()
-    return _write_outputs(loaded, out, history, resumed_at, command)
+    session = {
+        "wall_time_s": round(time.perf_counter() - t0, 2),
+        "workers": 1 if cluster else workers,
+        "backend": "dask" if cluster else "local",
+    }
+    return _write_outputs(loaded, out, history, resumed_at, command, session)
 
 
 def _run_abc(
@@ -414,6 +421,7 @@ def _write_outputs(
     history: Any,
     resumed_at: int | None,
     command: str,
+    session: dict[str, Any],
 ) -> CalibrationResults:
     from valuechain import __version__
 
@@ -495,6 +503,7 @@ def _write_outputs(
         "keys": {n: p.key for n, p in loaded.spec.parameters.items()},
         "priors": {n: p.model_dump(mode="json") for n, p in loaded.spec.parameters.items()},
         "resumed": resumed_at is not None,
+        "this_session": session,
         "valuechain_version": __version__,
         "command": command,
         "files": [POSTERIOR, FIT, CALIBRATED],
