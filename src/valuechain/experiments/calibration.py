@@ -46,15 +46,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from valuechain.config.loader import LoadedScenario, load_scenario, read_toml, scenario_from_dict
-from valuechain.config.overrides import Override, Source, apply_overrides, as_overrides
+from valuechain.config.loader import LoadedScenario, scenario_from_dict
+from valuechain.config.overrides import Override, Source, apply_overrides
 from valuechain.config.scenario import Scenario
 from valuechain.config.schema import Strict
-from valuechain.config.validation import non_finite_problems, problems_from_validation
 from valuechain.errors import Problem, ProblemsError, ScenarioError
-from valuechain.experiments.spec import OutputSpec, check_settable_keys, known_indicators
+from valuechain.experiments.spec import (
+    OutputSpec,
+    check_settable_keys,
+    known_indicators,
+    read_file_with_base,
+)
 
 __all__ = [
     "CalibrationError",
@@ -271,32 +275,8 @@ def load_calibration(path: str | Path) -> LoadedCalibration:
         CalibrationError: the file, a key, a parameter key or a target is wrong, or the base
             scenario is (its problems and hint, naming the base's files).
     """
+    spec, text, base = read_file_with_base(path, CalibrationSpec, CalibrationError, "calibration")
     path = Path(path)
-    src = str(path)
-    try:
-        doc, text = read_toml(path, "command line", what="calibration file")
-    except ScenarioError as exc:
-        raise CalibrationError(exc.problems, hint=exc.hint) from None
-    here = Source.file(path, src)
-    problems = non_finite_problems(doc, {}, here)
-    try:
-        spec = CalibrationSpec.model_validate(doc)
-    except ValidationError as exc:
-        done = [p.path for p in problems]
-        problems += problems_from_validation(exc, doc, {}, here, skip=done)
-    if problems:
-        raise CalibrationError(problems)
-    base_path = (path.parent / spec.base).resolve()
-    if not base_path.is_file():
-        raise CalibrationError(
-            [Problem(src, "base", spec.base, "no such scenario file")],
-            hint="check the path (a relative base is read from the calibration file's folder)",
-        )
-    written = Source(src, here.folder, prefix="base_overrides.")
-    try:
-        base = load_scenario(base_path, as_overrides(spec.base_overrides, written))
-    except ScenarioError as exc:
-        raise CalibrationError(exc.problems, hint=exc.hint) from None
     loaded = LoadedCalibration(spec, path.resolve(), text, base)
     problems = _check_parameters(loaded) + _check_targets(loaded)
     if problems:

@@ -69,6 +69,7 @@ __all__ = [
     "check_settable_keys",
     "known_indicators",
     "load_experiment",
+    "read_file_with_base",
     "salib_problem",
 ]
 
@@ -345,37 +346,49 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
         ExperimentError: the file, a key, a factor key or an output is wrong, or the base
             scenario is (its problems and hint, naming the base's files).
     """
+    spec, text, base = read_file_with_base(path, ExperimentSpec, ExperimentError, "experiment")
+    loaded = LoadedExperiment(spec, Path(path).resolve(), text, base)
+    problems = _check_keys(loaded) + _check_outputs(loaded)
+    if problems:
+        raise ExperimentError(problems)
+    return loaded
+
+
+def read_file_with_base(
+    path: str | Path, model: type[Strict], error: type[ProblemsError], what: str
+) -> tuple[Any, str, LoadedScenario]:
+    """Read a TOML file naming a ``base`` scenario (with ``base_overrides``), validate it as
+    ``model`` and load its base: the spec, the file's text and the base. Every problem is an
+    ``error`` (a :class:`~valuechain.errors.ProblemsError`) naming the file, the key path and
+    the value; the base's own problems keep the base's hint. ``what``: the kind of file, as
+    messages name it (``"experiment"``, ``"calibration"``)."""
     path = Path(path)
     src = str(path)
     try:
-        doc, text = read_toml(path, "command line", what="experiment file")
+        doc, text = read_toml(path, "command line", what=f"{what} file")
     except ScenarioError as exc:
-        raise ExperimentError(exc.problems, hint=exc.hint) from None
+        raise error(exc.problems, hint=exc.hint) from None
     here = Source.file(path, src)
     problems = non_finite_problems(doc, {}, here)
     try:
-        spec = ExperimentSpec.model_validate(doc)
+        spec = model.model_validate(doc)
     except ValidationError as exc:
         done = [p.path for p in problems]
         problems += problems_from_validation(exc, doc, {}, here, skip=done)
     if problems:
-        raise ExperimentError(problems)
+        raise error(problems)
     base_path = (path.parent / spec.base).resolve()
     if not base_path.is_file():
-        raise ExperimentError(
+        raise error(
             [Problem(src, "base", spec.base, "no such scenario file")],
-            hint="check the path (a relative base is read from the experiment file's folder)",
+            hint=f"check the path (a relative base is read from the {what} file's folder)",
         )
     written = Source(src, here.folder, prefix="base_overrides.")
     try:
         base = load_scenario(base_path, as_overrides(spec.base_overrides, written))
     except ScenarioError as exc:  # the base's own problems, with the base's hint
-        raise ExperimentError(exc.problems, hint=exc.hint) from None
-    loaded = LoadedExperiment(spec, path.resolve(), text, base)
-    problems = _check_keys(loaded) + _check_outputs(loaded)
-    if problems:
-        raise ExperimentError(problems)
-    return loaded
+        raise error(exc.problems, hint=exc.hint) from None
+    return spec, text, base
 
 
 def _check_keys(loaded: LoadedExperiment) -> list[Problem]:

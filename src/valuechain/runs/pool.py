@@ -93,21 +93,8 @@ def run_tasks(
         Exception: the first exception a task raised (after handling the outputs that had
             arrived), or ``BrokenProcessPool`` when a worker died; the workers are terminated.
     """
-    tasks = iter(tasks)
-    if workers <= 1:
-        with one_blas_thread():
-            for task in tasks:
-                handle(call(task))
-        return
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(START_METHOD),
-        initializer=_init_worker,
-    )
-    try:
-        _run_on(pool, tasks, call, workers, handle)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with kept_pool(workers) as run:
+        run(tasks, call, handle)
 
 
 @contextlib.contextmanager
