@@ -486,9 +486,10 @@ def run_scenario(
     tasks = [(("s", r), loaded.scenario, r, s) for r, s in enumerate(seeds)]
     if base is not None:
         tasks += [(("b", r), base.scenario, r, s) for r, s in enumerate(seeds)]
-    for d, s in zip(drawn, seeds, strict=True):
+    for d in drawn:  # --posterior: each replication once more with its drawn parameters
         values = posterior.overrides(d["values"])
         r = d["replication"]
+        s = seeds[r]
         tasks += [
             (("sd", r), _with_overrides(loaded, values).scenario, r, s),
             (("bd", r), _with_overrides(base, values).scenario, r, s),
