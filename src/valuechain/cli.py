@@ -443,7 +443,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     workers = args.workers or runner.default_workers(n_runs)
     posterior = None
     if args.posterior is not None:
-        from valuechain.runs.posterior import read_posterior
+        from valuechain.experiments.abc import read_posterior
 
         posterior = read_posterior(args.posterior)
         n_runs *= 2

@@ -42,6 +42,7 @@ import pandas as pd
 from valuechain.errors import ScenarioError, UserError
 from valuechain.experiments.calibration import LoadedCalibration
 from valuechain.experiments.sweep import aggregate
+from valuechain.runs.posterior import Posterior
 from valuechain.runs.results import (
     atomic_write_text,
     check_writable,
@@ -54,6 +55,7 @@ __all__ = [
     "CalibrationModel",
     "CalibrationResults",
     "read_calibration",
+    "read_posterior",
     "run_calibration",
     "seeded_batch_sampler",
 ]
@@ -281,6 +283,22 @@ def read_calibration(directory: str | Path) -> CalibrationResults:
             hint="run `valuechain calibrate FILE --out DIR` to finish it (it resumes)",
         )
     return CalibrationResults(path, json.loads(manifest.read_text()))
+
+
+def read_posterior(directory: str | Path) -> Posterior:
+    """A finished calibration's posterior (refuses a folder without one)."""
+    res = read_calibration(directory)
+    keys = res.manifest.get("keys")
+    if not keys:
+        raise UserError(
+            f"{directory} is a calibration of an older format (its manifest names no keys)",
+            hint="run `valuechain calibrate` again for it",
+        )
+    post = res.posterior
+    medians = {n: float(v["median"]) for n, v in res.manifest["parameters"].items()}
+    return Posterior(
+        Path(directory), post[list(keys)], post["weight"].to_numpy(float), dict(keys), medians
+    )
 
 
 def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple) -> list[float]:

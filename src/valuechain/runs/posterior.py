@@ -1,11 +1,12 @@
 """Parameter uncertainty in effects: replications that draw their parameters from a
 calibration's posterior (``valuechain run --posterior``).
 
-A posterior is a finished calibration folder (``valuechain calibrate``): the last
-generation's particles and weights (``posterior.parquet``) and each parameter's scenario key
-(``manifest.json``). Replication ``r`` of a run takes draw ``r mod K`` of ``K`` draws of
-particles, drawn with their weights from a generator seeded by the run's seed; the scenario
-and its baseline share the draw and the random numbers.
+A posterior is a finished calibration folder (``valuechain calibrate``), read by
+:func:`valuechain.experiments.abc.read_posterior`: the last generation's particles and
+weights (``posterior.parquet``) and each parameter's scenario key (``manifest.json``).
+Replication ``r`` of a run takes draw ``r mod K`` of ``K`` draws of particles, drawn with their
+weights from a generator seeded by the run's seed; the scenario and its baseline share the
+draw and the random numbers.
 
 Intervals (:func:`with_parameter_uncertainty`): the shocks-only interval is today's, from the
 replications at the posterior median; the total one is centred on the mean paired effect of the
@@ -32,7 +33,7 @@ from scipy import stats
 from valuechain.config.overrides import Override, Source
 from valuechain.errors import UserError
 
-__all__ = ["Posterior", "read_posterior", "with_parameter_uncertainty"]
+__all__ = ["Posterior", "with_parameter_uncertainty"]
 
 
 @dataclass(frozen=True)
@@ -70,24 +71,6 @@ class Posterior:
             values = {n: float(self.particles[n].iloc[i]) for n in self.keys}
             rows.append({"replication": r, "draw": r % k, "particle": i, "values": values})
         return rows
-
-
-def read_posterior(directory: str | Path) -> Posterior:
-    """A finished calibration's posterior (refuses a folder without one)."""
-    from valuechain.experiments.abc import read_calibration
-
-    res = read_calibration(directory)
-    keys = res.manifest.get("keys")
-    if not keys:
-        raise UserError(
-            f"{directory} is a calibration of an older format (its manifest names no keys)",
-            hint="run `valuechain calibrate` again for it",
-        )
-    post = res.posterior
-    medians = {n: float(v["median"]) for n, v in res.manifest["parameters"].items()}
-    return Posterior(
-        Path(directory), post[list(keys)], post["weight"].to_numpy(float), dict(keys), medians
-    )
 
 
 def with_parameter_uncertainty(

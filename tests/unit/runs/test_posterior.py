@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from valuechain.errors import UserError
-from valuechain.runs.posterior import read_posterior
+from valuechain.experiments.abc import read_posterior
 from valuechain.runs.replications import run_scenario
 
 KEY = "districts.lampung_barat.population.other_income_idr_per_month_median"
