@@ -30,6 +30,7 @@ import json
 import logging
 import math
 import random
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -351,7 +352,9 @@ def run_calibration(
         total=method.generations,
         desc=f"calibrating {loaded.name}",
         unit="generation",
-        disable=not progress,
+        file=sys.stderr,
+        disable=None if progress else True,  # None: hidden when stderr is not a terminal
+        dynamic_ncols=True,
     )
 
     def on_batch(t: int, evaluations: int, accepted: int) -> None:
