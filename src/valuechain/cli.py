@@ -438,18 +438,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _warn_resolution(loaded)
     out: Path = args.out or Path("results") / loaded.scenario.name
     check_writable(out)  # fail now, not after the simulation
-    reps = args.replications or loaded.scenario.replications
-    n_runs = reps * (2 if base is not None else 1)
-    workers = args.workers or runner.default_workers(n_runs)
     posterior = None
     if args.posterior is not None:
         from valuechain.experiments.abc import read_posterior
 
         posterior = read_posterior(args.posterior)
-        n_runs *= 2
-        workers = args.workers or runner.default_workers(n_runs)
     elif args.draws is not None:
         raise UserError("--draws goes with --posterior", hint="add --posterior CALIBRATION_DIR")
+    reps = args.replications or loaded.scenario.replications
+    # each side once, and once more with drawn parameters under --posterior
+    n_runs = reps * (2 if base is not None else 1) * (2 if posterior is not None else 1)
+    workers = args.workers or runner.default_workers(n_runs)
     sr = runner.run_scenario(
         loaded,
         replications=reps,

@@ -29,6 +29,7 @@ import functools
 import json
 import logging
 import math
+import os
 import random
 import sys
 import time
@@ -146,21 +147,18 @@ def _candidate_seed(seed: int, t: int, i: int) -> int:
     return int(np.random.SeedSequence([seed, t + 1, i]).generate_state(1)[0])
 
 
-def simulate_candidate(payload: bytes, seed: int, t: int, i: int) -> Any:
+def _simulate_task(payload: bytes, seed: int, task: tuple[int, int]) -> tuple[int, Any]:
     """Run pyabc's ``simulate_one`` (pickled in ``payload``) for candidate ``i`` of
-    generation ``t``, with the global generators seeded from ``(seed, t, i)``."""
+    generation ``t`` (``task = (t, i)``), with the global generators seeded from
+    ``(seed, t, i)``; returns ``(i, the particle)``."""
     import cloudpickle
 
+    t, i = task
     simulate_one = cloudpickle.loads(payload)
     s = _candidate_seed(seed, t, i)
     np.random.seed(s)  # noqa: NPY002  (pyabc draws from the global generator)
     random.seed(s)
-    return simulate_one()
-
-
-def _simulate_task(payload: bytes, seed: int, task: tuple[int, int]) -> tuple[int, Any]:
-    t, i = task
-    return i, simulate_candidate(payload, seed, t, i)
+    return i, simulate_one()
 
 
 def seeded_batch_sampler(
@@ -186,48 +184,29 @@ def seeded_batch_sampler(
         def sample_until_n_accepted(
             self, n: int, simulate_one: Callable[[], Any], t: int, **kwargs: Any
         ) -> Any:
-            return sample_in_batches(
-                self, seed, batch_size, run_batch, on_batch, n, simulate_one, t, **kwargs
-            )
+            """The first ``n`` accepted candidates of generation ``t``, in candidate order."""
+            import cloudpickle
+
+            max_eval = kwargs.get("max_eval", np.inf)
+            call = functools.partial(_simulate_task, cloudpickle.dumps(simulate_one), seed)
+            sample = self._create_empty_sample()
+            accepted = evaluations = start = 0
+            while accepted < n and evaluations < max_eval:
+                batch = range(start, start + batch_size)
+                results = dict(run_batch(call, [(t, i) for i in batch]))
+                for i in batch:
+                    if accepted >= n:
+                        break
+                    sample.append(results[i])
+                    evaluations += 1
+                    accepted += bool(results[i].accepted)
+                start += batch_size
+                if on_batch is not None:
+                    on_batch(t, evaluations, accepted)
+            self.nr_evaluations_ = evaluations
+            return sample
 
     return SeededBatchSampler()
-
-
-def sample_in_batches(
-    sampler: Any,
-    seed: int,
-    batch_size: int,
-    run_batch: Callable[[Callable[[Any], Any], list[tuple[int, int]]], list[Any]],
-    on_batch: Callable[[int, int, int], None] | None,
-    n: int,
-    simulate_one: Callable[[], Any],
-    t: int,
-    **kwargs: Any,
-) -> Any:
-    """The first ``n`` accepted candidates of generation ``t``, in candidate order (the body
-    of the seeded sampler's ``sample_until_n_accepted``)."""
-    import cloudpickle
-
-    max_eval = kwargs.get("max_eval", np.inf)
-    payload = cloudpickle.dumps(simulate_one)
-    call = functools.partial(_simulate_task, payload, seed)
-    sample = sampler._create_empty_sample()
-    accepted = evaluations = start = 0
-    while accepted < n and evaluations < max_eval:
-        tasks = [(t, i) for i in range(start, start + batch_size)]
-        results = dict(run_batch(call, tasks))
-        for i in range(start, start + batch_size):
-            if accepted >= n:
-                break
-            particle = results[i]
-            sample.append(particle)
-            evaluations += 1
-            accepted += bool(particle.accepted)
-        start += batch_size
-        if on_batch is not None:
-            on_batch(t, evaluations, accepted)
-    sampler.nr_evaluations_ = evaluations
-    return sample
 
 
 def _batch_runner(
@@ -368,14 +347,14 @@ def run_calibration(
 
     t0 = time.perf_counter()
     with kept_pool(1 if cluster else workers) as run_local:
-        history, resumed_at = _run_abc(loaded, out, resumed, run_local, cluster, on_batch, bar)
+        history, resumed = _run_abc(loaded, out, resumed, run_local, cluster, on_batch, bar)
     bar.close()
     session = {
         "wall_time_s": round(time.perf_counter() - t0, 2),
         "workers": 1 if cluster else workers,
         "backend": "dask" if cluster else "local",
     }
-    return _write_outputs(loaded, out, history, resumed_at, command, session)
+    return _write_outputs(loaded, out, history, resumed, command, session)
 
 
 def _run_abc(
@@ -386,9 +365,9 @@ def _run_abc(
     cluster: str | None,
     on_batch: Callable[[int, int, int], None],
     bar: Any,
-) -> tuple[Any, int | None]:
+) -> tuple[Any, bool]:
     """Run (or resume) pyabc's ABC-SMC to the method's generations; returns its history and
-    the generation it resumed at (None: a fresh start)."""
+    whether it resumed finished generations."""
     import pyabc
 
     for name in ("ABC", "ABC.History", "ABC.Sampler", "ABC.Epsilon", "ABC.Distance"):
@@ -433,14 +412,14 @@ def _run_abc(
             break
         bar.update(now - done)
         done = now
-    return pyabc.History(url, _id=1), (start if start > 0 else None)
+    return pyabc.History(url, _id=1), start > 0
 
 
 def _write_outputs(
     loaded: LoadedCalibration,
     out: Path,
     history: Any,
-    resumed_at: int | None,
+    resumed: bool,
     command: str,
     session: dict[str, Any],
 ) -> CalibrationResults:
@@ -495,13 +474,13 @@ def _write_outputs(
         f"# {loaded.name}: the base scenario with the posterior medians of calibration",
         f"# {loaded.path.name} (valuechain {__version__}); each value's 90% posterior interval",
         '# is beside it. Source of each: "calibrated: calibrations/' + loaded.path.name + '"',
-        f'extends = "{_relative(loaded.base_path, out)}"',
+        f'extends = "{os.path.relpath(loaded.base_path, out)}"',
         f'name = "{loaded.base.scenario.name}_calibrated"',
         "",
     ]
     for n, p in loaded.spec.parameters.items():
         lo, med, hi = weighted_quantiles(
-            last[n].to_numpy(), last.weight.to_numpy(), (0.05, 0.5, 0.95)
+            last[n].to_numpy(), last.weight.to_numpy(), (INTERVAL[0], 0.5, INTERVAL[1])
         )
         medians[n] = {"median": med, "p05": lo, "p95": hi}
         lines.append(f"{p.key} = {med!r}  # calibrated: {loaded.name}, 90% [{lo:.6g}, {hi:.6g}]")
@@ -512,7 +491,7 @@ def _write_outputs(
         "kind": "calibration",
         "calibration": loaded.name,
         "file": str(loaded.path),
-        "file_sha256": loaded.content_hash,
+        "content_hash": loaded.content_hash,
         "base": str(loaded.base_path),
         "seed": loaded.seed,
         "seeds": loaded.seeds,
@@ -523,17 +502,10 @@ def _write_outputs(
         "parameters": medians,
         "keys": {n: p.key for n, p in loaded.spec.parameters.items()},
         "priors": {n: p.model_dump(mode="json") for n, p in loaded.spec.parameters.items()},
-        "resumed": resumed_at is not None,
+        "resumed": resumed,
         "this_session": session,
         "valuechain_version": __version__,
         "command": command,
-        "files": [POSTERIOR, FIT, CALIBRATED],
     }
-    write_manifest(out, manifest)
+    write_manifest(out, manifest, (POSTERIOR, FIT, CALIBRATED))
     return read_calibration(out)
-
-
-def _relative(target: Path, folder: Path) -> str:
-    import os
-
-    return os.path.relpath(target, folder)

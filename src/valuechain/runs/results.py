@@ -31,7 +31,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -175,16 +175,18 @@ def file_digest(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def write_manifest(directory: str | Path, manifest: dict[str, Any]) -> Path:
+def write_manifest(
+    directory: str | Path, manifest: dict[str, Any], data_files: Sequence[str] = _DATA_FILES
+) -> Path:
     """Write ``manifest.json`` last, marking the directory complete.
 
-    The SHA-256 and size of every data file present (runs, timeseries, rounds, comparison) are
-    added
-    under ``files``, so :func:`read_results` can tell a consistent directory from a mixed one.
+    The SHA-256 and size of every data file present (by default those of a run: runs,
+    timeseries, rounds, comparison ...; a calibration names its own) are added under
+    ``files``, so a reader can tell a consistent directory from a mixed one.
     """
     directory = Path(directory)
     files = {}
-    for name in _DATA_FILES:
+    for name in data_files:
         p = directory / name
         if p.is_file():
             files[name] = {"sha256": file_digest(p), "bytes": p.stat().st_size}

@@ -130,6 +130,11 @@ def test_the_true_value_lies_in_the_posterior_and_workers_do_not_matter(tmp_path
         one.posterior.other_income.to_numpy(), one.posterior.weight.to_numpy(), (0.05, 0.95)
     )
     assert lo <= true_value <= hi
+    from valuechain.runs.results import file_digest
+
+    files = one.manifest["files"]
+    assert sorted(files) == ["calibrated.toml", "fit.csv", "posterior.parquet"]
+    assert files["fit.csv"]["sha256"] == file_digest(one.path / "fit.csv")
     fit = one.fit.set_index("target")
     assert bool(fit.loc["poverty", "within"]) and not bool(fit.loc["poverty", "held_out"])
     assert bool(fit.loc["extreme", "held_out"])
