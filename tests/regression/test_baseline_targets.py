@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -76,16 +75,11 @@ def measured(name: str) -> dict[str, float]:
     small = [f"districts.{d}.n_households=5000" for d in districts]
     loaded = load_scenario(path, [*small, f"months={MONTHS}"])
     sc = loaded.scenario
-    march, last, farm = [], [], []
+    march, last = [], []
     for r in range(REPLICATIONS):
         model = ValueChainModel(sc, seed=sc.seed + r)
         while model.t < MONTHS:
             model.step()
-            if model.date.endswith("-03"):
-                hh = model.households
-                poor = hh.is_extreme_poor
-                holds = hh.land_ha.sum(axis=1) > 0
-                farm.append(hh.persons[poor & holds].sum() / hh.persons[poor].sum())
         ts = model.indicators()
         model.release()
         rows = ts[ts["district"] == "all"]
@@ -94,7 +88,6 @@ def measured(name: str) -> dict[str, float]:
     out = pd.concat(march).mean(numeric_only=True).to_dict()
     errors = pd.concat(last).mean(numeric_only=True)
     out |= {k: v for k, v in errors.items() if "_error_" in k}
-    out["farm_share_extreme_poor"] = float(np.mean(farm))
     return out
 
 

@@ -157,6 +157,22 @@ def _calendar_month(month_of_year: int, last: bool) -> Window:
     return window
 
 
+def _every_calendar_month(month_of_year: int) -> Window:
+    """The window of every month of the run in ``month_of_year`` (1-12): one a year, as the
+    run's months follow one another; empty when the run has none."""
+    suffix = f"-{month_of_year:02d}"
+
+    def window(n: int, dates: np.ndarray | None) -> slice:
+        if dates is None:
+            raise ValueError("a calendar-month aggregation needs the months' dates")
+        hits = np.flatnonzero(np.char.endswith(dates.astype(str), suffix))
+        if hits.size == 0:
+            return slice(0, 0)
+        return slice(int(hits[0]), int(hits[-1]) + 1, MONTHS_IN_A_YEAR)
+
+    return window
+
+
 _EVERY = "every month"
 
 #: Every aggregation, by name.
@@ -177,6 +193,14 @@ AGGREGATIONS: dict[str, Aggregation] = _table(
         "the last March of the run (BPS's March round)",
         _calendar_month(3, last=True),
         _first,
+        dated=True,
+    ),
+    Aggregation(
+        "march_mean",
+        "mean of the Marches",
+        "every March of the run (BPS's March rounds)",
+        _every_calendar_month(3),
+        _mean,
         dated=True,
     ),
     Aggregation(

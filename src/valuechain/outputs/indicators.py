@@ -52,6 +52,7 @@ def _district_sums(
                 hh.n_disabled[s],
                 hh.coop[s],
                 _selling_groups(model, k),
+                hh.land_ha[s],
             ).tolist(),
             strict=True,
         )
@@ -294,6 +295,7 @@ def _row(model: ValueChainModel, name: str, sums: dict, comm: dict, gini: float)
         "registered_households": sums["registered_households"],
         "exclusion_error": _ratio(sums["registry_missed"], sums["target_households"]),
         "inclusion_error": _ratio(sums["registry_outside"], sums["registry_households"]),
+        "farm_share_extreme_poor": _ratio(sums["poor190_farming"], sums["poor190"]),
         "extreme_poverty_rate_elderly_disabled": _ratio(
             sums["poor190_elderly_disabled"], sums["persons_elderly_disabled"]
         ),

@@ -126,6 +126,11 @@ INDICATORS: dict[str, Indicator] = {
         "Registry inclusion error: share of the registered outside the target group",
         "share of households",
     ),
+    "farm_share_extreme_poor": Indicator(
+        "Share of the extreme poor (USD 1.90) in households that farm or fish (hold land or a "
+        "boat share in a commodity); BPS reports it for household heads in agriculture",
+        "share of extreme-poor persons",
+    ),
     "extreme_poverty_rate_elderly_disabled": Indicator(
         "Extreme poverty among persons in households with elderly or disabled members",
         "share of persons",
@@ -256,6 +261,8 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "processing_jobs_poor_last12": ("processing_jobs_poor", "mean_last12"),
     "processing_jobs_trained_last12": ("processing_jobs_trained", "mean_last12"),
     "processing_jobs_women_last12": ("processing_jobs_women", "mean_last12"),
+    "farm_share_extreme_poor_march_first": ("farm_share_extreme_poor", "march_first"),
+    "farm_share_extreme_poor_march_last": ("farm_share_extreme_poor", "march_last"),
     "jobs_displaced_elsewhere_last12": ("jobs_displaced_elsewhere", "mean_last12"),
     "net_processing_jobs_last12": ("net_processing_jobs", "mean_last12"),
     "mean_consumption_pc_last12": ("mean_consumption_pc", "mean_last12"),

@@ -407,29 +407,26 @@ def test_private_processor_exits_after_sustained_losses_public_stays():
     assert not q.maybe_exit(12)
 
 
-@given(
-    st.lists(st.floats(1.0, 1e8), min_size=1, max_size=60),
-    st.lists(st.integers(1, 12), min_size=60, max_size=60),
-    st.floats(1.0, 2e8),
-)
-def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
-    x = np.array(values)
-    size = np.array(sizes[: x.size], dtype=float)
-    weight = np.full(x.size, 2.5)
-    persons = weight * size
-    consumption = x * size
-    x = consumption / size  # per person as the kernel computes it (x * s / s may not be x)
-    n = x.size
+def _indicator_sums(
+    pc: np.ndarray,
+    persons: np.ndarray,
+    weight: np.ndarray,
+    line: float,
+    is_poor: np.ndarray | None = None,
+    land_ha: np.ndarray | None = None,
+) -> dict[str, float]:
+    """The kernel's sums for households with no jobs, transfers, members or programmes."""
+    n = pc.size
     false = np.zeros(n, dtype=bool)
-    sums = dict(
+    return dict(
         zip(
             kernels.SUMS,
             kernels.indicator_sums(
-                consumption / size,
+                pc,
                 persons,
                 weight,
                 np.array([line, 2 * line, 3 * line]),
-                false,
+                false if is_poor is None else is_poor,
                 false,
                 false,
                 np.zeros(n, dtype=np.int32),
@@ -445,10 +442,26 @@ def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
                 np.zeros(n, dtype=np.int16),
                 np.full(n, -1, dtype=np.int32),
                 np.zeros(0, dtype=bool),
+                np.zeros((n, 1)) if land_ha is None else land_ha,
             ),
             strict=True,
         )
     )
+
+
+@given(
+    st.lists(st.floats(1.0, 1e8), min_size=1, max_size=60),
+    st.lists(st.integers(1, 12), min_size=60, max_size=60),
+    st.floats(1.0, 2e8),
+)
+def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
+    x = np.array(values)
+    size = np.array(sizes[: x.size], dtype=float)
+    weight = np.full(x.size, 2.5)
+    persons = weight * size
+    consumption = x * size
+    x = consumption / size  # per person as the kernel computes it (x * s / s may not be x)
+    sums = _indicator_sums(consumption / size, persons, weight, line)
     total = persons.sum()
     h, g1, g2 = fgt(x, persons, line)
     assert_allclose(
@@ -467,6 +480,16 @@ def test_indicator_sums_and_gini_equal_the_direct_measures(values, sizes, line):
     assert sums["consumption"] / total == pytest.approx(np.average(x, weights=persons))
     assert sums["households"] == pytest.approx(weight.sum())
     assert gini(x, persons) == pytest.approx(weighted_gini(x, persons), abs=1e-12)
+
+
+def test_the_farming_share_of_the_extreme_poor_counts_land_in_any_commodity():
+    # four households of 2, 3, 4 and 5 persons (weight 1); the first three extreme poor; the
+    # first holds coffee, the second a boat share in its second commodity, the third nothing
+    persons = np.array([2.0, 3.0, 4.0, 5.0])
+    poor = np.array([True, True, True, False])
+    land = np.array([[0.5, 0.0], [0.0, 0.1], [0.0, 0.0], [2.0, 0.0]])
+    sums = _indicator_sums(np.full(4, 1.0), persons, np.ones(4), 10.0, poor, land)
+    assert sums["poor190_farming"] == 5.0  # 2 + 3 of the 9 extreme-poor persons
 
 
 def test_sort_keys_order_values_and_carry_positions():

@@ -31,6 +31,7 @@ CASES = [
     ("march_first", NAN),  # month 1, March 2024, has no data
     ("march_last", -12.0),  # month 13, March 2025
     ("september_last", 3.0),  # month 7, September 2024
+    ("march_mean", -12.0),  # Marches at months 1 (no data) and 13
     # months 2..13 with data: 2 + 8 + 6 + 1 + 3 + 5 + 7 + 9 + 10 - 12 = 39 over 10 months
     ("mean_last12", 3.9),
     # every month with data: 4 + 39 = 43 over 11 months
@@ -56,9 +57,18 @@ def test_each_aggregation_by_hand(how: str, expected: float) -> None:
 
 def test_survey_months_are_nan_when_the_run_has_none() -> None:
     summer = ["2024-04", "2024-05", "2024-06"]
-    for how in ("march_first", "march_last", "september_last"):
+    for how in ("march_first", "march_last", "march_mean", "september_last"):
         assert math.isnan(aggregate([1.0, 2.0, 3.0], how, dates=summer))
     assert aggregate([1.0, 2.0, 3.0], "march_first", dates=["2024-03", "2024-09", "2025-03"]) == 1.0
+
+
+def test_the_mean_of_the_marches_reads_every_march_and_no_other_month() -> None:
+    # 26 months from January 2024: Marches at months 2, 14 and 26 hold 3, 5 and 10
+    dates = [f"{2024 + i // 12}-{i % 12 + 1:02d}" for i in range(27)]
+    values = [100.0] * 27
+    values[2], values[14], values[26] = 3.0, 5.0, 10.0
+    assert aggregate(values, "march_mean", dates=dates) == pytest.approx(6.0, rel=1e-15)
+    assert aggregate(values[:14], "march_mean", dates=dates[:14]) == 3.0
 
 
 def test_a_survey_month_needs_the_dates() -> None:
@@ -105,6 +115,7 @@ def test_experiments_may_name_every_unweighted_aggregation() -> None:
         "final",
         "march_first",
         "march_last",
+        "march_mean",
         "september_last",
         "mean_last12",
         "sum",

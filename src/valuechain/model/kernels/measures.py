@@ -48,6 +48,7 @@ SUMS = (
     "poor190_elderly_disabled",
     "cooperative_members",
     "processing_jobs_women",
+    "poor190_farming",
 )
 
 
@@ -73,6 +74,7 @@ def indicator_sums(
     n_disabled: np.ndarray,
     coop: np.ndarray,
     group: np.ndarray,
+    land_ha: np.ndarray,
 ) -> np.ndarray:
     """Every weighted sum the indicators need (names in :data:`SUMS`).
 
@@ -85,6 +87,8 @@ def indicator_sums(
     or in a selling group (``group``; empty when there is none). Processing jobs: the first
     (``job_firm``) and a second earner's (``job_firm2``); a household's first job is held by
     a woman when all its adults are women (``n_women``), its second when it has a woman.
+    Extreme-poor persons farming: in households holding land (or a boat share) in any
+    commodity (``land_ha``, one column per commodity).
     """
     # three passes with few running sums each: one pass with all twenty-one spills them
     # out of the registers and is slower than three; flags become 0.0 / 1.0 factors
@@ -108,10 +112,15 @@ def indicator_sums(
         gap_nat += below_nat * g_nat
         sev_nat += below_nat * g_nat * g_nat
         total_y += p * y
-    exits = entries = sustained = persons_ed = poor_ed = 0.0
+    exits = entries = sustained = persons_ed = poor_ed = poor_farm = 0.0
+    n_crops = land_ha.shape[1]
     for i in range(n):
         p = persons[i]
         now = _f(is_poor[i])
+        farms = False
+        for j in range(n_crops):
+            farms = farms or land_ha[i, j] > 0.0
+        poor_farm += p * now * _f(farms)
         was = _f(was_poor[i])
         exits += p * (was * (1.0 - now))
         entries += p * (now * (1.0 - was))
@@ -159,6 +168,7 @@ def indicator_sums(
             poor_ed,
             members,
             jobs_women,
+            poor_farm,
         ]
     )
 
