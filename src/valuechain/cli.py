@@ -125,10 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--posterior",
         type=Path,
+        action="append",
         metavar="CALIBRATION_DIR",
         help="carry parameter uncertainty: run at a calibration's posterior medians, and again "
         "with each replication's parameters drawn from its posterior (scenario and baseline "
-        "share each draw); the comparison gains the total interval",
+        "share each draw); the comparison gains the total interval. Repeat it for a scenario "
+        "of several districts (one calibration each, drawn independently)",
     )
     run.add_argument(
         "--draws",
@@ -441,8 +443,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     posterior = None
     if args.posterior is not None:
         from valuechain.experiments.abc import read_posterior
+        from valuechain.runs.posterior import Posterior
 
-        posterior = read_posterior(args.posterior)
+        posterior = Posterior.combine([read_posterior(d) for d in args.posterior])
     elif args.draws is not None:
         raise UserError("--draws goes with --posterior", hint="add --posterior CALIBRATION_DIR")
     reps = args.replications or loaded.scenario.replications

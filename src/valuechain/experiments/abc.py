@@ -277,7 +277,11 @@ def read_posterior(directory: str | Path) -> Posterior:
     post = res.posterior
     medians = {n: float(v["median"]) for n, v in res.manifest["parameters"].items()}
     return Posterior(
-        Path(directory), post[list(keys)], post["weight"].to_numpy(float), dict(keys), medians
+        (Path(directory),),
+        (post[list(keys)],),
+        (post["weight"].to_numpy(float),),
+        dict(keys),
+        medians,
     )
 
 

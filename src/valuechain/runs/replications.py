@@ -533,7 +533,7 @@ def _add_parameter_uncertainty(
         [scen.assign(side="scenario"), base.assign(side="baseline")], ignore_index=True
     )
     result.posterior = {
-        "calibration": str(posterior.path),
+        "calibrations": [str(p) for p in posterior.paths],
         "medians": posterior.medians,
         "keys": posterior.keys,
         "draws": drawn,

@@ -11,25 +11,26 @@ import pytest
 
 from valuechain.errors import UserError
 from valuechain.experiments.abc import read_posterior
+from valuechain.runs.posterior import Posterior
 from valuechain.runs.replications import run_scenario
 
 KEY = "districts.lampung_barat.population.other_income_idr_per_month_median"
 SIZE = ["districts.lampung_barat.n_households=1500", "months=14"]
 
 
-def _calibration(tmp_path, values, weights=None):
+def _calibration(tmp_path, values, weights=None, folder="cal", name="other_income", key=KEY):
     """A finished calibration folder holding ``values`` as its last generation."""
-    d = tmp_path / "cal"
+    d = tmp_path / folder
     d.mkdir()
     w = np.ones(len(values)) if weights is None else np.asarray(weights, float)
-    pd.DataFrame({"generation": 0, "other_income": values, "weight": w}).to_parquet(
+    pd.DataFrame({"generation": 0, name: values, "weight": w}).to_parquet(
         d / "posterior.parquet"
     )
     median = float(np.median(values))
     manifest = {
         "kind": "calibration",
-        "parameters": {"other_income": {"median": median, "p05": median, "p95": median}},
-        "keys": {"other_income": KEY},
+        "parameters": {name: {"median": median, "p05": median, "p95": median}},
+        "keys": {name: key},
     }
     (d / "manifest.json").write_text(json.dumps(manifest))
     return d
@@ -77,3 +78,29 @@ def test_posterior_needs_a_baseline_and_a_complete_calibration(tmp_path):
             "scenarios/baseline_coffee.toml", replications=2, overrides=SIZE, posterior=post
         )
     assert math.isfinite(post.medians["other_income"])
+
+
+def test_calibrations_of_two_districts_combine_and_draw_independently(tmp_path):
+    coffee = read_posterior(_calibration(tmp_path, [1e6, 2e6, 3e6], folder="coffee"))
+    other = "districts.jambi_lowland.population.other_income_idr_per_month_median"
+    rubber = read_posterior(_calibration(tmp_path, [5e6, 6e6], folder="rubber", key=other))
+    both = Posterior.combine([coffee, rubber])
+    assert both.keys == {"coffee.other_income": KEY, "rubber.other_income": other}
+    assert both.medians == {"coffee.other_income": 2e6, "rubber.other_income": 5.5e6}
+    draws = both.draws(11, 300)
+    # the first calibration draws as it does alone; the second from a stream of its own
+    alone = [d["values"]["other_income"] for d in coffee.draws(11, 300)]
+    assert [d["values"]["coffee.other_income"] for d in draws] == alone
+    pairs = pd.DataFrame([d["values"] for d in draws])
+    assert set(pairs["rubber.other_income"]) == {5e6, 6e6}
+    # independent: each coffee value meets each rubber value about equally often
+    counts = pd.crosstab(pairs["coffee.other_income"], pairs["rubber.other_income"])
+    assert counts.shape == (3, 2) and counts.to_numpy().min() > 30
+    assert [o.key for o in both.median_overrides()] == [KEY, other]
+
+
+def test_two_calibrations_of_one_key_are_refused(tmp_path):
+    a = read_posterior(_calibration(tmp_path, [1e6], folder="a"))
+    b = read_posterior(_calibration(tmp_path, [2e6], folder="b"))
+    with pytest.raises(UserError, match="both set"):
+        Posterior.combine([a, b])
