@@ -23,9 +23,7 @@ def _calibration(tmp_path, values, weights=None, folder="cal", name="other_incom
     d = tmp_path / folder
     d.mkdir()
     w = np.ones(len(values)) if weights is None else np.asarray(weights, float)
-    pd.DataFrame({"generation": 0, name: values, "weight": w}).to_parquet(
-        d / "posterior.parquet"
-    )
+    pd.DataFrame({"generation": 0, name: values, "weight": w}).to_parquet(d / "posterior.parquet")
     median = float(np.median(values))
     manifest = {
         "kind": "calibration",
