@@ -241,7 +241,7 @@ def legend_above(ax: Axes, ncol: int = 3) -> None:
     figure's bottom would collide with the source note; above the axes it takes its own
     room in the constrained layout.
     """
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=ncol, borderaxespad=0.0)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=ncol, borderaxespad=0.4)
 
 
 def axis_label(lang: Language, indicator: str, wrap_at: int = 40) -> str:

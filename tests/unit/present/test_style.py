@@ -179,6 +179,11 @@ def test_demo_figure_saves_png_and_svg(code, tmp_path: Path):
     )
     svg = next(p for p in written if p.suffix == ".svg").read_text()
     assert "<svg" in svg
+    # the same figure saved again, and drawn afresh, gives the same bytes
+    again = save_figure(fig, tmp_path / "again" / f"over_time_{code}", dpi=PNG_DPI)
+    fresh = save_figure(demo_figure(code), tmp_path / "fresh" / f"over_time_{code}", dpi=PNG_DPI)
+    for first, second, third in zip(written, again, fresh, strict=True):
+        assert first.read_bytes() == second.read_bytes() == third.read_bytes(), first.name
 
 
 def test_shading_and_bands_use_distinct_colours():
