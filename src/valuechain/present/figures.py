@@ -3,7 +3,7 @@
 Every function takes DataFrames in the layout of ``timeseries.parquet`` (or a results
 directory) and returns a :class:`matplotlib.figure.Figure`. Figures are built on the
 object-oriented API without pyplot, so nothing is kept in a global figure registry and no
-display backend is needed; PNG is rendered by Agg. :func:`save_figure` writes PNG (200 dpi)
+display backend is needed; PNG is rendered by Agg. :func:`save_figure` writes PNG (300 dpi)
 and SVG atomically, with no timestamp in the files, so the same results give the same bytes.
 
 Example:
@@ -22,6 +22,15 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.figure import Figure
 
+from valuechain.present.style import (
+    BAND_ALPHA,
+    BASELINE_COLOUR,
+    FIGURE_SIZES_IN,
+    MEDIAN_LINEWIDTH,
+    PNG_DPI,
+    REPORT_RC,
+    SCENARIO_COLOUR,
+)
 from valuechain.runs.results import FIGURES_DIR, Results, atomic_write_bytes, read_results
 
 __all__ = [
@@ -37,25 +46,16 @@ __all__ = [
     "write_figures",
 ]
 
-#: Report size: a figure 6.5 in wide fits a portrait A4/Letter text block at 100%.
-FIGSIZE_IN = (6.5, 4.5)
-DPI = 200
-SCENARIO_COLOUR = "#1f5fa8"
-BASELINE_COLOUR = "#d9822b"
-#: The matplotlib style of every report figure (also those of :mod:`.sensitivity_figures`).
-REPORT_STYLE = {
-    "font.size": 11,
-    "axes.titlesize": 11.5,
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 9.5,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "svg.hashsalt": "valuechain",  # stable ids in SVG output
-}
+#: Report size: as wide as :mod:`.style`'s full-width figure (an A4 text block), a little
+#: taller for the legend drawn under the axes.
+FIGSIZE_IN = (FIGURE_SIZES_IN["full"][0], 4.5)
+DPI = PNG_DPI
+#: Decimals of the axes' positions (shares of the figure) in saved files: far below a pixel,
+#: above the floating-point noise of the layout.
+LAYOUT_DIGITS = 9
+#: The matplotlib style of every report figure (also those of :mod:`.sensitivity_figures`
+#: and :mod:`.calibration_figures`): :data:`valuechain.present.style.REPORT_RC`.
+REPORT_STYLE = REPORT_RC
 
 
 def report_style() -> contextlib.AbstractContextManager[None]:
@@ -155,7 +155,7 @@ def trajectory_figure(
                 b["q05"],
                 b["q95"],
                 color=colour,
-                alpha=0.18,
+                alpha=BAND_ALPHA,
                 linewidth=0,
                 label=f"{who}, 5–95% of runs",
             )
@@ -163,7 +163,7 @@ def trajectory_figure(
                 b["when"],
                 b["median"],
                 color=colour,
-                linewidth=2,
+                linewidth=MEDIAN_LINEWIDTH,
                 label=f"{who}, median",
                 clip_on=False,
                 zorder=3,
@@ -253,19 +253,35 @@ def standard_figures(results: Results | str | Path) -> dict[str, Figure]:
 def save_figure(
     fig: Figure, path_stem: str | Path, formats: Sequence[str] = ("png", "svg"), dpi: int = DPI
 ) -> list[Path]:
-    """Write ``fig`` as ``<path_stem>.png`` and ``.svg`` (atomically; no timestamps)."""
+    """Write ``fig`` as ``<path_stem>.png`` and ``.svg`` (atomically; no timestamps).
+
+    The layout is computed once, its axes' positions rounded to :data:`LAYOUT_DIGITS`
+    decimals (of the figure's size), then held while every format is written. Run again by
+    each save, the constrained layout moves the axes by a few floating-point bits, and the
+    SVG's clip-path ids (hashes of the clip box) with them, so the same figure would give
+    different bytes.
+    """
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
-        path = stem.with_name(f"{stem.name}.{fmt}")
-        metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    engine = fig.get_layout_engine()
+    with report_style():
+        fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    for ax in fig.axes:
+        ax.set_position([round(v, LAYOUT_DIGITS) for v in ax.get_position().bounds])
+    try:
+        for fmt in formats:
+            path = stem.with_name(f"{stem.name}.{fmt}")
+            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
 
-        def write(fh, fmt=fmt, metadata=metadata):
-            with report_style():
-                fig.savefig(fh, format=fmt, dpi=dpi, metadata=metadata)
+            def write(fh, fmt=fmt, metadata=metadata):
+                with report_style():
+                    fig.savefig(fh, format=fmt, dpi=dpi, metadata=metadata)
 
-        written.append(atomic_write_bytes(path, write))
+            written.append(atomic_write_bytes(path, write))
+    finally:
+        fig.set_layout_engine(engine)
     return written
 
 
