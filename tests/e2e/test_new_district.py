@@ -58,7 +58,7 @@ def test_the_chain_part_the_baseline_the_lever_and_the_calibration_validate():
         "ferment"
     )
     calibration = load_calibration(CALIBRATION)
-    assert calibration.base_path() == BASELINE
+    assert calibration.base_path == BASELINE
     assert "gap_p1" in calibration.held_out and "farming_share" in calibration.fitted
 
 
