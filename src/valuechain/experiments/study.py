@@ -310,8 +310,23 @@ def _overrides(
             Override(f"districts.{d}.n_households", settings.households, src)
             for d in plain.districts
         ]
-    out += as_overrides(settings.set, Source(str(path), folder, prefix="settings.set: "))
-    out += as_overrides(entry.set, Source(str(path), folder, prefix=f"scenarios.{sid}.set: "))
+    out += _parsed(settings.set, Source(str(path), folder, prefix="settings.set: "))
+    out += _parsed(entry.set, Source(str(path), folder, prefix=f"scenarios.{sid}.set: "))
+    return out
+
+
+def _parsed(texts: list[str], source: Source) -> list[Override]:
+    """``key=value`` texts read as ``--set`` does; a text that is not one names its list."""
+    out: list[Override] = []
+    problems = []
+    for text in texts:
+        try:
+            out += as_overrides([text], source)
+        except ScenarioError as exc:
+            where = source.prefix.removesuffix(": ")
+            problems += [Problem(source.name, where, text, p.expected) for p in exc.problems]
+    if problems:
+        raise ScenarioError(problems)
     return out
 
 
