@@ -10,30 +10,35 @@ A study is a TOML file (see ``studies/``)::
     seed = 20240805                         # seed of replication 0 (default: each scenario's)
     months = 60                             # simulated months (default: each scenario's)
     households = 4000                       # n_households of every district
-    set = ["behaviour.hours_per_day = 8"]   # --set overrides, as on the command line
+    set = ["registry.score_noise_sd = 0.5"] # --set overrides, as on the command line
     goal_extreme_poverty = 0.01             # "zero extreme poverty": a share below this
 
-    [groups.levers]                         # optional: display order and labels of groups
-    label = "Levers"
+    [groups.transfers]                      # optional: display order and labels of groups
+    label = "Transfers"
     [groups.processing]
     label = "Processing"
 
     [scenarios.pkh]                         # the id names the results folder runs/<id>/
     file = "../scenarios/coffee_pkh.toml"   # relative to this file; it must name a baseline
     label = "Wider PKH"                     # default: the scenario's description
-    group = "levers"                        # one of [groups] when the file has them
+    group = "transfers"                     # one of [groups] when the file has them
 
-    [scenarios.hilirisasi]
+    [scenarios.big_roastery]
     file = "../scenarios/hilirisasi_coffee.toml"
     group = "processing"
-    set = ["districts.lampung_barat.processors.roastery_a.capacity_t_per_month = 20"]
+    set = ["districts.lampung_barat.real_households = 90000"]
+    set_scenario = ["districts.lampung_barat.processors.roastery_a.capacity_t_per_month = 80"]
 
-A scenario's ``set`` applies to it and its baseline, after the settings' (so it wins). Files
-are validated like scenarios and experiments: an unknown key, a wrong type, a missing
+A scenario's ``set`` applies to it and its baseline, after the settings' (so it wins);
+its ``set_scenario`` (``--set-scenario``) to the scenario alone, e.g. to a plant the baseline
+does not have. Files are validated like scenarios and experiments: an unknown key, a wrong type, a missing
 scenario file, a scenario that names no baseline, a group not in ``[groups]``, two ids that
 differ only in case or two entries that run the same thing are each an error naming the file,
 the key path, the value and what was expected; every scenario and its baseline are loaded and
-validated before anything runs. Experiments (sweeps) in studies are not supported yet.
+validated before anything runs.
+
+Experiments (sweeps) are not part of studies yet: issue 13's "Sweeps in reports" (an
+experiment in a study, each design point compared with a baseline) is a later piece of work.
 
 Public API (what ``valuechain report`` builds on):
 
@@ -156,6 +161,9 @@ class StudyScenarioSpec(Strict):
     label: str = Field("", description="default: the scenario's description")
     group: str | None = None
     set: list[str] = Field(default_factory=list, description="key=value, it and its baseline")
+    set_scenario: list[str] = Field(
+        default_factory=list, description="key=value, the scenario alone (--set-scenario)"
+    )
 
 
 class GroupSpec(Strict):
@@ -272,7 +280,12 @@ def _resolve(
         raise StudyError([Problem(src, key, entry.file, where)])
     try:
         overrides = _overrides(path, settings, sid, entry, load_scenario(file).scenario)
-        loaded, base = load_with_baseline(file, overrides)
+        alone = _parsed(
+            entry.set_scenario,
+            Source(str(path), path.resolve().parent, prefix=f"scenarios.{sid}.set_scenario: "),
+            scenario_only=True,
+        )
+        loaded, base = load_with_baseline(file, overrides, scenario_overrides=alone)
         reps = settings.replications or loaded.scenario.replications
         seeds = replication_seeds(loaded.scenario, reps)
     except ScenarioError as exc:
@@ -315,13 +328,13 @@ def _overrides(
     return out
 
 
-def _parsed(texts: list[str], source: Source) -> list[Override]:
+def _parsed(texts: list[str], source: Source, *, scenario_only: bool = False) -> list[Override]:
     """``key=value`` texts read as ``--set`` does; a text that is not one names its list."""
     out: list[Override] = []
     problems = []
     for text in texts:
         try:
-            out += as_overrides([text], source)
+            out += as_overrides([text], source, scenario_only=scenario_only)
         except ScenarioError as exc:
             where = source.prefix.removesuffix(": ")
             problems += [Problem(source.name, where, text, p.expected) for p in exc.problems]

@@ -405,3 +405,21 @@ def test_levers_2024_holds_every_lever_scenario() -> None:
         for p in SCENARIOS.glob(f"{pattern}.toml")
     } | {"percepatan_2024.toml"}
     assert {s.file.name for s in study.scenarios.values()} == levers
+
+
+def test_the_documented_example_loads(tmp_path) -> None:
+    doc = study_module.__doc__
+    example = doc[doc.index("::\n") + 3 : doc.index("A scenario's ``set``")]
+    text = "\n".join(line.removeprefix("    ") for line in example.splitlines())
+    path = tmp_path / "example.toml"
+    path.write_text(text.replace("../scenarios/", f"{SCENARIOS.as_posix()}/"))
+    study = load_study(path)
+    roastery = study.scenarios["big_roastery"]
+    plant = roastery.loaded.scenario.districts["lampung_barat"].processors["roastery_a"]
+    assert plant.capacity_t_per_month == 80  # set_scenario: the scenario alone
+    for loaded in (roastery.loaded, roastery.baseline):
+        district = loaded.scenario.districts["lampung_barat"]
+        assert district.real_households == 90_000  # set: both
+        assert district.n_households == 4000
+        assert loaded.scenario.registry.score_noise_sd == 0.5
+    assert study.groups == {"transfers": "Transfers", "processing": "Processing"}
