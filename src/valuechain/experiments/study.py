@@ -29,13 +29,13 @@ A study is a TOML file (see ``studies/``)::
     set = ["districts.lampung_barat.real_households = 90000"]
     set_scenario = ["districts.lampung_barat.processors.roastery_a.capacity_t_per_month = 80"]
 
-A scenario's ``set`` applies to it and its baseline, after the settings' (so it wins);
-its ``set_scenario`` (``--set-scenario``) to the scenario alone, e.g. to a plant the baseline
-does not have. Files are validated like scenarios and experiments: an unknown key, a wrong type, a missing
-scenario file, a scenario that names no baseline, a group not in ``[groups]``, two ids that
-differ only in case or two entries that run the same thing are each an error naming the file,
-the key path, the value and what was expected; every scenario and its baseline are loaded and
-validated before anything runs.
+A scenario's ``set`` applies to it and its baseline, after the settings' (so it wins); its
+``set_scenario`` (``--set-scenario``) to the scenario alone, e.g. to a plant the baseline does
+not have. Files are validated like scenarios and experiments: an unknown key, a wrong type, a
+missing scenario file, a scenario that names no baseline, a group not in ``[groups]``, two ids
+that differ only in case or two entries that run the same thing are each an error naming the
+file, the key path, the value and what was expected; every scenario and its baseline are loaded
+and validated before anything runs.
 
 Experiments (sweeps) are not part of studies yet: issue 13's "Sweeps in reports" (an
 experiment in a study, each design point compared with a baseline) is a later piece of work.
@@ -400,8 +400,8 @@ class StudyRuns:
     """The scenarios of a study (or of result folders), each with its results folder.
 
     Attributes:
-        name: the study's name (for folders: their common parent folder's name, or
-            ``results``).
+        name: the study's name (for folders: the name of the folder holding them, of the
+            study's folder when that is a study's ``runs/``, else ``results``).
         scenarios: in the study's order.
         groups: group id -> label, in display order.
         goal_extreme_poverty: the "zero extreme poverty" threshold (a share).
@@ -528,8 +528,10 @@ def _run(
     for s in todo:
         worlds.setdefault(s.baseline.content_hash, s.baseline)
         worlds.setdefault(s.loaded.content_hash, s.loaded)
-    seeds = {s.loaded.content_hash: s.seeds for s in todo}
-    seeds.update({s.baseline.content_hash: s.seeds for s in todo})
+    seeds: dict[str, list[int]] = {}  # replication r runs with seed + r: the longest list
+    for s in todo:
+        for h in (s.loaded.content_hash, s.baseline.content_hash):
+            seeds[h] = max(seeds.get(h, []), s.seeds, key=len)
     tasks = [
         ((h, r), w.scenario, r, seed) for h, w in worlds.items() for r, seed in enumerate(seeds[h])
     ]
@@ -563,6 +565,8 @@ def _run(
             run_tasks(tasks, _run_task, n_workers, handle)
     finally:
         bar.close()
+    if waiting:  # every scenario's runs were asked for: this is a bug, not a user's mistake
+        raise RuntimeError(f"runs of {sorted(waiting)} are missing after the study ran")
 
 
 def _run_task(
@@ -620,7 +624,8 @@ def open_result_folders(paths: Iterable[str | Path]) -> StudyRuns:
         sid = _unique(folder.name or "results", {e.id for e in entries})
         entries.append(StudyResult(sid, _label(res.manifest), None, folder, True, read=res))
     parents = {f.resolve().parent for f in folders}
-    name = parents.pop().name if len(parents) == 1 else "results"
+    parent = parents.pop() if len(parents) == 1 else Path("results")
+    name = parent.parent.name if parent.name == RUNS_DIR else parent.name  # a study's runs/
     return StudyRuns(name or "results", tuple(entries), {}, StudySettings().goal_extreme_poverty)
 
 

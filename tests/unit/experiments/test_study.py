@@ -203,6 +203,18 @@ def test_changed_replications_rerun_every_scenario(copied, monkeypatch) -> None:
     assert _manifest(copied, "a")["replications"] == REPS + 1
 
 
+def test_scenarios_of_different_replications_share_their_baseline(tmp_path) -> None:
+    path = _write_study(tmp_path)
+    path.write_text(path.read_text().replace(f"replications = {REPS}\n", ""))
+    (tmp_path / "a.toml").write_text(_scenario("coffee_pkh.toml", "study_a", "replications = 2"))
+    (tmp_path / "b.toml").write_text(
+        _scenario("coffee_education.toml", "study_b", "replications = 1")
+    )
+    runs = run_study(path, tmp_path / "out", workers=1)
+    assert [s.results().replications for s in runs.scenarios] == [2, 1]
+    assert [s.results().baseline.replications for s in runs.scenarios] == [2, 1]
+
+
 def test_an_incomplete_folder_is_run_again(copied, monkeypatch) -> None:
     (copied / "out" / "runs" / "b" / MANIFEST).unlink()
     runs = run_study(copied / "study.toml", copied / "out", workers=1)
@@ -331,7 +343,7 @@ def test_result_folders_open_as_a_study(first_run) -> None:
         s.scenario.loaded.scenario.description for s in runs.scenarios
     ]
     assert all(s.group is None and s.reused for s in opened.scenarios)
-    assert opened.name == "runs" and opened.study is None
+    assert opened.name == "out" and opened.study is None  # the study's folder, not runs/
     assert opened.summary == "2 result folders read, nothing run"
     assert opened.scenarios[0].results().comparison is not None
 
