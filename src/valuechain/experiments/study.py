@@ -279,12 +279,7 @@ def _resolve(
         where = "an existing scenario file (a relative path is read from the study's folder)"
         raise StudyError([Problem(src, key, entry.file, where)])
     try:
-        overrides = _overrides(path, settings, sid, entry, load_scenario(file).scenario)
-        alone = _parsed(
-            entry.set_scenario,
-            Source(str(path), path.resolve().parent, prefix=f"scenarios.{sid}.set_scenario: "),
-            scenario_only=True,
-        )
+        overrides, alone = _overrides(path, settings, sid, entry, load_scenario(file).scenario)
         loaded, base = load_with_baseline(file, overrides, scenario_overrides=alone)
         reps = settings.replications or loaded.scenario.replications
         seeds = replication_seeds(loaded.scenario, reps)
@@ -307,25 +302,32 @@ def _with_related(problem: Problem, related: tuple[Related, ...]) -> Problem:
 
 def _overrides(
     path: Path, settings: StudySettings, sid: str, entry: StudyScenarioSpec, plain: Scenario
-) -> list[Override]:
+) -> tuple[list[Override], list[Override]]:
     """The overrides of one scenario and its baseline, in order: seed, months, households,
-    the settings' ``set``, the scenario's ``set``."""
+    the settings' ``set``, the scenario's ``set``; and those of the scenario alone."""
     folder = path.resolve().parent
-    named = {k: Source(str(path), folder, prefix=f"{k}.") for k in ("settings", sid)}
+
+    def source(key: str) -> Source:
+        return Source(str(path), folder, prefix=key)
+
     out: list[Override] = []
     if settings.seed is not None:
-        out.append(Override("seed", settings.seed, named["settings"]))
+        out.append(Override("seed", settings.seed, source("settings.")))
     if settings.months is not None:
-        out.append(Override("months", settings.months, named["settings"]))
+        out.append(Override("months", settings.months, source("settings.")))
     if settings.households is not None:
-        src = Source(str(path), folder, prefix="settings.households: ")
         out += [
-            Override(f"districts.{d}.n_households", settings.households, src)
+            Override(
+                f"districts.{d}.n_households", settings.households, source("settings.households: ")
+            )
             for d in plain.districts
         ]
-    out += _parsed(settings.set, Source(str(path), folder, prefix="settings.set: "))
-    out += _parsed(entry.set, Source(str(path), folder, prefix=f"scenarios.{sid}.set: "))
-    return out
+    out += _parsed(settings.set, source("settings.set: "))
+    out += _parsed(entry.set, source(f"scenarios.{sid}.set: "))
+    alone = _parsed(
+        entry.set_scenario, source(f"scenarios.{sid}.set_scenario: "), scenario_only=True
+    )
+    return out, alone
 
 
 def _parsed(texts: list[str], source: Source, *, scenario_only: bool = False) -> list[Override]:
@@ -377,6 +379,7 @@ class StudyResult:
         reused: its results were found matching and not run again.
         reason: why it was run (``""`` when reused).
         scenario: the resolved scenario and baseline as run (None for result folders).
+        read: the results once read (:meth:`results` fills it).
     """
 
     id: str
