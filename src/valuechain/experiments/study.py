@@ -483,7 +483,9 @@ def run_study(
             todo.append(s)
     t0 = time.perf_counter()
     if todo:
-        _run(study.name, todo, runs_dir, workers, cluster, progress, command)
+        n_reused = len(entries) - len(todo)
+        desc = study.name + (f" ({_count(n_reused, 'scenario')} reused)" if n_reused else "")
+        _run(desc, todo, runs_dir, workers, cluster, progress, command)
     wall = time.perf_counter() - t0 if todo else 0.0
     goal = study.spec.settings.goal_extreme_poverty
     return StudyRuns(study.name, tuple(entries), study.groups, goal, study, wall)
@@ -517,7 +519,7 @@ def _match(s: StudyScenario, folder: Path) -> tuple[Results | None, str]:
 
 
 def _run(
-    name: str,
+    desc: str,
     todo: list[StudyScenario],
     runs_dir: Path,
     workers: int | None,
@@ -542,7 +544,7 @@ def _run(
     done: dict[tuple[str, int], RunResult] = {}
     t0 = time.perf_counter()
     n_workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
-    bar = progress_bar(len(tasks), name, show=progress)
+    bar = progress_bar(len(tasks), desc, show=progress)
 
     def finished(world: LoadedScenario, reps: int) -> list[RunResult] | None:
         keys = [(world.content_hash, r) for r in range(reps)]
