@@ -70,6 +70,7 @@ __all__ = [
     "known_indicators",
     "load_experiment",
     "read_file_with_base",
+    "read_spec_file",
     "salib_problem",
 ]
 
@@ -364,11 +365,35 @@ def read_file_with_base(
     messages name it (``"experiment"``, ``"calibration"``)."""
     path = Path(path)
     src = str(path)
+    spec, text = read_spec_file(path, model, error, what)
+    base_path = (path.parent / spec.base).resolve()
+    if not base_path.is_file():
+        raise error(
+            [Problem(src, "base", spec.base, "no such scenario file")],
+            hint=f"check the path (a relative base is read from the {what} file's folder)",
+        )
+    written = Source(src, path.resolve().parent, prefix="base_overrides.")
+    try:
+        base = load_scenario(base_path, as_overrides(spec.base_overrides, written))
+    except ScenarioError as exc:  # the base's own problems, with the base's hint
+        raise error(exc.problems, hint=exc.hint) from None
+    return spec, text, base
+
+
+def read_spec_file(
+    path: str | Path, model: type[Strict], error: type[ProblemsError], what: str
+) -> tuple[Any, str]:
+    """Read a TOML file and validate it as ``model``: the spec and the file's text. A missing,
+    malformed or non-UTF-8 file, a non-finite number, an unknown key or a wrong value is an
+    ``error`` (a :class:`~valuechain.errors.ProblemsError`) listing every problem, each naming
+    the file, the key path, the value and what was expected. ``what``: the kind of file, as
+    messages name it (``"experiment"``, ``"study"``)."""
+    path = Path(path)
     try:
         doc, text = read_toml(path, "command line", what=f"{what} file")
     except ScenarioError as exc:
         raise error(exc.problems, hint=exc.hint) from None
-    here = Source.file(path, src)
+    here = Source.file(path, str(path))
     problems = non_finite_problems(doc, {}, here)
     try:
         spec = model.model_validate(doc)
@@ -377,18 +402,7 @@ def read_file_with_base(
         problems += problems_from_validation(exc, doc, {}, here, skip=done)
     if problems:
         raise error(problems)
-    base_path = (path.parent / spec.base).resolve()
-    if not base_path.is_file():
-        raise error(
-            [Problem(src, "base", spec.base, "no such scenario file")],
-            hint=f"check the path (a relative base is read from the {what} file's folder)",
-        )
-    written = Source(src, here.folder, prefix="base_overrides.")
-    try:
-        base = load_scenario(base_path, as_overrides(spec.base_overrides, written))
-    except ScenarioError as exc:  # the base's own problems, with the base's hint
-        raise error(exc.problems, hint=exc.hint) from None
-    return spec, text, base
+    return spec, text
 
 
 def _check_keys(loaded: LoadedExperiment) -> list[Problem]:

@@ -61,9 +61,11 @@ if TYPE_CHECKING:
 __all__ = [
     "RunResult",
     "ScenarioRuns",
+    "assemble_runs",
     "execute_runs",
     "load_with_baseline",
     "no_plants",
+    "pair_with_baseline",
     "replication_seeds",
     "run_one_replication",
     "run_replications",
@@ -325,12 +327,15 @@ def run_replications(
         desc=loaded.scenario.name,
         model_class=model_class,
     )
-    return _assemble(loaded, [out[r] for r in range(reps)], t0, workers)
+    return assemble_runs(loaded, [out[r] for r in range(reps)], t0, workers)
 
 
-def _assemble(
+def assemble_runs(
     loaded: LoadedScenario, results: list[RunResult], t0: float, workers: int
 ) -> ScenarioRuns:
+    """The runs of one scenario from its replications' results (in replication order), as
+    :func:`run_replications` returns them; ``t0``: when the runs started
+    (:func:`time.perf_counter`), for the total wall time."""
     runs, ts, plants = _frames(loaded.scenario.name, results)
     return ScenarioRuns(
         loaded=loaded,
@@ -342,6 +347,13 @@ def _assemble(
         total_wall_time_s=time.perf_counter() - t0,
         workers=workers,
     )
+
+
+def pair_with_baseline(result: ScenarioRuns, baseline: ScenarioRuns) -> None:
+    """Attach the baseline's runs (same seeds) to ``result`` and compare them, replication by
+    replication (:func:`valuechain.runs.statistics.compare_runs`)."""
+    result.baseline = baseline
+    result.comparison = compare_runs(result.runs, baseline.runs)
 
 
 # --------------------------------------------------------------------------- loading
@@ -498,10 +510,11 @@ def run_scenario(
     out = execute_runs(
         tasks, workers=workers, progress=progress, desc=desc, model_class=model_class
     )
-    result = _assemble(loaded, [out["s", r] for r in range(reps)], t0, workers)
+    result = assemble_runs(loaded, [out["s", r] for r in range(reps)], t0, workers)
     if base is not None:
-        result.baseline = _assemble(base, [out["b", r] for r in range(reps)], t0, workers)
-        result.comparison = compare_runs(result.runs, result.baseline.runs)
+        pair_with_baseline(
+            result, assemble_runs(base, [out["b", r] for r in range(reps)], t0, workers)
+        )
     if drawn:
         _add_parameter_uncertainty(result, out, drawn, posterior)
     result.total_wall_time_s = time.perf_counter() - t0
