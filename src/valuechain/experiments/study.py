@@ -37,8 +37,8 @@ that differ only in case or two entries that run the same thing are each an erro
 file, the key path, the value and what was expected; every scenario and its baseline are loaded
 and validated before anything runs.
 
-Experiments (sweeps) are not part of studies yet: issue 13's "Sweeps in reports" (an
-experiment in a study, each design point compared with a baseline) is a later piece of work.
+Experiments (sweeps) are not part of studies yet: an experiment in a study, each design point
+compared with a baseline on the same seeds, is still to be built.
 
 Public API (what ``valuechain report`` builds on):
 
