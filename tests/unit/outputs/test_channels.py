@@ -47,7 +47,9 @@ def test_windows_and_change_per_person_by_hand():
 
 
 def _summary(path):
-    sc = load_scenario(path, ["districts.jambi_lowland.n_households=1500", "months=24"]).scenario
+    # 3,000 households: enough that the district's few extreme poor (about 0.3% at the start)
+    # form a cohort in every seed (at 1,500 seed 4 has none to follow, and every change is NaN)
+    sc = load_scenario(path, ["districts.jambi_lowland.n_households=3000", "months=24"]).scenario
     return ValueChainModel(sc, seed=4).run().summary()
 
 
