@@ -140,8 +140,9 @@ def _every_month(n: int, _dates: np.ndarray | None) -> slice:
     return slice(0, n)
 
 
-def _calendar_month(month_of_year: int, last: bool) -> Window:
-    """The window of the first (or last) month of the run in ``month_of_year`` (1-12);
+def _calendar_month(month_of_year: int, which: str) -> Window:
+    """The window of the ``first``, the ``last`` or ``every`` month of the run in
+    ``month_of_year`` (1-12; every: one a year, as the run's months follow one another);
     empty when the run has none."""
     suffix = f"-{month_of_year:02d}"
 
@@ -151,24 +152,11 @@ def _calendar_month(month_of_year: int, last: bool) -> Window:
         hits = np.flatnonzero(np.char.endswith(dates.astype(str), suffix))
         if hits.size == 0:
             return slice(0, 0)
-        i = int(hits[-1] if last else hits[0])
+        first, last = int(hits[0]), int(hits[-1])
+        if which == "every":
+            return slice(first, last + 1, MONTHS_IN_A_YEAR)
+        i = last if which == "last" else first
         return slice(i, i + 1)
-
-    return window
-
-
-def _every_calendar_month(month_of_year: int) -> Window:
-    """The window of every month of the run in ``month_of_year`` (1-12): one a year, as the
-    run's months follow one another; empty when the run has none."""
-    suffix = f"-{month_of_year:02d}"
-
-    def window(n: int, dates: np.ndarray | None) -> slice:
-        if dates is None:
-            raise ValueError("a calendar-month aggregation needs the months' dates")
-        hits = np.flatnonzero(np.char.endswith(dates.astype(str), suffix))
-        if hits.size == 0:
-            return slice(0, 0)
-        return slice(int(hits[0]), int(hits[-1]) + 1, MONTHS_IN_A_YEAR)
 
     return window
 
@@ -183,7 +171,7 @@ AGGREGATIONS: dict[str, Aggregation] = _table(
         "march_first",
         "in the first March",
         "the first March of the run (BPS's March round)",
-        _calendar_month(3, last=False),
+        _calendar_month(3, "first"),
         _first,
         dated=True,
     ),
@@ -191,7 +179,7 @@ AGGREGATIONS: dict[str, Aggregation] = _table(
         "march_last",
         "in the last March",
         "the last March of the run (BPS's March round)",
-        _calendar_month(3, last=True),
+        _calendar_month(3, "last"),
         _first,
         dated=True,
     ),
@@ -199,7 +187,7 @@ AGGREGATIONS: dict[str, Aggregation] = _table(
         "march_mean",
         "mean of the Marches",
         "every March of the run (BPS's March rounds)",
-        _every_calendar_month(3),
+        _calendar_month(3, "every"),
         _mean,
         dated=True,
     ),
@@ -207,7 +195,7 @@ AGGREGATIONS: dict[str, Aggregation] = _table(
         "september_last",
         "in the last September",
         "the last September of the run (BPS's September round)",
-        _calendar_month(9, last=True),
+        _calendar_month(9, "last"),
         _first,
         dated=True,
     ),
