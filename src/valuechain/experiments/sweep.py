@@ -260,6 +260,13 @@ class ExperimentResults:
         return pd.read_parquet(self.path / DESIGN)
 
     @functools.cached_property
+    def timeseries_columns(self) -> list[str]:
+        """The columns of ``timeseries.parquet`` (read from its schema, not its rows)."""
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(self.path / TIMESERIES).names)
+
+    @functools.cached_property
     def points(self) -> pd.DataFrame:
         """The design points as run: point, factors' values, linked keys' values."""
         if not (self.path / POINTS).is_file():  # a sweep written before points.parquet
