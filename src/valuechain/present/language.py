@@ -87,7 +87,8 @@ same placeholders, tests/unit/present/test_language.py):
 - ``figure.legend.``: ``scenario``, ``baseline``, ``median``, ``band`` {low} {high},
   ``interval_95``, ``efficient_frontier``, ``policy_window``, ``goal`` {threshold},
   ``budget_exhausted``, ``central``, ``district``, ``factor_value`` {factor} {value},
-  ``pooled`` {label} {factors}, ``effect_interval``, ``baseline_named`` {scenario}.
+  ``pooled`` {label} {factors}, ``effect_interval``, ``band_interval``,
+  ``baseline_named`` {scenario}.
 - ``group.``: ``all_districts``, ``district`` {district}, ``initially_poor``,
   ``elderly_disabled``, ``women``, ``men``, ``by_district``, ``by_lever``, ``other``.
 - ``district_type.<upland|lowland|coastal>``; ``funding.<central|district|processing>``;

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,11 @@ HEADLINE_OUTPUTS: dict[str, OutputSpec] = {
     "sustained_exits_final": OutputSpec(indicator="sustained_exits", aggregation="final"),
     "processing_jobs_last12": OutputSpec(indicator="processing_jobs", aggregation="mean_last12"),
 }
+#: Characters of an axis label before it wraps (the unit then on a line of its own).
+AXIS_LABEL_CHARS = 40
+#: Markers of the lines of an effects figure, one per line: lines that coincide stay
+#: visible, and the figure reads in grey print.
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 #: Colours of the design points (black is the baseline's).
 POINT_COLOURS = tuple(c for c in SERIES if c != PALETTE["black"])
 BASELINE_LINE = {"color": PALETTE["black"], "linestyle": "--"}
@@ -212,11 +218,20 @@ def effects_figure(results: ExperimentResults, output: str, lang: Language) -> F
     second = factors[1] if len(factors) == 2 else None
     lines = second is not None and rows[second].nunique() <= MAX_BANDS
     label = _output_label(lang, spec)
+    # the axis names the indicator and the unit; the title says how months are aggregated
+    short = spec.label or lang.indicator_label(spec.indicator)
     ylabel = lang.t(
         "figure.axis.label_unit",
-        label=lang.t("figure.axis.difference", label=label),
+        label=lang.t("figure.axis.difference", label=short),
         unit=_difference_unit(lang, spec),
     )
+    if len(ylabel) > AXIS_LABEL_CHARS:
+        ylabel = "\n".join(
+            [
+                *textwrap.wrap(lang.t("figure.axis.difference", label=short), AXIS_LABEL_CHARS),
+                f"({_difference_unit(lang, spec)})",
+            ]
+        )
     with report_style():
         if len(factors) == 1 or lines:
             fig = Figure(figsize=FIGURE_SIZES_IN["full"], layout="constrained")
@@ -240,7 +255,10 @@ def effects_figure(results: ExperimentResults, output: str, lang: Language) -> F
         axes[0].set_ylabel(ylabel)
         set_title(fig, lang.t("figure.title.sweep_effect_on", indicator=label))
         legend_above(axes[0], ncol=2 if len(factors) == 1 or lines else 1)
-        source_note(fig, _source(lang, results))
+        note = _source(lang, results)
+        if len(factors) == 1 or lines:
+            note += "\n" + lang.t("figure.legend.band_interval")
+        source_note(fig, note)
     return fig
 
 
@@ -271,8 +289,17 @@ def _effect_lines(
         d = part["difference"].to_numpy(float) * scale
         lo = part["ci_low"].to_numpy(float) * scale
         hi = part["ci_high"].to_numpy(float) * scale
-        draw_band(ax, part["_x"], lo, d, hi, colour, text)
-        ax.plot(part["_x"], d, "o", color=colour, markersize=4, zorder=4)
+        ax.fill_between(part["_x"], lo, hi, color=colour, alpha=BAND_ALPHA, linewidth=0)
+        ax.plot(
+            part["_x"],
+            d,
+            color=colour,
+            marker=MARKERS[i % len(MARKERS)],
+            markersize=5 if i == 0 else 4,
+            linewidth=MEDIAN_LINEWIDTH,
+            label=text,
+            zorder=3 + i,
+        )
     ax.set_xlabel(_factor_label(results, x_factor, with_unit=True))
     if ticks is not None:
         ax.set_xticks(range(len(ticks)), ticks)
@@ -360,7 +387,6 @@ def _band_groups(
                 "read_timeseries(points=[...])"
             ),
         )
-    others = [_factor_label(results, f) for f in factors if f != by]
     out = []
     for value, part in points.groupby(by, sort=True):
         text = lang.t(
@@ -368,10 +394,17 @@ def _band_groups(
             factor=_factor_label(results, by),
             value=_value_text(lang, value),
         )
-        if others:
-            text = lang.t("figure.legend.pooled", label=text, factors=", ".join(others))
         out.append((text, [int(p) for p in part["point"]]))
     return out
+
+
+def _pooled_note(results: ExperimentResults, lang: Language, by: str | None) -> str | None:
+    """What the bands pool over when they are drawn per level of ``by``."""
+    others = [_factor_label(results, f) for f in results.factors if f != by]
+    if by is None or not others:
+        return None
+    label = _factor_label(results, by)
+    return lang.t("figure.legend.pooled", label=label, factors=", ".join(others))
 
 
 def _quantiles(ts: pd.DataFrame, indicator: str, scale: float) -> pd.DataFrame:
@@ -425,12 +458,10 @@ def trajectories_figure(
         title = "sweep_over_time_baseline" if results.has_baseline else "sweep_over_time"
         set_title(fig, lang.t(f"figure.title.{title}", indicator=name))
         legend_above(ax, ncol=1 if len(groups) > 4 else 2)
-        source_note(
-            fig,
-            _source(lang, results)
-            + " · "
-            + lang.t("figure.legend.band", low=lang.integer(5), high=lang.integer(95)),
-        )
+        band = lang.t("figure.legend.band", low=lang.integer(5), high=lang.integer(95))
+        pooled = _pooled_note(results, lang, by if len(groups) < len(results.points) else None)
+        note = _source(lang, results) + "\n" + band + (f"\n{pooled}" if pooled else "")
+        source_note(fig, note)
     return fig
 
 
