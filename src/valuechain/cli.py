@@ -579,7 +579,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         f"{m['experiment']}: {m['runs']} runs ({m['runs_resumed']} done before), "
         f"{wall['this_session']:.1f} s on {m['backend']} with {m['workers']} worker(s)\n"
         f"results written to {res.path}/ (manifest.json, runs.parquet, timeseries.parquet, "
-        "design.parquet, parts/)"
+        "design.parquet, points.parquet, parts/"
+        + (", baseline_runs.parquet, effects.csv" if res.has_baseline else "")
+        + ")"
     )
     if res.outputs:
         from valuechain.present.tables import sweep_outputs_table
