@@ -252,12 +252,17 @@ def effects_figure(results: ExperimentResults, output: str, lang: Language) -> F
         for ax in axes:
             ax.axhline(0.0, color=PALETTE["black"], linewidth=0.8, zorder=1)
             number_axis(ax, lang)
-        axes[0].set_ylabel(ylabel)
         set_title(fig, lang.t("figure.title.sweep_effect_on", indicator=label))
-        legend_above(axes[0], ncol=2 if len(factors) == 1 or lines else 1)
         note = _source(lang, results)
         if len(factors) == 1 or lines:
+            axes[0].set_ylabel(ylabel)
+            legend_above(axes[0], ncol=2)
             note += "\n" + lang.t("figure.legend.band_interval")
+        else:  # panels: each titled by its factor; what a point and a bar are, in the note
+            for i, ax in enumerate(axes):
+                if i % 2 == 0:
+                    ax.set_ylabel(ylabel)
+            note += "\n" + lang.t("figure.legend.effect_interval")
         source_note(fig, note)
     return fig
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from matplotlib.collections import PolyCollection
 
-from tests.sweep_cases import BASELINE_FACTORS, RUBBER, write_experiment
+from tests.sweep_cases import BASELINE_FACTORS, MORRIS_FACTORS, RUBBER, write_experiment
 from valuechain.cli import main
 from valuechain.experiments.sweep import run_experiment
 from valuechain.present import sweep_figures
@@ -93,3 +93,23 @@ def test_a_sweep_without_a_baseline_draws_bands_and_says_why_no_effects(tmp_path
     assert "names no baseline" in drawn.skipped[0]
     fig = trajectories_figure(res, "processing_jobs", language("en"))
     assert len(_bands(fig.axes[0])) == 4  # one per point, none pooled, no baseline
+
+
+def test_effects_of_a_sampled_design_get_one_panel_per_factor(tmp_path: Path) -> None:
+    path = write_experiment(
+        tmp_path,
+        design='kind = "lhs"\nsamples = 3',
+        factors=MORRIS_FACTORS,
+        months=7,
+        baseline=RUBBER.as_posix(),
+    )
+    res = run_experiment(path, workers=1, out=tmp_path / "out")
+    fig = effects_figure(res, "jobs", language("en"))
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title(loc="left") for ax in panels] == [
+        "Effects against remiller capacity",
+        "Effects against margin",
+        "Effects against volatility",
+    ]
+    for ax in panels:  # every point once per panel, none pooled
+        assert len(ax.containers) == 1 and len(ax.containers[0].lines[0].get_xdata()) == 3
