@@ -6,7 +6,21 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RUBBER = REPO / "scenarios" / "hilirisasi_rubber.toml"
+BASELINE_RUBBER = REPO / "scenarios" / "baseline_rubber.toml"
 CAPACITY = "districts.jambi_lowland.processors.remiller.capacity_t_per_month"
+CAPEX = "districts.jambi_lowland.processors.remiller.capex_idr"
+
+#: Point 0 (capacity 3000, margin 0.30) is hilirisasi_rubber itself.
+BASELINE_FACTORS = f"""
+[factors.capacity]
+key = "{CAPACITY}"
+levels = [3000, 6000]
+integer = true
+
+[factors.margin]
+key = "chains.rubber.trader_margin_max"
+levels = [0.30, 0.2]
+"""
 
 GRID_FACTORS = f"""
 [factors.capacity]
@@ -45,6 +59,14 @@ aggregation = "mean_last12"
 """
 
 
+#: Outputs that differ between replications (the farmgate price follows the seed's shocks).
+PRICE_OUTPUT = """
+[outputs.price]
+indicator = "farmgate_price_rubber"
+aggregation = "mean"
+"""
+
+
 def experiment_text(
     *,
     design: str = 'kind = "grid"',
@@ -55,12 +77,16 @@ def experiment_text(
     households: int = 300,
     months: int = 8,
     base: str | None = None,
+    baseline: str | None = None,
 ) -> str:
-    """A complete experiment file over the shipped rubber scenario, shrunk."""
+    """A complete experiment file over the shipped rubber scenario, shrunk (``baseline``: a
+    scenario file every point is compared with)."""
     base = base or RUBBER.as_posix()
+    baseline_line = f'baseline = "{baseline}"' if baseline else ""
     return f"""\
 # a test experiment
 base = "{base}"
+{baseline_line}
 replications = {replications}
 seed = {seed}
 

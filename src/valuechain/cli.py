@@ -151,12 +151,27 @@ def _parser() -> argparse.ArgumentParser:
 
     fig = sub.add_parser(
         "figures",
-        help="draw the standard figures of a results directory",
-        description="Draw the standard figures (PNG and SVG) from a results directory.",
+        help="draw the standard figures of a results directory or a sweep",
+        description="Draw the standard figures (PNG and SVG) from a results directory. On a "
+        "sweep folder: the paired effects of every design point against the experiment's "
+        "baseline, against the design factors, and each indicator over time with one band "
+        "per design point (or per level of --by FACTOR), never one band pooled over all.",
     )
     fig.add_argument("results", metavar="DIR", type=Path, help="results directory")
     fig.add_argument(
         "--out", "-o", type=Path, metavar="FIGDIR", help="where to write (default: DIR/figures)"
+    )
+    fig.add_argument(
+        "--lang",
+        choices=("en", "id"),
+        default="en",
+        help="language of a sweep's figures: English or Bahasa Indonesia (default en)",
+    )
+    fig.add_argument(
+        "--by",
+        metavar="FACTOR",
+        help="sweeps with many points: one band per level of this factor over time (pooled "
+        "over the other factors, and labelled so)",
     )
     fig.set_defaults(func=_cmd_figures)
 
@@ -482,15 +497,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_figures(args: argparse.Namespace) -> int:
     from valuechain.present.figures import write_figures
+    from valuechain.present.sweep_figures import is_sweep_folder, write_sweep_figures
     from valuechain.runs.results import check_writable
 
     out = args.out or Path(args.results) / FIGURES_DIR
     if Path(args.results).is_dir():
         check_writable(out)
-    written = write_figures(args.results, out)
+    skipped: list[str] = []
+    if is_sweep_folder(args.results):
+        drawn = write_sweep_figures(args.results, out, lang=args.lang, by=args.by)
+        written, skipped = drawn.written, drawn.skipped
+    elif args.by is not None:
+        raise UserError(
+            f"--by applies to sweep folders; {args.results} holds a scenario's results",
+            hint="leave --by out",
+        )
+    else:
+        written = write_figures(args.results, out)
     print(f"figures written to {out}/:")
     for p in written:
         print(f"  {p}")
+    for why in skipped:
+        print(f"not drawn: {why}", file=sys.stderr)
     return 0
 
 
@@ -551,7 +579,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         f"{m['experiment']}: {m['runs']} runs ({m['runs_resumed']} done before), "
         f"{wall['this_session']:.1f} s on {m['backend']} with {m['workers']} worker(s)\n"
         f"results written to {res.path}/ (manifest.json, runs.parquet, timeseries.parquet, "
-        "design.parquet, parts/)"
+        "design.parquet, points.parquet, parts/"
+        + (", baseline_runs.parquet, effects.csv" if res.has_baseline else "")
+        + ")"
     )
     if res.outputs:
         from valuechain.present.tables import sweep_outputs_table

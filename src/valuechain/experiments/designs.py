@@ -35,7 +35,9 @@ class Design:
         factors: factor names, in the file's order.
         X: one row per point; for grid designs over levels, the level index.
         points: ``point`` plus one column per factor with the value set in the scenario
-            (rounded when the factor is an integer, the level itself for levels).
+            (rounded when the factor is an integer, the level itself for levels); in
+            :attr:`valuechain.experiments.spec.LoadedExperiment.design`, then one column per
+            linked key (named by the key) with the value it is set to.
     """
 
     factors: list[str]

@@ -26,6 +26,44 @@ unknown design or a factor key the base scenario does not have are errors naming
 the key path, the value and what was expected. Every design point is applied to the base
 scenario and validated before anything runs.
 
+**A baseline.** ``baseline = "../scenarios/baseline_rubber.toml"`` (relative to the experiment
+file) compares every design point with that scenario on the same seeds: replication ``r`` of
+the baseline runs with ``seed + r``, as replication ``r`` of every point does (common random
+numbers), once per replication, not once per point. The experiment's ``base_overrides``
+(sizes, months) apply to the baseline too. The baseline must hold every district of the base
+scenario, simulate the same calendar (start, months) and produce every output's indicator;
+each is an error naming the file, the key ``baseline``, the value and what was expected. The
+sweep then writes the baseline's runs and the paired effects of each point on each output
+(:mod:`valuechain.experiments.sweep`). Every design kind takes a baseline, Morris and Sobol
+too: the baseline's runs do not enter the sampled design, so the sensitivity indices are
+those of the sweep without it, and the effects per point are what a report draws.
+
+**Linked keys.** A factor may set other keys from its value ``x``, by a formula or by a table
+with one value per level::
+
+    [factors.capacity]
+    key = "districts.jambi_lowland.processors.remiller.capacity_t_per_month"
+    bounds = [1000, 6000]
+    [factors.capacity.linked]     # set at each point from the factor's value x
+    "districts.jambi_lowland.processors.remiller.capex_idr" = "2.5e6 * x ** 0.8"
+    "districts.jambi_lowland.processors.remiller.fixed_cost_idr_per_month" = "max(5e7, 9e4 * x)"
+
+    [factors.plant_size]
+    key = "districts.jambi_lowland.processors.remiller.capacity_t_per_month"
+    levels = [1000, 3000, 6000]
+    [factors.plant_size.linked]   # a table: one value per level, in the levels' order
+    "districts.jambi_lowland.processors.remiller.capex_idr" = [4.0e9, 9.5e9, 16.0e9]
+
+A formula is arithmetic in ``x`` (numbers, ``+ - * / **``, parentheses, ``min``, ``max``,
+``abs``, ``log``, ``exp``, ``sqrt``), parsed safely by
+:func:`valuechain.experiments.formulas.parse_formula` (never :func:`eval`); it is evaluated at
+the factor's value as run (rounded for an integer factor, the level for levels). A linked key
+must be a settable key of the base scenario (not the factor's own key nor another factor's);
+a formula must parse and give a finite number at the bounds and at points between them (at
+every level); a table needs levels and one value per level. The design points
+(``Design.points``, ``points.parquet`` and ``runs.parquet``) carry one column per linked key,
+named by the key; the manifest records the formulas and tables (``design.linked``).
+
 Designs: ``grid`` (every combination of levels, :func:`itertools.product`), ``lhs``
 (:class:`scipy.stats.qmc.LatinHypercube` with the seed), ``morris`` and ``sobol``
 (``SALib.sample.morris.sample`` / ``SALib.sample.sobol.sample`` with the seed: the same
@@ -58,6 +96,7 @@ from valuechain.config.schema import Strict
 from valuechain.config.validation import non_finite_problems, problems_from_validation
 from valuechain.errors import Problem, ProblemsError, ScenarioError, show_value
 from valuechain.experiments.designs import Design, design_points, salib_problem, sample_design
+from valuechain.experiments.formulas import FormulaError, parse_formula
 from valuechain.outputs.aggregations import EXPERIMENT_AGGREGATIONS
 
 __all__ = [
@@ -108,6 +147,11 @@ class FactorSpec(Strict):
     integer: bool = Field(False, description="round sampled values to whole numbers")
     label: str = Field("", description="name shown in tables and figures")
     unit: str = ""
+    linked: dict[str, str | list[bool | int | float | str]] = Field(
+        default_factory=dict,
+        description="other keys set from the factor's value x: a formula in x, or one value "
+        "per level",
+    )
 
     @field_validator("bounds")
     @classmethod
@@ -192,6 +236,9 @@ class ExperimentSpec(Strict):
     description: str = ""
     base: str = Field(..., min_length=1, description="scenario file, relative to this file")
     base_overrides: dict[str, Any] = Field(default_factory=dict)
+    baseline: str | None = Field(
+        None, min_length=1, description="scenario each point is compared with, on the same seeds"
+    )
     factors: dict[str, FactorSpec] = Field(..., min_length=1)
     design: DesignSpec
     replications: int = Field(1, ge=1, le=100_000)
@@ -240,6 +287,7 @@ class LoadedExperiment:
     path: Path
     text: str
     base: LoadedScenario
+    baseline: LoadedScenario | None = None
 
     @property
     def name(self) -> str:
@@ -263,18 +311,39 @@ class LoadedExperiment:
 
     @functools.cached_property
     def content_hash(self) -> str:
-        """SHA-256 of what is run: the validated spec and the resolved base scenario."""
-        blob = json.dumps(
-            {"spec": self.spec.model_dump(mode="json"), "base": self.base.content_hash},
-            sort_keys=True,
-        )
-        return hashlib.sha256(blob.encode()).hexdigest()
+        """SHA-256 of what is run: the validated spec, the resolved base scenario and the
+        resolved baseline. An experiment without a baseline and linked keys hashes as it did
+        before they existed, so its unfinished sweeps resume."""
+        spec = self.spec.model_dump(mode="json")
+        blob: dict[str, Any] = {"spec": spec, "base": self.base.content_hash}
+        if spec["baseline"] is None:
+            del spec["baseline"]
+        for factor in spec["factors"].values():
+            if not factor["linked"]:
+                del factor["linked"]
+        if self.baseline is not None:
+            blob["baseline"] = self.baseline.content_hash
+        return hashlib.sha256(json.dumps(blob, sort_keys=True).encode()).hexdigest()
 
     @functools.cached_property
     def design(self) -> Design:
-        """The design points (deterministic in the spec and the seed)."""
+        """The design points (deterministic in the spec and the seed), with the values of
+        the linked keys."""
         X = sample_design(self.spec, self.seed)
-        return Design(list(self.spec.factors), X, design_points(self.spec, X))
+        points = design_points(self.spec, X)
+        for j, (name, f) in enumerate(self.spec.factors.items()):
+            for key, rule in f.linked.items():
+                if isinstance(rule, str):
+                    formula = parse_formula(rule)
+                    points[key] = [formula(float(x)) for x in points[name]]
+                else:  # a table: the level's index is the design's value
+                    points[key] = [rule[int(i)] for i in X[:, j]]
+        return Design(list(self.spec.factors), X, points)
+
+    @property
+    def linked_keys(self) -> dict[str, str]:
+        """Each linked key and the factor that sets it, in the file's order."""
+        return {key: n for n, f in self.spec.factors.items() for key in f.linked}
 
     @property
     def problem(self) -> dict[str, Any]:
@@ -287,16 +356,20 @@ class LoadedExperiment:
         return len(self.design) * self.spec.replications
 
     def value(self, point: int, factor: str) -> Any:
-        """A factor's value at a design point, as a Python value (``int`` stays ``int``)."""
+        """A factor's (or a linked key's) value at a design point, as a Python value (``int``
+        stays ``int``)."""
         value = self.design.points[factor].iloc[point]
         return value.item() if isinstance(value, np.generic) else value
 
     def overrides(self, point: int) -> list[Override]:
-        """The overrides (values) of a design point."""
-        return [
-            Override(f.key, self.value(point, n), Source.file(self.path, f"{self.path} factor {n}"))
-            for n, f in self.spec.factors.items()
-        ]
+        """The overrides (values) of a design point: each factor's key, then its linked keys."""
+        out = []
+        for n, f in self.spec.factors.items():
+            where = Source.file(self.path, f"{self.path} factor {n}")
+            out.append(Override(f.key, self.value(point, n), where))
+            linked = Source.file(self.path, f"{self.path} factor {n}, linked")
+            out += [Override(key, self.value(point, key), linked) for key in f.linked]
+        return out
 
     def scenario(self, point: int) -> Scenario:
         """The base scenario with a design point's values (validated)."""
@@ -328,7 +401,7 @@ class LoadedExperiment:
         fac = [
             n
             for n, f in self.spec.factors.items()
-            if path.startswith(f.key) or f.key.startswith(path)
+            if any(path.startswith(k) or k.startswith(path) for k in (f.key, *f.linked))
         ] or list(self.spec.factors)
         at = ", ".join(f"{n} = {show_value(self.value(point, n))}" for n in fac)
         return Problem(
@@ -348,11 +421,137 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
             scenario is (its problems and hint, naming the base's files).
     """
     spec, text, base = read_file_with_base(path, ExperimentSpec, ExperimentError, "experiment")
-    loaded = LoadedExperiment(spec, Path(path).resolve(), text, base)
-    problems = _check_keys(loaded) + _check_outputs(loaded)
+    baseline = _load_baseline(spec, Path(path))
+    loaded = LoadedExperiment(spec, Path(path).resolve(), text, base, baseline)
+    problems = (
+        _check_keys(loaded)
+        + _check_linked(loaded)
+        + _check_outputs(loaded)
+        + _check_baseline(loaded)
+    )
     if problems:
         raise ExperimentError(problems)
     return loaded
+
+
+def _load_baseline(spec: ExperimentSpec, path: Path) -> LoadedScenario | None:
+    """The experiment's baseline with its ``base_overrides``, or None when it names none."""
+    if spec.baseline is None:
+        return None
+    src = str(path)
+    baseline_path = (path.parent / spec.baseline).resolve()
+    if not baseline_path.is_file():
+        raise ExperimentError(
+            [Problem(src, "baseline", spec.baseline, "a scenario file (there is no such file)")],
+            hint="check the path (a relative baseline is read from the experiment file's folder)",
+        )
+    written = Source(src, path.resolve().parent, prefix="base_overrides.")
+    try:
+        return load_scenario(baseline_path, as_overrides(spec.base_overrides, written))
+    except ScenarioError as exc:
+        raise ExperimentError(
+            exc.problems,
+            hint="base_overrides apply to the baseline too, so each must name a key the "
+            "baseline has; set what only the base scenario has in the base scenario's file",
+        ) from None
+
+
+def _check_baseline(loaded: LoadedExperiment) -> list[Problem]:
+    """Problems pairing the baseline with the base: districts, calendar, outputs."""
+    if loaded.baseline is None:
+        return []
+    src, value = str(loaded.path), loaded.spec.baseline
+    s, b = loaded.base.scenario, loaded.baseline.scenario
+    out = []
+    lacking = [d for d in s.districts if d not in b.districts]
+    if lacking:
+        out.append(
+            Problem(
+                src,
+                "baseline",
+                value,
+                f"a scenario with every district of the base scenario {s.name} "
+                f"({', '.join(s.districts)}); {b.name} lacks {', '.join(lacking)}",
+            )
+        )
+    if (s.start, s.months) != (b.start, b.months):
+        out.append(
+            Problem(
+                src,
+                "baseline",
+                value,
+                f"a scenario simulating the months of the base scenario ({s.months} months "
+                f"from {s.start}; {b.name} simulates {b.months} from {b.start}): a paired "
+                "comparison needs the same calendar (set months in base_overrides)",
+            )
+        )
+    known = set(known_indicators(b))
+    for name, o in loaded.spec.outputs.items():
+        if o.indicator not in known:
+            out.append(
+                Problem(
+                    src,
+                    f"outputs.{name}.indicator",
+                    o.indicator,
+                    f"an indicator the baseline {b.name} produces too (it has no such column: "
+                    "its commodities or programmes differ)",
+                )
+            )
+    return out
+
+
+def _check_linked(loaded: LoadedExperiment) -> list[Problem]:
+    """Problems with linked keys: settable, set once, a formula or table that fits."""
+    src, out = str(loaded.path), []
+    taken = {f.key: n for n, f in loaded.spec.factors.items()}
+    for n, f in loaded.spec.factors.items():
+        for key, rule in f.linked.items():
+            where = f'factors.{n}.linked."{key}"'
+            problems = check_settable_keys({where: key}, loaded.base.document, src)
+            if key in taken:
+                other = f"factor {taken[key]}" if taken[key] != n else "the factor itself"
+                problems.append(Problem(src, where, key, f"a key no other factor sets ({other})"))
+            taken.setdefault(key, n)
+            out += problems or _check_rule(f, rule, src, where)
+    return out
+
+
+#: Points inside a factor's bounds at which a formula must give a finite number.
+FORMULA_CHECK_POINTS = 9
+
+
+def _check_rule(f: FactorSpec, rule: str | list, src: str, where: str) -> list[Problem]:
+    """Problems with one linked key's formula or table."""
+    if not isinstance(rule, str):
+        if f.levels is None:
+            expected = "a formula in x (a table of values needs the factor to have levels)"
+        elif len(rule) != len(f.levels):
+            expected = f"one value per level ({len(f.levels)} levels, {len(rule)} values)"
+        else:
+            return []
+        return [Problem(src, where, rule, expected)]
+    try:
+        formula = parse_formula(rule)
+    except FormulaError as exc:
+        return [Problem(src, where, rule, f"a formula in x: {exc}")]
+    if f.bounds is not None:
+        lo, hi = f.bounds
+        xs = np.linspace(lo, hi, FORMULA_CHECK_POINTS)
+        if f.dist == "loguniform":
+            xs = np.geomspace(lo, hi, FORMULA_CHECK_POINTS)
+        xs = np.rint(xs) if f.integer else xs
+    elif all(isinstance(v, int | float) and not isinstance(v, bool) for v in f.levels or []):
+        xs = np.asarray(f.levels, dtype=float)
+    else:
+        return [
+            Problem(src, where, rule, "a table of one value per level (the levels are not numbers)")
+        ]
+    for x in xs:
+        try:
+            formula(float(x))
+        except FormulaError as exc:
+            return [Problem(src, where, rule, f"a finite number over the factor's range: {exc}")]
+    return []
 
 
 def read_file_with_base(

@@ -13,6 +13,35 @@ system, and keeps only a bounded window of runs in flight (twice the workers): i
 not grow with the number of runs. Run the same command again after an interruption and the
 finished runs are skipped; the consolidated ``runs.parquet`` and ``timeseries.parquet`` are
 the same as those of an uninterrupted sweep, whatever the backend or number of workers.
+
+A sweep folder holds::
+
+    manifest.json          what was run (experiment text and hash, base and baseline, seeds,
+                           the linked keys' formulas and tables), written last
+    design.parquet         the design as sampled (what a sensitivity analysis reads)
+    points.parquet         the design points as run: point, each factor's value, each
+                           linked key's value (a column named by the key)
+    runs.parquet           one row per point x replication: point, replication, seed, factor
+                           and linked values, outputs, summary indicators
+    timeseries.parquet     one row per point x replication x month x district
+    parts/                 one pair of files per run, consolidated into the tables above
+
+and, when the experiment names a ``baseline``::
+
+    baseline_runs.parquet        one row per replication of the baseline (point -1, same
+                                 seeds as every point; no factor columns)
+    baseline_timeseries.parquet  its time series
+    effects.parquet, effects.csv paired effects of each point against the baseline
+
+``effects`` has one row per point and output: ``point``, each factor's and linked key's
+value, ``output``, ``label``, ``unit``, ``n`` (pairs), ``point_mean``, ``baseline_mean``,
+``difference`` (mean paired difference point - baseline), ``se``, ``ci_low``, ``ci_high``
+(95% Student t interval), ``note``; the outputs are the experiment's (the main summary
+indicators when it declares none), then the cost-effectiveness ratios of
+:data:`valuechain.runs.statistics.COST_EFFECTIVENESS` (paired bootstrap intervals). The
+statistics are :func:`valuechain.runs.statistics.compare_runs`'s, point by point
+(:func:`paired_effects`). The baseline's runs resume like the points' (their part files are
+``parts/baseline_r*.parquet``).
 """
 
 from __future__ import annotations
@@ -36,6 +65,7 @@ from valuechain.experiments.spec import LoadedExperiment, OutputSpec, load_exper
 from valuechain.outputs import aggregations
 from valuechain.runs.backends import run_dask
 from valuechain.runs.parts import (
+    BASELINE_POINT,
     PARTS_DIR,
     consolidate,
     part_is_complete,
@@ -60,13 +90,35 @@ from valuechain.runs.results import (
     check_writable,
     clear_results_dir,
     file_digest,
+    write_csv_atomic,
     write_manifest,
     write_table_atomic,
 )
+from valuechain.runs.statistics import compare_runs, describe_indicator, main_indicators
 
-__all__ = ["DESIGN", "ExperimentResults", "aggregate", "read_experiment", "run_experiment"]
+__all__ = [
+    "BASELINE_RUNS",
+    "BASELINE_TIMESERIES",
+    "DESIGN",
+    "EFFECTS",
+    "EFFECTS_CSV",
+    "POINTS",
+    "ExperimentResults",
+    "aggregate",
+    "output_label",
+    "paired_effects",
+    "read_experiment",
+    "run_experiment",
+]
 
 DESIGN = "design.parquet"
+POINTS = "points.parquet"
+BASELINE_RUNS = "baseline_runs.parquet"
+BASELINE_TIMESERIES = "baseline_timeseries.parquet"
+EFFECTS = "effects.parquet"
+EFFECTS_CSV = "effects.csv"
+#: The data files of a sweep whose digests the manifest records.
+SWEEP_FILES = (RUNS, TIMESERIES, POINTS, BASELINE_RUNS, BASELINE_TIMESERIES, EFFECTS, EFFECTS_CSV)
 _STATE = "sweep.json"
 
 
@@ -84,6 +136,65 @@ def aggregate(timeseries: pd.DataFrame, output: OutputSpec) -> float:
     dated = aggregations.AGGREGATIONS[output.aggregation].dated  # March, September rounds
     dates = ts["date"].to_numpy(dtype=str) if dated else None
     return aggregations.aggregate(ts[output.indicator], output.aggregation, dates=dates)
+
+
+def output_label(output: OutputSpec) -> tuple[str, str]:
+    """An output's label and unit: its own ``label`` if the file gives one, else the
+    indicator's label and its aggregation's (and the district's name when not ``all``); a
+    sum over months turns a per-month unit into a total."""
+    label, unit = describe_indicator(output.indicator)
+    how = aggregations.AGGREGATIONS[output.aggregation]
+    if how.adds_months:
+        unit = unit.removesuffix("/month")
+        label = label.replace(" this month", "")
+    text = output.label or f"{label}, {how.label}"
+    if output.district != "all" and not output.label:
+        text += f", {output.district}"
+    return text, unit
+
+
+def paired_effects(
+    runs: pd.DataFrame,
+    baseline_runs: pd.DataFrame,
+    points: pd.DataFrame,
+    outputs: dict[str, OutputSpec] | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Paired effects of every design point against the baseline, output by output.
+
+    For each point, :func:`valuechain.runs.statistics.compare_runs` of its runs against the
+    baseline's (paired on replication and seed: common random numbers), so each row is the
+    mean of ``d_r = point_r - baseline_r`` with its standard error and Student t interval.
+
+    Args:
+        runs: the sweep's runs (``runs.parquet``).
+        baseline_runs: the baseline's runs (``baseline_runs.parquet``).
+        points: the design points as run (``points.parquet``): ``point`` and the columns
+            copied into each row (factors, linked keys).
+        outputs: the experiment's outputs (their labels); None or empty: the main summary
+            indicators of :data:`valuechain.runs.statistics.MAIN_INDICATORS`.
+        confidence: the intervals' coverage.
+
+    Returns:
+        One row per point and output (then the cost-effectiveness rows): ``point``, the
+        points' columns, ``output``, ``label``, ``unit``, ``n``, ``point_mean``,
+        ``baseline_mean``, ``difference``, ``se``, ``ci_low``, ``ci_high``, ``note``.
+    """
+    outputs = outputs or {}
+    names = list(outputs) or main_indicators(c for c in runs.columns if c in baseline_runs)
+    labels = {n: output_label(o) for n, o in outputs.items()}
+    base = baseline_runs.drop(columns="point")
+    frames = []
+    for point, part in runs.groupby("point", sort=True):
+        table = compare_runs(part.drop(columns="point"), base, names, confidence)
+        for n, (label, unit) in labels.items():
+            table.loc[table["indicator"] == n, ["label", "unit"]] = [label, unit]
+        table.insert(0, "point", int(point))  # type: ignore[call-overload]
+        frames.append(table)
+    effects = pd.concat(frames, ignore_index=True).rename(
+        columns={"indicator": "output", "scenario_mean": "point_mean"}
+    )
+    return points.merge(effects, on="point", how="right", validate="one_to_many")
 
 
 @dataclass(frozen=True)
@@ -147,6 +258,58 @@ class ExperimentResults:
     def design(self) -> pd.DataFrame:
         """The design matrix as sampled: point and one column per factor."""
         return pd.read_parquet(self.path / DESIGN)
+
+    @functools.cached_property
+    def timeseries_columns(self) -> list[str]:
+        """The columns of ``timeseries.parquet`` (read from its schema, not its rows)."""
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(self.path / TIMESERIES).names)
+
+    @functools.cached_property
+    def points(self) -> pd.DataFrame:
+        """The design points as run: point, factors' values, linked keys' values."""
+        if not (self.path / POINTS).is_file():  # a sweep written before points.parquet
+            return self.runs.groupby("point", as_index=False)[self.factors].first()
+        return pd.read_parquet(self.path / POINTS)
+
+    @property
+    def has_baseline(self) -> bool:
+        """Whether the experiment named a baseline (then effects are available)."""
+        return self.manifest.get("baseline") is not None
+
+    @functools.cached_property
+    def baseline_runs(self) -> pd.DataFrame:
+        """One row per replication of the baseline (point -1), same seeds as every point."""
+        self._need_baseline()
+        return pd.read_parquet(self.path / BASELINE_RUNS)
+
+    @functools.cached_property
+    def baseline_timeseries(self) -> pd.DataFrame:
+        """The baseline's time series (point -1)."""
+        self._need_baseline()
+        return pd.read_parquet(self.path / BASELINE_TIMESERIES)
+
+    @functools.cached_property
+    def effects(self) -> pd.DataFrame:
+        """Paired effects per point and output against the baseline (``effects.parquet``)."""
+        self._need_baseline()
+        return pd.read_parquet(self.path / EFFECTS)
+
+    @property
+    def linked_keys(self) -> dict[str, str]:
+        """Each linked key and the factor that sets it."""
+        spec = self.manifest["experiment_spec"]["factors"]
+        return {key: n for n, f in spec.items() for key in f.get("linked", {})}
+
+    def _need_baseline(self) -> None:
+        if not self.has_baseline:
+            raise ResultsError(
+                f"{self.path}: the experiment names no baseline, so the sweep has no baseline "
+                "runs and no effects",
+                hint='add baseline = "SCENARIO.toml" to the experiment file and run the sweep '
+                "again with --restart",
+            )
 
     def read_timeseries(
         self, columns: list[str] | None = None, points: list[int] | None = None
@@ -212,8 +375,8 @@ def _check_state(out: Path, loaded: LoadedExperiment, restart: bool) -> None:
             )
         clear_results_dir(out)
         shutil.rmtree(parts, ignore_errors=True)
-        for f in (out / DESIGN, out / SENSITIVITY, out / SENSITIVITY_S2):
-            f.unlink(missing_ok=True)
+        for name in (DESIGN, SENSITIVITY, SENSITIVITY_S2, *SWEEP_FILES):
+            (out / name).unlink(missing_ok=True)
     parts.mkdir(parents=True, exist_ok=True)
     state = {
         "content_hash": loaded.content_hash,
@@ -274,30 +437,41 @@ def run_experiment(
     _write_design(out, loaded)
     parts = out / PARTS_DIR
     remove_stray_temporaries(parts)
-    keys = [(p, r) for p in range(len(scenarios)) for r in range(loaded.spec.replications)]
+    reps = range(loaded.spec.replications)
+    keys = [(p, r) for p in range(len(scenarios)) for r in reps]
+    # the baseline once per replication, with the seeds of every point (common random numbers)
+    baseline_keys = [(BASELINE_POINT, r) for r in reps] if loaded.baseline is not None else []
+    to_run = dict(enumerate(scenarios))
+    if loaded.baseline is not None:
+        to_run[BASELINE_POINT] = loaded.baseline.scenario
     seeds = loaded.seeds
     walls: dict[tuple[int, int], float] = {}
-    for p, r in keys:
+    for p, r in [*baseline_keys, *keys]:
         w = part_is_complete(parts, p, r, seeds[r], loaded.content_hash)
         if w is not None:
             walls[p, r] = w
     resumed = len(walls)
-    manifest_ok = (out / MANIFEST).is_file() and resumed == len(keys)
+    total = len(keys) + len(baseline_keys)
+    manifest_ok = (out / MANIFEST).is_file() and resumed == total
     if manifest_ok:
         return read_experiment(out)
     (out / MANIFEST).unlink(missing_ok=True)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    todo = (RunTask(p, r, seeds[r], scenarios[p]) for p, r in keys if (p, r) not in walls)
+    todo = (
+        RunTask(p, r, seeds[r], to_run[p])
+        for p, r in [*baseline_keys, *keys]
+        if (p, r) not in walls
+    )
     point_values = loaded.design.points.drop(columns="point").to_dict("records")
     bar = progress_bar(
-        len(keys) - resumed,
+        total - resumed,
         loaded.name + (f" ({resumed} done before)" if resumed else ""),
         show=progress,
     )
 
     def handle(res: RunOutput) -> None:
-        factors = point_values[res.point]
+        factors = {} if res.point == BASELINE_POINT else point_values[res.point]
         row = {"point": res.point, "replication": res.replication, "seed": res.seed}
         write_part(
             parts,
@@ -315,21 +489,48 @@ def run_experiment(
             n_workers, backend = run_dask(todo, call, cluster, handle), f"dask {cluster}"
         else:
             n_workers = max(1, workers or os.cpu_count() or 1)
-            n_workers = min(n_workers, max(1, len(keys) - resumed))
+            n_workers = min(n_workers, max(1, total - resumed))
             run_tasks(todo, call, n_workers, handle)
             backend = "local"
     finally:
         bar.close()
     consolidate(parts, keys, out / RUNS, out / TIMESERIES)
-    manifest = _manifest(loaded, keys, walls, resumed, started, t0, backend, n_workers, command)
+    write_table_atomic(loaded.design.points, out / POINTS)
+    if baseline_keys:
+        consolidate(parts, baseline_keys, out / BASELINE_RUNS, out / BASELINE_TIMESERIES)
+        effects = paired_effects(
+            pd.read_parquet(out / RUNS),
+            pd.read_parquet(out / BASELINE_RUNS),
+            loaded.design.points,
+            dict(loaded.spec.outputs),
+        )
+        write_table_atomic(effects, out / EFFECTS)
+        write_csv_atomic(effects, out / EFFECTS_CSV)
+    manifest = _manifest(
+        loaded, [*baseline_keys, *keys], walls, resumed, started, t0, backend, n_workers, command
+    )
     manifest["design_file"] = {"name": DESIGN, "sha256": file_digest(out / DESIGN)}
-    write_manifest(out, manifest)
+    write_manifest(out, manifest, SWEEP_FILES)
     return read_experiment(out)
+
+
+def _baseline_manifest(loaded: LoadedExperiment) -> dict | None:
+    if loaded.baseline is None:
+        return None
+    b = loaded.baseline
+    return {
+        "scenario": b.scenario.name,
+        "scenario_file": str(b.path),
+        "content_hash": b.content_hash,
+        "scenario_text": b.text,
+        "runs": loaded.spec.replications,
+    }
 
 
 def _manifest(loaded, keys, walls, resumed, started, t0, backend, n_workers, command) -> dict:
     spec = loaded.spec
     w = np.array([walls[k] for k in keys], dtype=float)
+    n_baseline = sum(p == BASELINE_POINT for p, _ in keys)
     versions = library_versions((*RUN_LIBRARIES, "SALib", "distributed"))
     return {
         "kind": "sweep",
@@ -344,16 +545,19 @@ def _manifest(loaded, keys, walls, resumed, started, t0, backend, n_workers, com
         "base_content_hash": loaded.base.content_hash,
         "base_overrides": [str(o) for o in loaded.base.overrides],
         "scenario_text": loaded.base.text,
+        "baseline": _baseline_manifest(loaded),
         "design": {
             "kind": spec.design.kind,
             **spec.design.model_dump(exclude_none=True),
-            "points": len(keys) // spec.replications,
+            "points": (len(keys) - n_baseline) // spec.replications,
             "factors": {n: f.key for n, f in spec.factors.items()},
+            "linked": {n: dict(f.linked) for n, f in spec.factors.items() if f.linked},
         },
         "replications": spec.replications,
         "seed": loaded.seed,
         "seeds": loaded.seeds,
-        "runs": len(keys),
+        "runs": len(keys) - n_baseline,
+        "baseline_runs": n_baseline,
         "runs_resumed": resumed,
         "started_utc": started,
         "wall_time_s": {

@@ -79,12 +79,16 @@ same placeholders, tests/unit/present/test_language.py):
 - ``figure.title.``: ``effects`` {indicator}, ``cost_ranking``, ``frontier``, ``over_time``
   {indicator} {scenario}, ``goal_reached``, ``jobs_by_plant``, ``jobs_holders``,
   ``farmgate_prices``, ``local_processing``, ``spending``, ``budget_exhausted``,
-  ``targeting``, ``poverty_by_group``, ``sweep_effects`` {factor}.
+  ``targeting``, ``poverty_by_group``, ``sweep_effects`` {factor}, ``sweep_effect_on``
+  {indicator}, ``sweep_over_time`` {indicator}, ``sweep_over_time_baseline`` {indicator}.
 - ``figure.axis.``: ``month``, ``scenario``, ``effect``, ``delta_spending``,
-  ``delta_exits``, ``share_replications``, ``cost_per_exit``, ``label_unit`` {label} {unit}.
+  ``delta_exits``, ``share_replications``, ``cost_per_exit``, ``label_unit`` {label} {unit},
+  ``difference`` {label}, ``points_unit``.
 - ``figure.legend.``: ``scenario``, ``baseline``, ``median``, ``band`` {low} {high},
   ``interval_95``, ``efficient_frontier``, ``policy_window``, ``goal`` {threshold},
-  ``budget_exhausted``, ``central``, ``district``.
+  ``budget_exhausted``, ``central``, ``district``, ``factor_value`` {factor} {value},
+  ``pooled`` {label} {factors}, ``effect_interval``, ``band_interval``,
+  ``baseline_named`` {scenario}.
 - ``group.``: ``all_districts``, ``district`` {district}, ``initially_poor``,
   ``elderly_disabled``, ``women``, ``men``, ``by_district``, ``by_lever``, ``other``.
 - ``district_type.<upland|lowland|coastal>``; ``funding.<central|district|processing>``;

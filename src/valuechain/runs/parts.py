@@ -4,6 +4,8 @@ A run ``(point, replication)`` leaves two files in ``DIR/parts/``::
 
     p000012_r0003.ts.parquet    its time series (point, replication, seed, step, district, ...)
     p000012_r0003.run.parquet   its row of runs.parquet, written second: the commit marker
+    baseline_r0003.*.parquet    the same for replication 3 of the sweep's baseline (the
+                                point :data:`BASELINE_POINT`)
 
 Each is written to a temporary name and renamed into place (:func:`atomic_write_bytes`,
 without fsync), so a killed process leaves at most a ``.tmp`` file, never a part that looks
@@ -32,6 +34,7 @@ import pyarrow.parquet as pq
 from valuechain.runs.results import atomic_write_bytes
 
 __all__ = [
+    "BASELINE_POINT",
     "PARTS_DIR",
     "ROW_GROUP_ROWS",
     "consolidate",
@@ -45,11 +48,16 @@ PARTS_DIR = "parts"
 #: Rows buffered per row group of the consolidated files.
 ROW_GROUP_ROWS = 16_384
 _META = b"valuechain"
+#: The point number of a sweep's baseline runs (in part files and the baseline's tables).
+BASELINE_POINT = -1
 
 
 def part_paths(parts: Path, point: int, replication: int) -> tuple[Path, Path]:
-    """The (run row, time series) files of a run."""
+    """The (run row, time series) files of a run (of the baseline: ``point`` is
+    :data:`BASELINE_POINT`)."""
     stem = f"p{point:06d}_r{replication:04d}"
+    if point == BASELINE_POINT:
+        stem = f"baseline_r{replication:04d}"
     return parts / f"{stem}.run.parquet", parts / f"{stem}.ts.parquet"
 
 

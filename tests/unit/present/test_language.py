@@ -46,6 +46,8 @@ COGNATES = frozenset(
         "{label} ({unit})",
         "{indicator}, {aggregation}",
         "{lo}–{hi}",
+        "Δ {label}",
+        "{factor} = {value}",
     }
 )
 
