@@ -1,0 +1,199 @@
+"""The report as a PDF: A4 pages, numbered, figures drawn as vectors, tables that split
+across pages with their header repeated.
+
+Rendered with ReportLab's page layout (platypus); figures are the report's SVG files turned
+into ReportLab drawings by svglib, so they stay vectors. Text uses DejaVu Sans, the font
+matplotlib ships (so the PDF shows the true minus sign, "Δ" and Indonesian text without a
+system font).
+"""
+
+from __future__ import annotations
+
+import functools
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus import Paragraph as RLParagraph
+from svglib.svglib import svg2rlg
+
+from valuechain.present.report.document import Document, FigureBlock, Paragraph, TableBlock
+from valuechain.present.report.html import cell_text
+from valuechain.runs.results import atomic_write_bytes
+
+__all__ = ["render_pdf", "write_pdf"]
+
+_FONT = "DejaVuSans"
+_FONT_BOLD = "DejaVuSans-Bold"
+_MARGIN = 16 * mm
+_FOOT = 10 * mm
+#: room a section heading or a table caption needs below it, or it starts the next page
+_SECTION_START = 70 * mm
+_TABLE_START = 35 * mm
+
+
+@functools.cache
+def _fonts() -> None:
+    """Register DejaVu Sans (regular and bold) from matplotlib's own fonts."""
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(_FONT, str(ttf / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(_FONT_BOLD, str(ttf / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD)
+
+
+@functools.cache
+def _styles() -> dict[str, ParagraphStyle]:
+    _fonts()
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=base["BodyText"], fontName=_FONT, fontSize=9.5, leading=13)
+    return {
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=_FONT_BOLD, fontSize=18, leading=22, spaceAfter=4
+        ),
+        "subtitle": ParagraphStyle("subtitle", parent=body, textColor=colors.HexColor("#555555")),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=body,
+            fontName=_FONT_BOLD,
+            fontSize=13,
+            leading=16,
+            spaceBefore=12,
+            spaceAfter=6,
+            keepWithNext=1,
+        ),
+        "body": body,
+        "caption": ParagraphStyle(
+            "caption",
+            parent=body,
+            fontName=_FONT_BOLD,
+            fontSize=9,
+            leading=11,
+            spaceBefore=6,
+            spaceAfter=3,
+        ),
+        "figcaption": ParagraphStyle(
+            "figcaption", parent=body, fontSize=8.5, leading=11, spaceAfter=8
+        ),
+        "note": ParagraphStyle(
+            "note",
+            parent=body,
+            fontSize=8,
+            leading=10,
+            textColor=colors.HexColor("#555555"),
+            spaceAfter=6,
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9),
+        "cellnum": ParagraphStyle(
+            "cellnum", parent=body, fontSize=7.5, leading=9, alignment=TA_RIGHT
+        ),
+        "head": ParagraphStyle("head", parent=body, fontName=_FONT_BOLD, fontSize=7.5, leading=9),
+    }
+
+
+def _p(text: str, style: str) -> RLParagraph:
+    return RLParagraph(escape(text), _styles()[style])
+
+
+def _table(b: TableBlock, width: float) -> list[Any]:
+    header = [_p(str(c), "head") for c in b.frame.columns]
+    rows = []
+    for row in b.frame.itertuples(index=False, name=None):
+        cells = [cell_text(v) for v in row]
+        rows.append([_p(t, "cellnum" if num else "cell") for t, num in cells])
+    table = Table([header, *rows], repeatRows=1, colWidths=[width / len(header)] * len(header))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2f2f2")),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    # a caption never ends a page: start the table on the next page unless a few rows fit
+    out: list[Any] = [CondPageBreak(_TABLE_START), _p(b.caption, "caption"), table]
+    if b.note:
+        out.append(_p(b.note, "note"))
+    return out
+
+
+def _figure(b: FigureBlock, width: float, height: float) -> Any:
+    drawing = svg2rlg(str(b.svg))
+    scale = min(width / drawing.width, height / drawing.height)
+    drawing.scale(scale, scale)
+    drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+    return KeepTogether([drawing, _p(b.caption, "figcaption")])
+
+
+def render_pdf(doc: Document) -> bytes:
+    """The report's PDF bytes."""
+    styles = _styles()
+    buf = BytesIO()
+    width, height = A4
+    frame_w = width - 2 * _MARGIN
+    frame_h = height - 2 * _MARGIN - _FOOT
+
+    def footer(canvas: Any, _doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(_FONT, 7.5)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawString(_MARGIN, _MARGIN / 2, doc.source)
+        canvas.drawRightString(
+            width - _MARGIN, _MARGIN / 2, doc.page_label.format(page=canvas.getPageNumber())
+        )
+        canvas.restoreState()
+
+    template = BaseDocTemplate(
+        buf,
+        pagesize=A4,
+        title=doc.title,
+        author="valuechain",
+        leftMargin=_MARGIN,
+        rightMargin=_MARGIN,
+        topMargin=_MARGIN,
+        bottomMargin=_MARGIN + _FOOT,
+    )
+    frame = Frame(_MARGIN, _MARGIN + _FOOT, frame_w, frame_h, id="body")
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=footer)])
+    story: list[Any] = [_p(doc.title, "title"), _p(doc.subtitle, "subtitle"), Spacer(1, 6)]
+    story.append(_p(doc.contents_label, "h2"))
+    for i, s in enumerate(doc.sections, start=1):
+        story.append(_p(f"{i}. {s.title}", "body"))
+    for i, s in enumerate(doc.sections, start=1):
+        story.extend([CondPageBreak(_SECTION_START), _p(f"{i}. {s.title}", "h2")])
+        for b in s.blocks:
+            if isinstance(b, Paragraph):
+                story.append(RLParagraph(escape(b.text), styles["body"]))
+            elif isinstance(b, TableBlock):
+                story.extend(_table(b, frame_w))
+            else:
+                story.append(_figure(b, frame_w, frame_h * 0.8))
+    template.build(story)
+    return buf.getvalue()
+
+
+def write_pdf(doc: Document, path: str | Path) -> Path:
+    """Write ``report.pdf`` (atomically) and return its path."""
+    data = render_pdf(doc)
+    return atomic_write_bytes(path, lambda fh: fh.write(data))

@@ -1,0 +1,144 @@
+"""The report's renderers: one document, the same content in a self-contained HTML page
+(parsed, not grepped) and in a PDF (read back with pypdf), figures as vectors."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from valuechain.present.report.document import (
+    Document,
+    FigureBlock,
+    Paragraph,
+    Section,
+    TableBlock,
+)
+from valuechain.present.report.html import cell_text, render_html, write_html
+from valuechain.present.report.pdf import write_pdf
+
+MINUS = "\u2212"
+
+
+@pytest.fixture(scope="module")
+def doc(tmp_path_factory) -> Document:
+    d = tmp_path_factory.mktemp("report")
+    fig, ax = plt.subplots(figsize=(6.3, 3.9))
+    ax.plot([0, 1, 2], [0.8, 0.5, 0.4], label="Δ kemiskinan ekstrem")
+    ax.set_xlabel("bulan")
+    svg, png = d / "effects.svg", d / "effects.png"
+    fig.savefig(svg)
+    fig.savefig(png, dpi=100)
+    plt.close(fig)
+    rows = [
+        {"Skenario": f"Skenario {i} <b>", "Δ kemiskinan ekstrem (poin persen)": f"{MINUS}0,3{i}"}
+        for i in range(60)  # long enough to split across pages
+    ]
+    sections = (
+        Section("summary", "Ringkasan", (Paragraph("Efek berpasangan & selang 95%."),)),
+        Section(
+            "effects",
+            "Efek",
+            (
+                TableBlock("summary", "Tabel 1. Ringkasan", pd.DataFrame(rows), note="Catatan."),
+                FigureBlock("effects_forest", "Gambar 1. Efek", svg, png),
+            ),
+        ),
+        Section("methods", "Metode", (Paragraph("Replikasi: 10."),)),
+    )
+    return Document(
+        lang="id",
+        title="Laporan hilirisasi",
+        subtitle="studi hilirisasi · valuechain 0.1.0",
+        sections=sections,
+        contents_label="Daftar isi",
+        page_label="Halaman {page}",
+        source="valuechain 0.1.0 · studi hilirisasi · 10 replikasi",
+    )
+
+
+class _Outline(HTMLParser):
+    """Sections, tables (with their cell texts), figures and external references of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.tables: dict[str, list[str]] = {}
+        self.figures: list[str] = []
+        self.external: list[str] = []
+        self.svgs = 0
+        self._table: str | None = None
+        self._cell = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section":
+            self.sections.append(a["data-section"])
+        elif tag == "table":
+            self._table = a["data-table"]
+            self.tables[self._table] = []
+        elif tag == "figure":
+            self.figures.append(a["data-figure"])
+        elif tag == "svg":
+            self.svgs += 1
+        elif tag in ("td", "th"):
+            self._cell = True
+        for key in ("src", "href"):
+            if a.get(key, "").startswith(("http:", "https:", "//")) and tag != "svg":
+                self.external.append(a[key])
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._table = None
+        elif tag in ("td", "th"):
+            self._cell = False
+
+    def handle_data(self, data):
+        if self._table and self._cell:
+            self.tables[self._table].append(data)
+
+
+def test_the_html_page_holds_every_section_table_and_figure_and_needs_no_network(doc, tmp_path):
+    path = write_html(doc, tmp_path / "report.html")
+    page = _Outline()
+    page.feed(path.read_text("utf-8"))
+    assert page.sections == ["summary", "effects", "methods"]
+    assert list(page.tables) == ["summary"]
+    cells = page.tables["summary"]
+    assert "Skenario 0 <b>" in cells  # escaped text comes back as text, not markup
+    assert len(cells) == 2 + 2 * 60 and cells[3] == f"{MINUS}0,30"
+    assert page.figures == ["effects_forest"] and page.svgs == 1  # the figure inline
+    assert page.external == []
+    assert '<html lang="id">' in render_html(doc)
+
+
+def test_a_cell_that_is_a_number_or_a_formatted_number_aligns_right():
+    assert cell_text(3.5) == ("3.5", True)
+    assert cell_text(float("nan")) == ("—", True)
+    assert cell_text(f"{MINUS}0,33 [{MINUS}0,36; {MINUS}0,31]")[1]
+    assert cell_text("Rp1,2 miliar")[1]
+    assert cell_text("Skenario")[1] is False
+
+
+def test_the_pdf_has_numbered_pages_the_same_content_and_vector_figures(doc, tmp_path):
+    path = write_pdf(doc, tmp_path / "report.pdf")
+    reader = PdfReader(path)
+    n = len(reader.pages)
+    assert n >= 3  # 60 table rows, the figure and the front matter
+    texts = [p.extract_text() for p in reader.pages]
+    assert "Laporan hilirisasi" in texts[0] and "Daftar isi" in texts[0]
+    for i, text in enumerate(texts, start=1):
+        assert f"Halaman {i}" in text
+    body = "\n".join(texts)
+    assert "Skenario 59 <b>" in body and f"{MINUS}0,3" in body  # the true minus survives
+    assert "Gambar 1. Efek" in body
+    # vectors: no page holds a raster image
+    for p in reader.pages:
+        xobjects = p.get("/Resources", {}).get("/XObject", {}) or {}
+        assert all(xobjects[k].get("/Subtype") != "/Image" for k in xobjects)
