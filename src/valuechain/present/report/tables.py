@@ -191,7 +191,8 @@ class _Col:
 
     keys: tuple[str, ...]
     label: str
-    kind: str = "text"  # text | int | bool | month | share | points | idr | number
+    kind: str = "text"  # text | setting | int | bool | month | months | share | points | idr
+    #                     | number
     unit: str = ""  # as shown in ``frame``
     shown: bool = True  # a column of ``frame`` too (machine ids are ``numeric`` only)
 
@@ -215,6 +216,8 @@ def _digits(*xs: Any) -> int:
 def _cell(lang: Language, kind: str, x: Any, digits: int | None = None) -> str:
     if kind == "text":
         return "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
+    if kind == "setting":  # a setting one side lacks
+        return MISSING if x is None else str(x)
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return MISSING
     if kind == "bool":
@@ -701,8 +704,8 @@ def _methods(runs: StudyRuns, lang: Language) -> ReportTable:
     cols = [
         *_scenario_cols(lang),
         _Col(("key",), lang.t("table.header.key")),
-        _Col(("scenario_value",), f"{value}, {lang.t('table.header.scenario_value')}"),
-        _Col(("baseline_value",), f"{value}, {lang.t('table.header.baseline_value')}"),
+        _Col(("scenario_value",), f"{value}, {lang.t('table.header.scenario_value')}", "setting"),
+        _Col(("baseline_value",), f"{value}, {lang.t('table.header.baseline_value')}", "setting"),
         _Col(("replications",), lang.t("table.header.replications"), "int"),
         _Col(("seed_first",), f"{lang.t('table.header.seeds')} (1)", "text"),
         _Col(("seed_last",), f"{lang.t('table.header.seeds')} ({lang.t('table.header.n')})"),
