@@ -207,7 +207,53 @@ def _parser() -> argparse.ArgumentParser:
     sens.set_defaults(func=_cmd_sensitivity)
     _add_decompose(sub)
     _add_calibrate(sub)
+    _add_report(sub)
     return p
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    rep = sub.add_parser(
+        "report",
+        help="the tables of a study (or of result folders) in English or Bahasa Indonesia",
+        description="Run what a study file is missing and reuse each scenario's results whose "
+        "manifest matches, or read result folders of `valuechain run`; then write the report's "
+        "tables to DIR/report/: tables.xlsx (one sheet per table, units in the headers, a sheet "
+        "of definitions and sources) and csv/<table>.csv.",
+    )
+    rep.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="STUDY_OR_DIRS",
+        help="one study file (.toml), or result folders of `valuechain run`",
+    )
+    rep.add_argument(
+        "--lang",
+        choices=("en", "id"),
+        default="en",
+        help="English or Bahasa Indonesia (default en)",
+    )
+    rep.add_argument(
+        "--workers",
+        "-j",
+        type=_int_at_least(1),
+        metavar="N",
+        help="local worker processes for the runs a study is missing (default: all CPUs)",
+    )
+    rep.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="send a study's runs to a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786",
+    )
+    rep.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        metavar="DIR",
+        help="where to write (default: results/<study>/ for a study, results/report/ for "
+        "folders); the report goes to DIR/report/",
+    )
+    rep.set_defaults(func=_cmd_report)
 
 
 def _add_calibrate(sub: argparse._SubParsersAction) -> None:
@@ -653,4 +699,42 @@ def _cmd_decompose(args: argparse.Namespace) -> int:
 
     print(decomposition_report(dec))
     print(f"\nwritten: {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from valuechain.experiments.study import load_study, open_result_folders, run_study
+    from valuechain.present.language import language
+    from valuechain.present.report import report_tables, write_tables
+
+    inputs: list[Path] = args.inputs
+    studies = [p for p in inputs if p.suffix == ".toml"]
+    if studies and len(inputs) > 1:
+        raise UserError(
+            f"{len(inputs)} inputs given with the study file {studies[0]}: a report is of one "
+            "study or of result folders",
+            hint="give one study file, or only result folders",
+        )
+    if studies:
+        study = load_study(studies[0])
+        out = args.out or Path("results") / study.name
+        runs = run_study(
+            study,
+            out,
+            workers=args.workers,
+            cluster=args.cluster,
+            progress=True,
+            command=["valuechain", *args.argv],
+        )
+    else:
+        if args.cluster or args.workers:
+            print("note: --workers and --cluster apply to a study; folders run nothing")
+        runs = open_result_folders(inputs)
+        out = args.out or Path("results") / "report"
+    lang = language(args.lang)
+    written = write_tables(report_tables(runs, lang), out / "report")
+    print(f"{runs.name}: {runs.summary}")
+    print(f"tables written to {out / 'report'}/:")
+    for p in written:
+        print(f"  {p}")
     return 0

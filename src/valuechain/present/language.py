@@ -31,9 +31,10 @@ API:
     for every column of :mod:`valuechain.outputs.metrics` (also per commodity such as
     ``farmgate_price_coffee``, per programme such as ``spending_pkh``, per income channel
     such as ``cohort_income_change_farm``) and every cost ratio of
-    :data:`valuechain.runs.statistics.COST_EFFECTIVENESS`; ``summary_label(key)`` and
-    ``summary_unit(key)`` for run summaries (``extreme_poverty_rate_march_last``: the
-    indicator's label and the aggregation's; a sum's unit without "/month");
+    :data:`valuechain.runs.statistics.COST_EFFECTIVENESS`; ``summary_label(key)``,
+    ``summary_unit(key)`` and ``summary_definition(key)`` for run summaries
+    (``extreme_poverty_rate_march_last``: the indicator's label and the aggregation's; a sum's
+    unit without "/month");
     ``commodity(name)`` and ``programme(name)`` (the name itself when the catalog has no
     entry: scenarios name their own commodities and programmes), ``programme_kind(kind)``,
     ``funding(source)``, ``district_type(kind)`` (closed sets: a missing entry is an error).
@@ -378,6 +379,15 @@ class Language:
             indicator=self.indicator_label(column),
             aggregation=self.t(f"aggregation.{how}"),
         )
+
+    def summary_definition(self, key: str) -> str:
+        """The definition of a run summary (its indicator's, and how months are aggregated) or
+        of an indicator."""
+        summary = self._summary(key)
+        if summary is None:
+            return self.indicator_definition(key)
+        column, how = summary
+        return f"{self.indicator_definition(column)} ({self.t(f'aggregation.{how}')})"
 
     def summary_unit(self, key: str) -> str:
         """The unit of a run summary: its indicator's, a total's when it adds months up."""

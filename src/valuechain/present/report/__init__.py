@@ -1,5 +1,10 @@
-"""``valuechain report``: a study's results as a policy brief (HTML, PDF, XLSX and figures).
+"""``valuechain report``: a study's results as a policy brief (HTML, PDF, XLSX and figures),
+in English or Bahasa Indonesia.
 
-``document`` holds the neutral model of a report (sections of paragraphs, tables and
-figures); ``html`` and ``pdf`` render it.
+``tables`` computes the report's tables from the runs, ``document`` holds the neutral model of
+a report (sections of paragraphs, tables and figures); ``html`` and ``pdf`` render it.
 """
+
+from valuechain.present.report.tables import ReportTable, report_tables, write_tables
+
+__all__ = ["ReportTable", "report_tables", "write_tables"]

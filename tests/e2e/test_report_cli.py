@@ -1,0 +1,196 @@
+"""`valuechain report` on a small study: every scenario in every table, the numbers of the
+workbook and the CSV files equal to each scenario's comparison.csv, Indonesian headers and
+decimal commas, the settings that differ, and a clear error for an incomplete folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from valuechain.experiments.study import run_study
+from valuechain.present.language import language
+from valuechain.present.report import report_tables, write_tables
+from valuechain.present.report.tables import TABLE_NAMES
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIOS = REPO / "scenarios"
+BASELINE = (SCENARIOS / "baseline_coffee.toml").as_posix()
+REPS, MONTHS, HOUSEHOLDS = 2, 14, 1500
+#: summary columns and the comparison rows they hold
+CHECKED = ("extreme_poverty_rate_march_last", "sustained_exits_final", "fiscal_cost_cum")
+
+
+def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "valuechain", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        check=False,
+    )
+
+
+def _scenario(extends: str, name: str) -> str:
+    return (
+        f'extends = "{(SCENARIOS / extends).as_posix()}"\nbaseline = "{BASELINE}"\n'
+        f'name = "{name}"\n'
+    )
+
+
+STUDY = f"""
+name = "small"
+
+[settings]
+replications = {REPS}
+months = {MONTHS}
+households = {HOUSEHOLDS}
+
+[groups.transfers]
+label = "Transfers"
+
+[scenarios.a]
+file = "a.toml"
+group = "transfers"
+
+[scenarios.b]
+file = "b.toml"
+label = "School support"
+group = "transfers"
+"""
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    """The study run once (2 scenarios, one shared baseline), its runs and folder."""
+    folder = tmp_path_factory.mktemp("report")
+    (folder / "a.toml").write_text(_scenario("coffee_pkh.toml", "report_a"))
+    (folder / "b.toml").write_text(_scenario("coffee_education.toml", "report_b"))
+    (folder / "study.toml").write_text(STUDY)
+    runs = run_study(folder / "study.toml", folder / "out", workers=2)
+    return folder, runs
+
+
+@pytest.fixture(scope="module")
+def written(study):
+    """The report's tables in English and Indonesian, written by the command."""
+    folder, _ = study
+    out = {}
+    for lang in ("en", "id"):
+        done = cli("report", folder / "study.toml", "--lang", lang, "--out", folder / "out")
+        assert done.returncode == 0, done.stderr
+        assert "small: 2 scenarios reused, none run" in done.stdout
+        out[lang] = shutil.copytree(folder / "out" / "report", folder / lang)
+    return out
+
+
+def test_every_scenario_is_in_every_table(study) -> None:
+    _, runs = study
+    tables = report_tables(runs, language("en"))
+    assert list(tables) == list(TABLE_NAMES)
+    for name, table in tables.items():
+        if name == "definitions":
+            continue
+        assert set(table.numeric["scenario"]) == {"a", "b"}, name
+        assert len(table.frame) == len(table.numeric), name
+    assert set(tables["effects"].numeric["indicator"]) >= set(CHECKED)
+
+
+def _comparison(runs, sid: str) -> pd.DataFrame:
+    s = next(s for s in runs.scenarios if s.id == sid)
+    return pd.read_csv(s.path / "comparison.csv").set_index("indicator")
+
+
+def test_the_workbook_and_csv_hold_the_numbers_of_comparison_csv(study, written) -> None:
+    _, runs = study
+    en = language("en")
+    tables = report_tables(runs, en)
+    book = load_workbook(written["en"] / "tables.xlsx")
+    assert book.sheetnames == list(TABLE_NAMES)
+    for name in ("summary", "effects"):
+        table = tables[name]
+        sheet = book[name]
+        header = [c.value for c in sheet[1]]
+        assert header == [table.headers[c] for c in table.numeric.columns]
+        assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+        from_xlsx = pd.DataFrame(
+            list(sheet.iter_rows(min_row=2, values_only=True)), columns=list(table.numeric)
+        )
+        from_csv = pd.read_csv(written["en"] / "csv" / f"{name}.csv")
+        assert list(from_csv.columns) == header
+        from_csv.columns = list(table.numeric)
+        for sid in ("a", "b"):
+            comp = _comparison(runs, sid)
+            for frame in (from_xlsx, from_csv):
+                rows = frame[frame["scenario"] == sid]
+                for key in CHECKED:
+                    want = comp.loc[key, ["difference", "ci_low", "ci_high"]].astype(float)
+                    if name == "summary":
+                        row = rows.iloc[0]
+                        got = [row[f"{key}_mean"], row[f"{key}_low"], row[f"{key}_high"]]
+                    else:
+                        row = rows[rows["indicator"] == key].iloc[0]
+                        got = [row["difference"], row["ci_low"], row["ci_high"]]
+                    assert [float(x) for x in got] == pytest.approx(want.tolist(), rel=1e-12)
+    share = book["summary"].cell(2, 4)
+    assert share.number_format == "0.00%"
+
+
+def test_indonesian_headers_and_decimal_commas(study, written) -> None:
+    _, runs = study
+    tables = report_tables(runs, language("id"))
+    summary = tables["summary"].frame
+    assert "Δ kemiskinan ekstrem (USD 1,90), Maret, persen poin" in summary.columns
+    assert "skenario" in summary.columns
+    cell = summary["Δ kemiskinan ekstrem (USD 1,90), Maret, persen poin"].iloc[0]
+    assert "," in cell and ";" in cell and "." not in cell  # "−0,14 [−0,31; 0,03]"
+    header = pd.read_csv(written["id"] / "csv" / "summary.csv", nrows=0).columns
+    assert header[0] == "skenario"
+    assert load_workbook(written["id"] / "tables.xlsx")["goal"]["A1"].value == "skenario"
+
+
+def test_the_methods_table_lists_a_setting_that_differs(study) -> None:
+    _, runs = study
+    methods = report_tables(runs, language("en"))["methods"].numeric
+    a = methods[methods["scenario"] == "a"]
+    assert "policies.pkh_expansion.enabled" in set(a["key"])
+    row = a[a["key"] == "policies.pkh_expansion.enabled"].iloc[0]
+    assert row["scenario_value"] == "true"
+    assert row["baseline_value"] is None  # the baseline has no such programme
+    assert set(a["replications"]) == {REPS}
+    defs = report_tables(runs, language("en"))["definitions"].numeric
+    assert "policies.pkh_expansion.enabled" in set(defs["name"])
+
+
+def test_result_folders_give_the_same_tables(study, tmp_path) -> None:
+    _, runs = study
+    paths = [s.path for s in runs.scenarios]
+    done = cli("report", *paths, "--out", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "2 result folders read, nothing run" in done.stdout
+    from_folders = pd.read_csv(tmp_path / "report" / "csv" / "summary.csv")
+    written_here = write_tables(report_tables(runs, language("en")), tmp_path / "again")
+    from_study = pd.read_csv(written_here[1])
+    pd.testing.assert_frame_equal(
+        from_folders.drop(columns=from_folders.columns[1:3]),
+        from_study.drop(columns=from_study.columns[1:3]),
+    )
+
+
+def test_an_incomplete_result_folder_is_one_clear_error(study, tmp_path) -> None:
+    _, runs = study
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "runs.parquet").write_bytes(b"")
+    done = cli("report", runs.scenarios[0].path, broken, "--out", tmp_path / "out")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("error:") == 1
+    assert "not a complete result" in done.stderr and str(broken) in done.stderr
+    assert not (tmp_path / "out" / "report").exists()
