@@ -1,0 +1,1 @@
+"""The report of a study: its tables and figures, in English or Bahasa Indonesia."""
