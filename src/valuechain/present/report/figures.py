@@ -75,6 +75,7 @@ from valuechain.present.style import (
     date_axis,
     draw_band,
     legend_above,
+    line_chars,
     month_dates,
     number_axis,
     report_style,
@@ -120,6 +121,7 @@ LABEL_CHARS = 34
 ROW_IN, FRAME_IN = 0.34, 1.7
 #: A cost axis spanning more than this ratio (largest / smallest) is drawn on a log scale.
 LOG_RATIO = 20.0
+OTHER_COLOUR = "#999999"
 ZERO_LINE = {"color": PALETTE["black"], "linewidth": 0.8, "zorder": 1}
 BASELINE_LINE = {"color": BASELINE_COLOUR, "linestyle": "--", "linewidth": 1.4}
 GOAL_LINE = {"color": PALETTE["black"], "linestyle": ":", "linewidth": 1.2}
@@ -174,6 +176,20 @@ def _source(runs: StudyRuns, lang: Language) -> str:
 
 def _wrap(text: str, width: int = LABEL_CHARS) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _note(fig: Figure, parts: Sequence[str]) -> None:
+    """The source note: each part on its own lines, wrapped to the figure's width."""
+    width = line_chars(fig.get_size_inches()[0] * 0.95, MIN_FONT_PT)
+    source_note(fig, "\n".join(_wrap(p, width) for p in parts))
+
+
+def _scale(key: str) -> float:
+    """The multiplier of a summary key's values as shown: 100 when its column is a share."""
+    from valuechain.outputs import metrics
+
+    column = metrics.SUMMARY[key][0] if key in metrics.SUMMARY else key
+    return indicator_scale(column)
 
 
 def _row(results: Results, indicator: str) -> pd.Series | None:
@@ -251,7 +267,7 @@ def effects_forest(runs: StudyRuns, lang: Language | str, indicator: str = EXTRE
     (with parameter uncertainty), that wider interval is drawn behind, thinner and lighter.
     """
     lang = _lang(lang)
-    scale = indicator_scale(indicator)
+    scale = _scale(indicator)
     rows = {s.id: _row(s.results(), indicator) for s in runs.scenarios}
     diff = {k: float(r["difference"]) * scale for k, r in rows.items() if r is not None}
     lower_better = "poverty" in indicator
@@ -322,10 +338,10 @@ def effects_forest(runs: StudyRuns, lang: Language | str, indicator: str = EXTRE
             labels.append(lang.t("figure.legend.interval_parameters"))
         ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
         set_title(fig, lang.t("figure.title.effects", indicator=lang.summary_label(indicator)))
-        note = _source(runs, lang) + "\n" + lang.t("report.note.paired")
+        note = [_source(runs, lang), lang.t("report.note.paired")]
         if lower_better:
-            note += " " + lang.t("report.note.lower_is_better")
-        source_note(fig, _wrap(note, 110))
+            note.append(lang.t("report.note.lower_is_better"))
+        _note(fig, note)
     return fig
 
 
@@ -399,7 +415,7 @@ def cost_effectiveness_ranking(runs: StudyRuns, lang: Language | str) -> Figure:
             ax.text(0.5, 0.5, lang.t("report.note.none_available"), transform=ax.transAxes,
                     ha="center", va="center", color=NOTE_COLOUR)
             ax.set_yticks([])
-        source_note(fig, "\n".join(_wrap(n, 110) for n in note))
+        _note(fig, note)
     return fig
 
 
@@ -445,7 +461,7 @@ def spending_vs_exits(runs: StudyRuns, lang: Language | str) -> Figure:
         names = "; ".join(f"{lang.integer(i + 1)} = {p[0].label}" for i, p in enumerate(pts))
         note = [_source(runs, lang), lang.t("figure.legend.effect_interval"), names,
                 lang.t("report.note.frontier")]
-        source_note(fig, "\n".join(_wrap(n, 110) for n in note))
+        _note(fig, note)
     return fig
 
 
@@ -537,9 +553,8 @@ def over_time(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> F
         share, first = goal_reached(res.timeseries, goal)
         base_share = (goal_reached(res.baseline.timeseries, goal)[0]
                       if res.baseline is not None else math.nan)
-        ax.axhline(goal * scale, **GOAL_LINE, label=lang.t(
-            "figure.legend.goal_share", threshold=lang.percent(goal, 0),
-            share=lang.percent(share, 0), baseline_share=lang.percent(base_share, 0)))
+        ax.axhline(goal * scale, **GOAL_LINE,
+                   label=lang.t("figure.legend.goal", threshold=lang.percent(goal, 0)))
         ax.set_xlim(q["when"].iloc[0], q["when"].iloc[-1])
         ax.set_ylim(bottom=0.0)
         date_axis(ax, lang)
@@ -555,9 +570,11 @@ def over_time(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> F
                 f"{lang.month(w.last_month, short=True) if w.last_month else '…'}: "
                 + ", ".join(_programme_name(lang, n, res) for n in w.programmes)
                 for w in windows))
+        note.append(lang.t("figure.note.goal_share", share=lang.percent(share, 0),
+                           baseline_share=lang.percent(base_share, 0)))
         note.append(lang.t("report.note.goal", threshold=lang.percent(goal, 0)) + (
             " " + lang.t("figure.note.goal_first", month=lang.month(first)) if first else ""))
-        source_note(fig, "\n".join(_wrap(n, 110) for n in note))
+        _note(fig, note)
     return fig
 
 
@@ -607,7 +624,7 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
                     label=_wrap(plant.split("/")[-1].replace("_", " "), 18))
         ax.set_title(lang.t("figure.title.jobs_by_plant"))
         ax.set_ylabel(axis_label(lang, "processing_jobs", 22))
-        ax.legend(loc="upper left", fontsize=MIN_FONT_PT - 1)
+        ax.legend(loc="best", fontsize=MIN_FONT_PT - 1)
         ax = axes[1]
         holders = [("processing_jobs", lang.t("figure.legend.all_jobs")),
                    ("processing_jobs_poor", lang.t("group.initially_poor")),
@@ -619,7 +636,7 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
                 ax.plot(month_dates(m["date"]), m[col], color=series_colour(i), label=text)
         ax.set_title(lang.t("figure.title.jobs_holders"))
         ax.set_ylabel(axis_label(lang, "processing_jobs", 22))
-        ax.legend(loc="upper left", fontsize=MIN_FONT_PT - 1)
+        ax.legend(loc="best", fontsize=MIN_FONT_PT - 1)
         for ax, stem, title in ((axes[2], "farmgate_price_", "farmgate_prices"),
                                 (axes[3], "local_processing_share_", "local_processing")):
             for i, c in enumerate(commodities):
@@ -635,7 +652,9 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
                     ax.plot(b["when"], b["median"], color=series_colour(i), linestyle="--",
                             linewidth=1.2, label=lang.t("figure.legend.baseline_commodity",
                                                         commodity=lang.commodity(c)))
-                ax.set_ylabel(axis_label(lang, col, 22))
+                unit = lang.indicator_unit(col)
+                ax.set_ylabel(lang.t("figure.axis.label_unit", label=lang.t(
+                    f"figure.title.{title}"), unit=unit))
             ax.set_title(lang.t(f"figure.title.{title}"))
             ax.legend(loc="best", fontsize=MIN_FONT_PT - 1)
         for ax in axes:
@@ -647,7 +666,7 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
             ax.set_xlabel("")
         set_title(fig, lang.t("figure.title.jobs", scenario=scenario.label))
         note = [_source(runs, lang), lang.t("figure.note.jobs")]
-        source_note(fig, "\n".join(_wrap(n, 110) for n in note))
+        _note(fig, note)
     return fig
 
 
@@ -687,7 +706,8 @@ def budgets(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Fig
         if rest:
             layers.append(sum(mean[f"spending_{p}"].to_numpy() for p in rest))
             labels.append(lang.t("group.other"))
-        colours = [SERIES[i % (len(SERIES) - 1)] for i in range(len(layers))]
+        colours = [SERIES[i % (len(SERIES) - 1)] for i in range(len(shown))]
+        colours += [OTHER_COLOUR] * (len(layers) - len(shown))
         if layers:
             top.stackplot(when, *layers, labels=[_wrap(t, 30) for t in labels],
                           colors=colours, linewidth=0)
@@ -712,15 +732,15 @@ def budgets(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Fig
             dates = month_dates(exhausted)
             top.plot(dates, [ymax * 0.98] * len(dates), "v", color=PALETTE["vermillion"],
                      markersize=5, clip_on=False, label=lang.t("figure.legend.budget_exhausted"))
-        top.set_title(lang.t("figure.title.spending_programme"))
-        bottom.set_title(lang.t("figure.title.spending_funding"))
-        top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=MIN_FONT_PT - 1)
-        bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=MIN_FONT_PT - 1)
+        top.set_title(lang.t("figure.title.spending_programme"), pad=4, loc="right")
+        bottom.set_title(lang.t("figure.title.spending_funding"), pad=4, loc="right")
+        legend_above(top, ncol=2)
+        legend_above(bottom, ncol=2)
         set_title(fig, lang.t("figure.title.budgets", scenario=scenario.label))
         note = [_source(runs, lang), lang.t("figure.note.spending_mean")]
         note.append(lang.t("report.note.budget_exhausted") if exhausted
                     else lang.t("figure.note.no_budget_exhausted"))
-        source_note(fig, "\n".join(_wrap(n, 110) for n in note))
+        _note(fig, note)
     return fig
 
 
@@ -780,7 +800,7 @@ def targeting(runs: StudyRuns, lang: Language | str) -> Figure | None:
         legend_above(axes[0], ncol=2)
         set_title(fig, lang.t("figure.title.targeting"))
         note = [_source(runs, lang), lang.t("figure.note.targeting")]
-        source_note(fig, "\n".join(_wrap(n, 110) for n in note))
+        _note(fig, note)
     return fig
 
 
