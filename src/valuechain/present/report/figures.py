@@ -210,7 +210,7 @@ def _idr_axis(ax: Axes, lang: Language, axis: str = "y") -> None:
 def _ordered(runs: StudyRuns, values: Mapping[str, float], higher_first: bool) -> list[tuple]:
     """(group id or None, scenario) in the study's group order, sorted within each group by
     ``values`` (missing last)."""
-    groups = list(runs.groups) + [None]
+    groups = [*runs.groups, None]
     out = []
     for g in groups:
         members = [s for s in runs.scenarios if (s.group if s.group in runs.groups else None) == g]
@@ -259,7 +259,9 @@ def _baseline_json(manifest: Mapping[str, Any]) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- effects
 
 
-def effects_forest(runs: StudyRuns, lang: Language | str, indicator: str = EXTREME_POVERTY) -> Figure:
+def effects_forest(
+    runs: StudyRuns, lang: Language | str, indicator: str = EXTREME_POVERTY
+) -> Figure:
     """A forest plot of each scenario's paired effect on ``indicator`` (a summary key of
     ``comparison.csv``) with its 95% interval: scenarios by group (the study's order), sorted
     within each group with the largest improvement first, a zero line. Shares are drawn in
@@ -320,10 +322,13 @@ def effects_forest(runs: StudyRuns, lang: Language | str, indicator: str = EXTRE
         ax.set_ylim(y + 0.4, 0.6)
         unit = lang.t("figure.axis.points_unit") if scale == 100.0 else lang.summary_unit(indicator)
         ax.set_xlabel(
-            lang.t(
-                "figure.axis.label_unit",
-                label=lang.t("figure.axis.difference", label=lang.summary_label(indicator)),
-                unit=unit,
+            _wrap(
+                lang.t(
+                    "figure.axis.label_unit",
+                    label=lang.t("figure.axis.difference", label=lang.summary_label(indicator)),
+                    unit=unit,
+                ),
+                70,
             )
         )
         number_axis(ax, lang, "x")
@@ -412,8 +417,15 @@ def cost_effectiveness_ranking(runs: StudyRuns, lang: Language | str) -> Figure:
         if undefined:
             note.append(lang.t("figure.note.no_cost", scenarios="; ".join(undefined)))
         if not costs:
-            ax.text(0.5, 0.5, lang.t("report.note.none_available"), transform=ax.transAxes,
-                    ha="center", va="center", color=NOTE_COLOUR)
+            ax.text(
+                0.5,
+                0.5,
+                lang.t("report.note.none_available"),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color=NOTE_COLOUR,
+            )
             ax.set_yticks([])
         _note(fig, note)
     return fig
@@ -429,26 +441,60 @@ def spending_vs_exits(runs: StudyRuns, lang: Language | str) -> Figure:
         e, c = _row(s.results(), EXITS), _row(s.results(), SPENDING)
         if e is None or c is None:
             continue
-        pts.append((s, *(float(e[k]) for k in ("difference", "ci_low", "ci_high")),
-                    *(float(c[k]) for k in ("difference", "ci_low", "ci_high"))))
+        pts.append(
+            (
+                s,
+                *(float(e[k]) for k in ("difference", "ci_low", "ci_high")),
+                *(float(c[k]) for k in ("difference", "ci_low", "ci_high")),
+            )
+        )
     on = efficient_frontier([p[4] for p in pts], [p[1] for p in pts])
     with report_style():
         fig, ax = _full_tall_short()
         for i, (_, x, xlo, xhi, y, ylo, yhi) in enumerate(pts):
             colour = series_colour(i)
-            ax.errorbar(x, y, xerr=[[x - xlo], [xhi - x]], yerr=[[y - ylo], [yhi - y]],
-                        fmt="o", color=colour, markersize=5, elinewidth=INTERVAL_LINEWIDTH,
-                        capsize=3, zorder=3)
-            ax.annotate(lang.integer(i + 1), (x, y), xytext=(5, 5), textcoords="offset points",
-                        fontsize=MIN_FONT_PT, fontweight="bold", color=colour)
+            ax.errorbar(
+                x,
+                y,
+                xerr=[[x - xlo], [xhi - x]],
+                yerr=[[y - ylo], [yhi - y]],
+                fmt="o",
+                color=colour,
+                markersize=5,
+                elinewidth=INTERVAL_LINEWIDTH,
+                capsize=3,
+                zorder=3,
+            )
+            ax.annotate(
+                lang.integer(i + 1),
+                (x, y),
+                xytext=(5, 5),
+                textcoords="offset points",
+                fontsize=MIN_FONT_PT,
+                fontweight="bold",
+                color=colour,
+            )
         front = sorted((p[4], p[1]) for p, f in zip(pts, on, strict=True) if f)
         if front:
-            ax.plot([f[1] for f in front], [f[0] for f in front], "o", markersize=13,
-                    markerfacecolor="none", markeredgecolor=PALETTE["black"], zorder=4,
-                    label=lang.t("figure.legend.efficient_frontier"))
+            ax.plot(
+                [f[1] for f in front],
+                [f[0] for f in front],
+                "o",
+                markersize=13,
+                markerfacecolor="none",
+                markeredgecolor=PALETTE["black"],
+                zorder=4,
+                label=lang.t("figure.legend.efficient_frontier"),
+            )
             if len(front) > 1:
-                ax.plot([f[1] for f in front], [f[0] for f in front], color=PALETTE["black"],
-                        linewidth=0.9, linestyle="--", zorder=2)
+                ax.plot(
+                    [f[1] for f in front],
+                    [f[0] for f in front],
+                    color=PALETTE["black"],
+                    linewidth=0.9,
+                    linestyle="--",
+                    zorder=2,
+                )
         ax.axvline(0.0, **ZERO_LINE)
         ax.axhline(0.0, **ZERO_LINE)
         ax.set_xlabel(lang.t("figure.axis.delta_exits"))
@@ -459,8 +505,12 @@ def spending_vs_exits(runs: StudyRuns, lang: Language | str) -> Figure:
         if front:
             legend_above(ax, ncol=1)
         names = "; ".join(f"{lang.integer(i + 1)} = {p[0].label}" for i, p in enumerate(pts))
-        note = [_source(runs, lang), lang.t("figure.legend.effect_interval"), names,
-                lang.t("report.note.frontier")]
+        note = [
+            _source(runs, lang),
+            lang.t("figure.legend.effect_interval"),
+            names,
+            lang.t("report.note.frontier"),
+        ]
         _note(fig, note)
     return fig
 
@@ -531,49 +581,89 @@ def over_time(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> F
         fig, ax = _full_tall_short()
         if res.baseline is not None:
             b = _quantiles(res.baseline.timeseries, column, scale)
-            draw_band(ax, b["when"], b["q05"], b["median"], b["q95"], BASELINE_COLOUR,
-                      lang.t("figure.legend.baseline"))
+            draw_band(
+                ax,
+                b["when"],
+                b["q05"],
+                b["median"],
+                b["q95"],
+                BASELINE_COLOUR,
+                lang.t("figure.legend.baseline"),
+            )
         q = _quantiles(res.timeseries, column, scale)
-        draw_band(ax, q["when"], q["q05"], q["median"], q["q95"], SCENARIO_COLOUR,
-                  lang.t("figure.legend.scenario"))
+        draw_band(
+            ax,
+            q["when"],
+            q["q05"],
+            q["median"],
+            q["q95"],
+            SCENARIO_COLOUR,
+            lang.t("figure.legend.scenario"),
+        )
         windows = policy_windows(_scenario_json(res.manifest), _baseline_json(res.manifest))
         shaded = started = False
         for w in windows:
             if w.last_month is None:
-                ax.axvline(month_dates([w.first_month])[0], color=NOTE_COLOUR, linestyle=":",
-                           linewidth=1.0, zorder=1,
-                           label=None if started else lang.t("figure.legend.programme_start"))
+                ax.axvline(
+                    month_dates([w.first_month])[0],
+                    color=NOTE_COLOUR,
+                    linestyle=":",
+                    linewidth=1.0,
+                    zorder=1,
+                    label=None if started else lang.t("figure.legend.programme_start"),
+                )
                 started = True
             else:
                 shade_window(ax, w.first_month, w.last_month, lang, label=not shaded)
                 for edge in (w.first_month, _month(w.last_month, 1)):
-                    ax.axvline(month_dates([edge])[0], color=NOTE_COLOUR, linewidth=0.6,
-                               zorder=1)
+                    ax.axvline(month_dates([edge])[0], color=NOTE_COLOUR, linewidth=0.6, zorder=1)
                 shaded = True
         share, first = goal_reached(res.timeseries, goal)
-        base_share = (goal_reached(res.baseline.timeseries, goal)[0]
-                      if res.baseline is not None else math.nan)
-        ax.axhline(goal * scale, **GOAL_LINE,
-                   label=lang.t("figure.legend.goal", threshold=lang.percent(goal, 0)))
+        base_share = (
+            goal_reached(res.baseline.timeseries, goal)[0] if res.baseline is not None else math.nan
+        )
+        ax.axhline(
+            goal * scale,
+            **GOAL_LINE,
+            label=lang.t("figure.legend.goal", threshold=lang.percent(goal, 0)),
+        )
         ax.set_xlim(q["when"].iloc[0], q["when"].iloc[-1])
         ax.set_ylim(bottom=0.0)
         date_axis(ax, lang)
         number_axis(ax, lang)
         ax.set_ylabel(axis_label(lang, column))
-        set_title(fig, lang.t("figure.title.over_time", indicator=lang.indicator_label(column),
-                              scenario=scenario.label))
+        set_title(
+            fig,
+            lang.t(
+                "figure.title.over_time",
+                indicator=lang.indicator_label(column),
+                scenario=scenario.label,
+            ),
+        )
         legend_above(ax, ncol=2)
         note = [_source(runs, lang), lang.t("report.note.bands")]
         if windows:
-            note.append(lang.t("report.note.policy_windows") + " " + "; ".join(
-                f"{lang.month(w.first_month, short=True)}–"
-                f"{lang.month(w.last_month, short=True) if w.last_month else '…'}: "
-                + ", ".join(_programme_name(lang, n, res) for n in w.programmes)
-                for w in windows))
-        note.append(lang.t("figure.note.goal_share", share=lang.percent(share, 0),
-                           baseline_share=lang.percent(base_share, 0)))
-        note.append(lang.t("report.note.goal", threshold=lang.percent(goal, 0)) + (
-            " " + lang.t("figure.note.goal_first", month=lang.month(first)) if first else ""))
+            note.append(
+                lang.t("report.note.policy_windows")
+                + " "
+                + "; ".join(
+                    f"{lang.month(w.first_month, short=True)}–"
+                    f"{lang.month(w.last_month, short=True) if w.last_month else '…'}: "
+                    + ", ".join(_programme_name(lang, n, res) for n in w.programmes)
+                    for w in windows
+                )
+            )
+        note.append(
+            lang.t(
+                "figure.note.goal_share",
+                share=lang.percent(share, 0),
+                baseline_share=lang.percent(base_share, 0),
+            )
+        )
+        note.append(
+            lang.t("report.note.goal", threshold=lang.percent(goal, 0))
+            + (" " + lang.t("figure.note.goal_first", month=lang.month(first)) if first else "")
+        )
         _note(fig, note)
     return fig
 
@@ -620,16 +710,22 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
         ax = axes[0]
         by_plant = _median_by_month(res.plants, "workers", "plant")
         for i, (plant, part) in enumerate(by_plant.groupby("plant", sort=True)):
-            ax.plot(month_dates(part["date"]), part["workers"], color=series_colour(i),
-                    label=_wrap(plant.split("/")[-1].replace("_", " "), 18))
+            ax.plot(
+                month_dates(part["date"]),
+                part["workers"],
+                color=series_colour(i),
+                label=_wrap(plant.split("/")[-1].replace("_", " "), 18),
+            )
         ax.set_title(lang.t("figure.title.jobs_by_plant"))
         ax.set_ylabel(axis_label(lang, "processing_jobs", 22))
         ax.legend(loc="best", fontsize=MIN_FONT_PT - 1)
         ax = axes[1]
-        holders = [("processing_jobs", lang.t("figure.legend.all_jobs")),
-                   ("processing_jobs_poor", lang.t("group.initially_poor")),
-                   ("processing_jobs_women", lang.t("group.women")),
-                   ("processing_jobs_trained", lang.t("group.trained"))]
+        holders = [
+            ("processing_jobs", lang.t("figure.legend.all_jobs")),
+            ("processing_jobs_poor", lang.t("group.initially_poor")),
+            ("processing_jobs_women", lang.t("group.women")),
+            ("processing_jobs_trained", lang.t("group.trained")),
+        ]
         for i, (col, text) in enumerate(holders):
             if col in ts.columns:
                 m = _median_by_month(ts, col)
@@ -637,24 +733,43 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
         ax.set_title(lang.t("figure.title.jobs_holders"))
         ax.set_ylabel(axis_label(lang, "processing_jobs", 22))
         ax.legend(loc="best", fontsize=MIN_FONT_PT - 1)
-        for ax, stem, title in ((axes[2], "farmgate_price_", "farmgate_prices"),
-                                (axes[3], "local_processing_share_", "local_processing")):
+        for ax, stem, title in (
+            (axes[2], "farmgate_price_", "farmgate_prices"),
+            (axes[3], "local_processing_share_", "local_processing"),
+        ):
             for i, c in enumerate(commodities):
                 col = f"{stem}{c}"
                 if col not in ts.columns:
                     continue
                 scale = indicator_scale(col)
                 q = _quantiles(res.timeseries, col, scale)
-                draw_band(ax, q["when"], q["q05"], q["median"], q["q95"], series_colour(i),
-                          lang.t("figure.legend.scenario_commodity", commodity=lang.commodity(c)))
+                draw_band(
+                    ax,
+                    q["when"],
+                    q["q05"],
+                    q["median"],
+                    q["q95"],
+                    series_colour(i),
+                    lang.t("figure.legend.scenario_commodity", commodity=lang.commodity(c)),
+                )
                 if base is not None and col in base.columns:
                     b = _quantiles(res.baseline.timeseries, col, scale)
-                    ax.plot(b["when"], b["median"], color=series_colour(i), linestyle="--",
-                            linewidth=1.2, label=lang.t("figure.legend.baseline_commodity",
-                                                        commodity=lang.commodity(c)))
+                    ax.plot(
+                        b["when"],
+                        b["median"],
+                        color=series_colour(i),
+                        linestyle="--",
+                        linewidth=1.2,
+                        label=lang.t(
+                            "figure.legend.baseline_commodity", commodity=lang.commodity(c)
+                        ),
+                    )
                 unit = lang.indicator_unit(col)
-                ax.set_ylabel(lang.t("figure.axis.label_unit", label=lang.t(
-                    f"figure.title.{title}"), unit=unit))
+                ax.set_ylabel(
+                    lang.t(
+                        "figure.axis.label_unit", label=lang.t(f"figure.title.{title}"), unit=unit
+                    )
+                )
             ax.set_title(lang.t(f"figure.title.{title}"))
             ax.legend(loc="best", fontsize=MIN_FONT_PT - 1)
         for ax in axes:
@@ -681,12 +796,16 @@ def budgets(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Fig
     lang = _lang(lang)
     res = scenario.results()
     ts = res.timeseries[res.timeseries["district"] == "all"]
-    mean = ts.drop(columns=["scenario", "district"]).groupby("date", sort=True).mean(
-        numeric_only=True)
+    mean = (
+        ts.drop(columns=["scenario", "district"]).groupby("date", sort=True).mean(numeric_only=True)
+    )
     when = month_dates(list(mean.index))
     funding_cols = {"central", "district", "processing"}
-    progs = [c.removeprefix("spending_") for c in mean.columns if c.startswith("spending_")
-             and c.removeprefix("spending_") not in funding_cols]
+    progs = [
+        c.removeprefix("spending_")
+        for c in mean.columns
+        if c.startswith("spending_") and c.removeprefix("spending_") not in funding_cols
+    ]
     totals = {p: float(mean[f"spending_{p}"].sum()) for p in progs}
     progs = [p for p in sorted(totals, key=lambda p: -totals[p]) if totals[p] > 0]
     if "spending_processing" in mean.columns and mean["spending_processing"].sum() > 0:
@@ -701,25 +820,35 @@ def budgets(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Fig
         fig = Figure(figsize=(FIGURE_SIZES_IN["full"][0], 7.6), layout="constrained")
         top, bottom = fig.subplots(2, 1, sharex=True)
         layers = [mean[f"spending_{p}"].to_numpy() for p in shown]
-        labels = [lang.funding("processing") if p == "processing"
-                  else _programme_name(lang, p, res) for p in shown]
+        labels = [
+            lang.funding("processing") if p == "processing" else _programme_name(lang, p, res)
+            for p in shown
+        ]
         if rest:
             layers.append(sum(mean[f"spending_{p}"].to_numpy() for p in rest))
             labels.append(lang.t("group.other"))
         colours = [SERIES[i % (len(SERIES) - 1)] for i in range(len(shown))]
         colours += [OTHER_COLOUR] * (len(layers) - len(shown))
         if layers:
-            top.stackplot(when, *layers, labels=[_wrap(t, 30) for t in labels],
-                          colors=colours, linewidth=0)
+            top.stackplot(
+                when, *layers, labels=[_wrap(t, 30) for t in labels], colors=colours, linewidth=0
+            )
         fund = [s for s in ("central", "district", "processing") if f"spending_{s}" in mean]
-        bottom.stackplot(when, *[mean[f"spending_{s}"].to_numpy() for s in fund],
-                         labels=[lang.funding(s) for s in fund],
-                         colors=[FUNDING_COLOURS[s] for s in fund], linewidth=0)
+        bottom.stackplot(
+            when,
+            *[mean[f"spending_{s}"].to_numpy() for s in fund],
+            labels=[lang.funding(s) for s in fund],
+            colors=[FUNDING_COLOURS[s] for s in fund],
+            linewidth=0,
+        )
         for ax in (top, bottom):
             if base_total is not None:
-                ax.plot(month_dates(list(base_total.index)), base_total.to_numpy(),
-                        **{**BASELINE_LINE, "color": PALETTE["black"]},
-                        label=lang.t("figure.legend.baseline_total"))
+                ax.plot(
+                    month_dates(list(base_total.index)),
+                    base_total.to_numpy(),
+                    **{**BASELINE_LINE, "color": PALETTE["black"]},
+                    label=lang.t("figure.legend.baseline_total"),
+                )
             ax.set_ylabel(axis_label(lang, "fiscal_cost", 24))
             _idr_axis(ax, lang)
             date_axis(ax, lang, max_ticks=8)
@@ -730,16 +859,26 @@ def budgets(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Fig
         if exhausted:
             ymax = top.get_ylim()[1]
             dates = month_dates(exhausted)
-            top.plot(dates, [ymax * 0.98] * len(dates), "v", color=PALETTE["vermillion"],
-                     markersize=5, clip_on=False, label=lang.t("figure.legend.budget_exhausted"))
+            top.plot(
+                dates,
+                [ymax * 0.98] * len(dates),
+                "v",
+                color=PALETTE["vermillion"],
+                markersize=5,
+                clip_on=False,
+                label=lang.t("figure.legend.budget_exhausted"),
+            )
         top.set_title(lang.t("figure.title.spending_programme"), pad=4, loc="right")
         bottom.set_title(lang.t("figure.title.spending_funding"), pad=4, loc="right")
         legend_above(top, ncol=2)
         legend_above(bottom, ncol=2)
         set_title(fig, lang.t("figure.title.budgets", scenario=scenario.label))
         note = [_source(runs, lang), lang.t("figure.note.spending_mean")]
-        note.append(lang.t("report.note.budget_exhausted") if exhausted
-                    else lang.t("figure.note.no_budget_exhausted"))
+        note.append(
+            lang.t("report.note.budget_exhausted")
+            if exhausted
+            else lang.t("figure.note.no_budget_exhausted")
+        )
         _note(fig, note)
     return fig
 
@@ -766,11 +905,17 @@ def targeting(runs: StudyRuns, lang: Language | str) -> Figure | None:
     rows = []
     for s in runs.scenarios:
         res = s.results()
-        if res.baseline is None or not all(k in res.runs and k in res.baseline.runs
-                                           for k in TARGETING):
+        if res.baseline is None or not all(
+            k in res.runs and k in res.baseline.runs for k in TARGETING
+        ):
             continue
-        rows.append((s, summarise_runs(res.runs, TARGETING).set_index("indicator"),
-                     summarise_runs(res.baseline.runs, TARGETING).set_index("indicator")))
+        rows.append(
+            (
+                s,
+                summarise_runs(res.runs, TARGETING).set_index("indicator"),
+                summarise_runs(res.baseline.runs, TARGETING).set_index("indicator"),
+            )
+        )
     if not rows:
         return None
     with report_style():
@@ -780,18 +925,31 @@ def targeting(runs: StudyRuns, lang: Language | str) -> Figure | None:
         h = 0.36
         for ax, key in zip(axes, TARGETING, strict=True):
             scale = 100.0
-            for offset, which, colour, text in ((-h / 2, 1, SCENARIO_COLOUR, "scenario"),
-                                                (h / 2, 2, BASELINE_COLOUR, "baseline")):
+            for offset, which, colour, text in (
+                (-h / 2, 1, SCENARIO_COLOUR, "scenario"),
+                (h / 2, 2, BASELINE_COLOUR, "baseline"),
+            ):
                 mid = np.array([r[which].loc[key, "mean"] for r in rows]) * scale
                 lo = np.array([r[which].loc[key, "ci_low"] for r in rows]) * scale
                 hi = np.array([r[which].loc[key, "ci_high"] for r in rows]) * scale
                 err = np.nan_to_num(np.vstack([mid - lo, hi - mid]))
-                ax.barh(y + offset, mid, height=h, color=colour, xerr=err,
-                        error_kw={"elinewidth": 1.0, "capsize": 2},
-                        label=lang.t(f"figure.legend.{text}"))
+                ax.barh(
+                    y + offset,
+                    mid,
+                    height=h,
+                    color=colour,
+                    xerr=err,
+                    error_kw={"elinewidth": 1.0, "capsize": 2},
+                    label=lang.t(f"figure.legend.{text}"),
+                )
             ax.set_title(lang.summary_label(key), fontsize=MIN_FONT_PT + 0.5)
-            ax.set_xlabel(lang.t("figure.axis.label_unit", label=lang.indicator_label(
-                key.removesuffix("_last12")), unit=lang.indicator_unit(key.removesuffix("_last12"))))
+            ax.set_xlabel(
+                lang.t(
+                    "figure.axis.label_unit",
+                    label=lang.indicator_label(key.removesuffix("_last12")),
+                    unit=lang.indicator_unit(key.removesuffix("_last12")),
+                )
+            )
             number_axis(ax, lang, "x")
             ax.grid(axis="y", visible=False)
             ax.set_xlim(0.0, 100.0)
@@ -811,26 +969,63 @@ def report_figures(runs: StudyRuns, lang: Language | str) -> list[ReportFigure]:
     """Every figure the study's results allow, in the report's order."""
     lang = _lang(lang)
     out = [
-        ReportFigure("effects_extreme_poverty", "effects", "figure.caption.effects_poverty",
-                     effects_forest(runs, lang, EXTREME_POVERTY)),
-        ReportFigure("effects_sustained_exits", "effects", "figure.caption.effects_exits",
-                     effects_forest(runs, lang, EXITS)),
-        ReportFigure("cost_per_exit", "cost_effectiveness", "figure.caption.cost_ranking",
-                     cost_effectiveness_ranking(runs, lang)),
-        ReportFigure("spending_vs_exits", "cost_effectiveness", "figure.caption.frontier",
-                     spending_vs_exits(runs, lang)),
+        ReportFigure(
+            "effects_extreme_poverty",
+            "effects",
+            "figure.caption.effects_poverty",
+            effects_forest(runs, lang, EXTREME_POVERTY),
+        ),
+        ReportFigure(
+            "effects_sustained_exits",
+            "effects",
+            "figure.caption.effects_exits",
+            effects_forest(runs, lang, EXITS),
+        ),
+        ReportFigure(
+            "cost_per_exit",
+            "cost_effectiveness",
+            "figure.caption.cost_ranking",
+            cost_effectiveness_ranking(runs, lang),
+        ),
+        ReportFigure(
+            "spending_vs_exits",
+            "cost_effectiveness",
+            "figure.caption.frontier",
+            spending_vs_exits(runs, lang),
+        ),
     ]
     for s in runs.scenarios:
         values = {"scenario": s.label}
-        out.append(ReportFigure(f"over_time_{s.id}", "over_time", "figure.caption.over_time",
-                                over_time(runs, s, lang), values))
+        out.append(
+            ReportFigure(
+                f"over_time_{s.id}",
+                "over_time",
+                "figure.caption.over_time",
+                over_time(runs, s, lang),
+                values,
+            )
+        )
     for s in runs.scenarios:
         if has_processing(s.results()):
-            out.append(ReportFigure(f"jobs_{s.id}", "jobs", "figure.caption.jobs",
-                                    jobs(runs, s, lang), {"scenario": s.label}))
+            out.append(
+                ReportFigure(
+                    f"jobs_{s.id}",
+                    "jobs",
+                    "figure.caption.jobs",
+                    jobs(runs, s, lang),
+                    {"scenario": s.label},
+                )
+            )
     for s in runs.scenarios:
-        out.append(ReportFigure(f"budgets_{s.id}", "budgets", "figure.caption.budgets",
-                                budgets(runs, s, lang), {"scenario": s.label}))
+        out.append(
+            ReportFigure(
+                f"budgets_{s.id}",
+                "budgets",
+                "figure.caption.budgets",
+                budgets(runs, s, lang),
+                {"scenario": s.label},
+            )
+        )
     fig = targeting(runs, lang)
     if fig is not None:
         out.append(ReportFigure("targeting", "targeting", "figure.caption.targeting", fig))
