@@ -868,10 +868,18 @@ def budgets(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Fig
                 clip_on=False,
                 label=lang.t("figure.legend.budget_exhausted"),
             )
-        top.set_title(lang.t("figure.title.spending_programme"), pad=4, loc="right")
-        bottom.set_title(lang.t("figure.title.spending_funding"), pad=4, loc="right")
-        legend_above(top, ncol=2)
-        legend_above(bottom, ncol=2)
+        for ax, title in ((top, "spending_programme"), (bottom, "spending_funding")):
+            handles, labels = ax.get_legend_handles_labels()
+            ax.legend(
+                handles,
+                [_wrap(t, 24) for t in labels],
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.0),
+                ncol=3,
+                title=lang.t(f"figure.title.{title}"),
+                alignment="left",
+                fontsize=MIN_FONT_PT - 1,
+            )
         set_title(fig, lang.t("figure.title.budgets", scenario=scenario.label))
         note = [_source(runs, lang), lang.t("figure.note.spending_mean")]
         note.append(
