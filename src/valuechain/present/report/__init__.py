@@ -1,7 +1,7 @@
 """``valuechain report``: a study's results as a policy brief (HTML, PDF, XLSX and figures),
 in English or Bahasa Indonesia.
 
-``tables`` computes the report's tables from the runs, ``document`` holds the neutral model of
+``tables`` and ``figures`` compute the report's tables and figures from the runs, ``document`` holds the neutral model of
 a report (sections of paragraphs, tables and figures); ``html`` and ``pdf`` render it.
 """
 
