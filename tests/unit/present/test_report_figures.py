@@ -12,6 +12,7 @@ from matplotlib.collections import PolyCollection
 from valuechain.experiments.study import load_study, run_study
 from valuechain.present.language import catalog
 from valuechain.present.report import figures as rf
+from valuechain.present.report.tables import efficient_frontier
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[3]
 STUDY = f"""
@@ -39,21 +40,6 @@ def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("study")
     (folder / "figs.toml").write_text(STUDY)
     return run_study(load_study(folder / "figs.toml"), folder / "out", workers=1)
-
-
-def test_efficient_frontier_by_hand():
-    # spending, exits: a (10, 5) b (20, 5) dominated by a; c (30, 9) on; d (5, -1) on;
-    # e (40, 8) dominated by c; f nan: off
-    spending = [10, 20, 30, 5, 40, np.nan]
-    exits = [5, 5, 9, -1, 8, 3]
-    assert rf.efficient_frontier(spending, exits).tolist() == [
-        True,
-        False,
-        True,
-        True,
-        False,
-        False,
-    ]
 
 
 def test_policy_windows_of_the_push():
@@ -96,7 +82,7 @@ def test_spending_vs_exits_rings_the_frontier(runs):
         c = s.results().comparison.set_index("indicator")
         spend.append(c.loc[rf.SPENDING, "difference"])
         exits.append(c.loc[rf.EXITS, "difference"])
-    on = rf.efficient_frontier(spend, exits)
+    on = efficient_frontier(spend, exits)
     assert len(ring[0].get_xdata()) == int(on.sum())
 
 

@@ -37,8 +37,8 @@ API:
     :func:`write_report_figures` ``(runs, out_dir, lang) -> list[Path]`` (PNG and SVG under
     ``out_dir/figures/``). One figure each: :func:`effects_forest`,
     :func:`cost_effectiveness_ranking`, :func:`spending_vs_exits`, :func:`over_time`,
-    :func:`jobs`, :func:`budgets`, :func:`targeting`. Pure helpers:
-    :func:`efficient_frontier`, :func:`policy_windows`, :func:`goal_reached`.
+    :func:`jobs`, :func:`budgets`, :func:`targeting`. Pure helper: :func:`policy_windows`
+    (the efficient frontier and the goal come from :mod:`.tables`, which the tables share).
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from matplotlib.ticker import FuncFormatter
 from valuechain.experiments.study import StudyResult, StudyRuns
 from valuechain.present.figures import save_figure
 from valuechain.present.language import Language, indicator_scale, language
+from valuechain.present.report.tables import efficient_frontier, goal_reached
 from valuechain.present.style import (
     BASELINE_COLOUR,
     FIGURE_SIZES_IN,
@@ -97,8 +98,6 @@ __all__ = [
     "budgets",
     "cost_effectiveness_ranking",
     "effects_forest",
-    "efficient_frontier",
-    "goal_reached",
     "jobs",
     "over_time",
     "policy_windows",
@@ -353,26 +352,6 @@ def effects_forest(
 # --------------------------------------------------------------------------- cost
 
 
-def efficient_frontier(spending_idr: Sequence[float], exits: Sequence[float]) -> np.ndarray:
-    """Which scenarios are on the efficient frontier: no other scenario gives at least as
-    many sustained exits for at most as much spending, and more of one or less of the other.
-    A scenario with a missing value is not on it.
-
-    Returns:
-        One boolean per scenario.
-    """
-    cost = np.asarray(spending_idr, dtype=float)
-    gain = np.asarray(exits, dtype=float)
-    ok = np.isfinite(cost) & np.isfinite(gain)
-    out = ok.copy()
-    for i in np.flatnonzero(ok):
-        others = ok & (np.arange(cost.size) != i)
-        at_least = others & (gain >= gain[i]) & (cost <= cost[i])
-        if np.any(at_least & ((gain > gain[i]) | (cost < cost[i]))):
-            out[i] = False
-    return out
-
-
 def cost_effectiveness_ranking(runs: StudyRuns, lang: Language | str) -> Figure:
     """Scenarios ranked by cost per additional sustained exit (Rp per person), cheapest at
     the top, with 95% intervals (an interval unbounded above ends in an arrow); a log axis
@@ -552,20 +531,6 @@ def policy_windows(
     return out
 
 
-def goal_reached(ts: pd.DataFrame, threshold: float) -> tuple[float, str | None]:
-    """The share of replications in which extreme poverty (whole area) falls below
-    ``threshold`` in some month, and the median first such month (``YYYY-MM``) among them
-    (None when none does)."""
-    sub = ts.loc[ts["district"] == "all", ["replication", "date", "extreme_poverty_rate"]]
-    below = sub[sub["extreme_poverty_rate"] < threshold]
-    n = sub["replication"].nunique()
-    if below.empty or n == 0:
-        return 0.0, None
-    firsts = below.groupby("replication")["date"].min().sort_values()
-    median = firsts.iloc[(len(firsts) - 1) // 2]
-    return len(firsts) / n, str(median)
-
-
 def over_time(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure:
     """Extreme poverty (USD 1.90, whole area) of a scenario and of its baseline over time:
     medians and 5–95% bands over replications, the windows of the programmes the scenario
@@ -618,9 +583,12 @@ def over_time(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> F
                 for edge in (w.first_month, _month(w.last_month, 1)):
                     ax.axvline(month_dates([edge])[0], color=NOTE_COLOUR, linewidth=0.6, zorder=1)
                 shaded = True
-        share, first = goal_reached(res.timeseries, goal)
+        reached = goal_reached(res.timeseries, goal)
+        share, first = reached.share, reached.first_month
         base_share = (
-            goal_reached(res.baseline.timeseries, goal)[0] if res.baseline is not None else math.nan
+            goal_reached(res.baseline.timeseries, goal).share
+            if res.baseline is not None
+            else math.nan
         )
         ax.axhline(
             goal * scale,
