@@ -214,11 +214,12 @@ def _parser() -> argparse.ArgumentParser:
 def _add_report(sub: argparse._SubParsersAction) -> None:
     rep = sub.add_parser(
         "report",
-        help="the tables of a study (or of result folders) in English or Bahasa Indonesia",
+        help="the report of a study (or of result folders) in English or Bahasa Indonesia",
         description="Run what a study file is missing and reuse each scenario's results whose "
-        "manifest matches, or read result folders of `valuechain run`; then write the report's "
-        "tables to DIR/report/: tables.xlsx (one sheet per table, units in the headers, a sheet "
-        "of definitions and sources) and csv/<table>.csv.",
+        "manifest matches, or read result folders of `valuechain run`; then write the report "
+        "to DIR/report/: report.html (one self-contained page), report.pdf (the same, page-"
+        "numbered), tables.xlsx (one sheet per table, units in the headers, a sheet of "
+        "definitions and sources), csv/<table>.csv and figures/ (PNG and SVG).",
     )
     rep.add_argument(
         "inputs",
@@ -705,7 +706,7 @@ def _cmd_decompose(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from valuechain.experiments.study import load_study, open_result_folders, run_study
     from valuechain.present.language import language
-    from valuechain.present.report import report_tables, write_tables
+    from valuechain.present.report.build import write_report
 
     inputs: list[Path] = args.inputs
     studies = [p for p in inputs if p.suffix == ".toml"]
@@ -731,10 +732,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
             print("note: --workers and --cluster apply to a study; folders run nothing")
         runs = open_result_folders(inputs)
         out = args.out or Path("results") / "report"
-    lang = language(args.lang)
-    written = write_tables(report_tables(runs, lang), out / "report")
     print(f"{runs.name}: {runs.summary}")
-    print(f"tables written to {out / 'report'}/:")
-    for p in written:
-        print(f"  {p}")
+    print(f"writing the report ({args.lang}) to {out / 'report'}/ ...", flush=True)
+    files = write_report(runs, out, language(args.lang), progress=True)
+    print(f"report:  {files.html}")
+    print(f"         {files.pdf}")
+    print(f"tables:  {files.xlsx} and {len(files.csv)} CSV files in {files.csv[0].parent}/")
+    print(
+        f"figures: {len(files.figures) // 2} figures (PNG and SVG) in {files.folder / 'figures'}/"
+    )
     return 0

@@ -65,7 +65,8 @@ class Document:
         title: the report's title; ``subtitle`` a line under it (study, date, version).
         sections: in order.
         contents_label: the heading of the table of contents ("Contents" / "Daftar isi").
-        page_label: the PDF's page number format, with ``{page}`` ("Page {page}").
+        page_label: the PDF's page number format, with ``{page}`` and optionally ``{pages}``
+            ("Page {page} of {pages}").
         source: the source line printed at the foot of every PDF page and under the HTML.
     """
 

@@ -103,6 +103,7 @@ __all__ = [
     "policy_windows",
     "report_figures",
     "spending_vs_exits",
+    "study_source",
     "targeting",
     "write_report_figures",
 ]
@@ -167,7 +168,8 @@ def _lang(lang: Language | str) -> Language:
     return lang if isinstance(lang, Language) else language(lang)
 
 
-def _source(runs: StudyRuns, lang: Language) -> str:
+def study_source(runs: StudyRuns, lang: Language) -> str:
+    """The source line of the study's figures and pages: version, study, replications."""
     first = runs.scenarios[0].results()
     reps = min(s.results().replications for s in runs.scenarios)
     return source_text(lang, str(first.manifest["package_version"]), runs.name, reps)
@@ -342,7 +344,7 @@ def effects_forest(
             labels.append(lang.t("figure.legend.interval_parameters"))
         ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
         set_title(fig, lang.t("figure.title.effects", indicator=lang.summary_label(indicator)))
-        note = [_source(runs, lang), lang.t("report.note.paired")]
+        note = [study_source(runs, lang), lang.t("report.note.paired")]
         if lower_better:
             note.append(lang.t("report.note.lower_is_better"))
         _note(fig, note)
@@ -390,7 +392,7 @@ def cost_effectiveness_ranking(runs: StudyRuns, lang: Language | str) -> Figure:
         ax.set_xlabel(lang.t("figure.axis.cost_per_exit"))
         _idr_axis(ax, lang, "x")
         set_title(fig, lang.t("figure.title.cost_ranking"))
-        note = [_source(runs, lang), lang.t("figure.legend.effect_interval")]
+        note = [study_source(runs, lang), lang.t("figure.legend.effect_interval")]
         if any(not math.isfinite(c[3]) for c in costs):
             note.append(lang.t("report.note.unbounded"))
         if undefined:
@@ -485,7 +487,7 @@ def spending_vs_exits(runs: StudyRuns, lang: Language | str) -> Figure:
             legend_above(ax, ncol=1)
         names = "; ".join(f"{lang.integer(i + 1)} = {p[0].label}" for i, p in enumerate(pts))
         note = [
-            _source(runs, lang),
+            study_source(runs, lang),
             lang.t("figure.legend.effect_interval"),
             names,
             lang.t("report.note.frontier"),
@@ -609,7 +611,7 @@ def over_time(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> F
             ),
         )
         legend_above(ax, ncol=2)
-        note = [_source(runs, lang), lang.t("report.note.bands")]
+        note = [study_source(runs, lang), lang.t("report.note.bands")]
         if windows:
             note.append(
                 lang.t("report.note.policy_windows")
@@ -748,7 +750,7 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
         for ax in axes[:2]:
             ax.set_xlabel("")
         set_title(fig, lang.t("figure.title.jobs", scenario=scenario.label))
-        note = [_source(runs, lang), lang.t("figure.note.jobs")]
+        note = [study_source(runs, lang), lang.t("figure.note.jobs")]
         _note(fig, note)
     return fig
 
@@ -849,7 +851,7 @@ def budgets(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Fig
                 fontsize=MIN_FONT_PT - 1,
             )
         set_title(fig, lang.t("figure.title.budgets", scenario=scenario.label))
-        note = [_source(runs, lang), lang.t("figure.note.spending_mean")]
+        note = [study_source(runs, lang), lang.t("figure.note.spending_mean")]
         note.append(
             lang.t("report.note.budget_exhausted")
             if exhausted
@@ -933,7 +935,7 @@ def targeting(runs: StudyRuns, lang: Language | str) -> Figure | None:
         axes[0].tick_params(axis="y", length=0)
         legend_above(axes[0], ncol=2)
         set_title(fig, lang.t("figure.title.targeting"))
-        note = [_source(runs, lang), lang.t("figure.note.targeting")]
+        note = [study_source(runs, lang), lang.t("figure.note.targeting")]
         _note(fig, note)
     return fig
 

@@ -23,6 +23,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -49,6 +50,8 @@ _FOOT = 10 * mm
 #: room a section heading or a table caption needs below it, or it starts the next page
 _SECTION_START = 70 * mm
 _TABLE_START = 35 * mm
+#: bounds of a column's weight (characters) in :func:`column_widths`
+_MIN_CHARS, _MAX_CHARS = 6, 40
 
 
 @functools.cache
@@ -113,13 +116,28 @@ def _p(text: str, style: str) -> RLParagraph:
     return RLParagraph(escape(text), _styles()[style])
 
 
+def column_widths(texts: list[list[str]], width: float) -> list[float]:
+    """Widths of a table's columns in ``width``: in proportion to each column's typical
+    (90th percentile) text length, between :data:`_MIN_CHARS` and :data:`_MAX_CHARS`, so
+    that a long label column does not squeeze the numbers and a short one wastes no room."""
+    lengths = [
+        min(max(sorted(len(t) for t in col)[int(0.9 * (len(col) - 1))], _MIN_CHARS), _MAX_CHARS)
+        for col in zip(*texts, strict=True)
+    ]
+    total = sum(lengths)
+    return [width * n / total for n in lengths]
+
+
 def _table(b: TableBlock, width: float) -> list[Any]:
-    header = [_p(str(c), "head") for c in b.frame.columns]
-    rows = []
-    for row in b.frame.itertuples(index=False, name=None):
-        cells = [cell_text(v) for v in row]
-        rows.append([_p(t, "cellnum" if num else "cell") for t, num in cells])
-    table = Table([header, *rows], repeatRows=1, colWidths=[width / len(header)] * len(header))
+    header = [str(c) for c in b.frame.columns]
+    body = [[cell_text(v) for v in row] for row in b.frame.itertuples(index=False, name=None)]
+    # a header wraps at its words: weigh it by its longest word, not its length
+    head_len = [max((len(w) for w in h.split()), default=0) for h in header]
+    widths = column_widths(
+        [["x" * n for n in head_len], *[[t for t, _ in row] for row in body]], width
+    )
+    rows = [[_p(t, "cellnum" if num else "cell") for t, num in row] for row in body]
+    table = Table([[_p(h, "head") for h in header], *rows], repeatRows=1, colWidths=widths)
     table.setStyle(
         TableStyle(
             [
@@ -154,15 +172,30 @@ def render_pdf(doc: Document) -> bytes:
     frame_w = width - 2 * _MARGIN
     frame_h = height - 2 * _MARGIN - _FOOT
 
-    def footer(canvas: Any, _doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(_FONT, 7.5)
-        canvas.setFillColor(colors.HexColor("#666666"))
-        canvas.drawString(_MARGIN, _MARGIN / 2, doc.source)
-        canvas.drawRightString(
-            width - _MARGIN, _MARGIN / 2, doc.page_label.format(page=canvas.getPageNumber())
-        )
-        canvas.restoreState()
+    class NumberedCanvas(Canvas):
+        """A canvas that holds its pages until the end, then writes each page's foot with
+        the number of pages ("Page 3 of 41")."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for page in self._pages:
+                self.__dict__.update(page)
+                self.saveState()
+                self.setFont(_FONT, 7.5)
+                self.setFillColor(colors.HexColor("#666666"))
+                self.drawString(_MARGIN, _MARGIN / 2, doc.source)
+                label = doc.page_label.format(page=self._pageNumber, pages=len(self._pages))
+                self.drawRightString(width - _MARGIN, _MARGIN / 2, label)
+                self.restoreState()
+                super().showPage()
+            super().save()
 
     template = BaseDocTemplate(
         buf,
@@ -175,7 +208,7 @@ def render_pdf(doc: Document) -> bytes:
         bottomMargin=_MARGIN + _FOOT,
     )
     frame = Frame(_MARGIN, _MARGIN + _FOOT, frame_w, frame_h, id="body")
-    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=footer)])
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     story: list[Any] = [_p(doc.title, "title"), _p(doc.subtitle, "subtitle"), Spacer(1, 6)]
     story.append(_p(doc.contents_label, "h2"))
     for i, s in enumerate(doc.sections, start=1):
@@ -189,7 +222,7 @@ def render_pdf(doc: Document) -> bytes:
                 story.extend(_table(b, frame_w))
             else:
                 story.append(_figure(b, frame_w, frame_h * 0.8))
-    template.build(story)
+    template.build(story, canvasmaker=NumberedCanvas)
     return buf.getvalue()
 
 
