@@ -183,8 +183,7 @@ def _summary_views(table: ReportTable, lang: Language) -> list[tuple[str, pd.Dat
     """The summary as two tables: poverty and exits; jobs, spending and costs."""
     header = dict(SUMMARY_MEASURES)
     out = []
-    for part, stems in (("summary_poverty", SUMMARY_POVERTY), ("summary_money", SUMMARY_MONEY)):
-        other = SUMMARY_MONEY if part == "summary_poverty" else SUMMARY_POVERTY
+    for part, other in (("summary_poverty", SUMMARY_MONEY), ("summary_money", SUMMARY_POVERTY)):
         # a measure's shown header is its catalog header followed by its unit
         prefixes = tuple(f"{lang.t(f'table.header.{header[s]}')}, " for s in other)
         dropped = [c for c in table.frame.columns if str(c).startswith(prefixes)]
@@ -356,8 +355,11 @@ def build_document(
             *table("summary_money"),
         ],
         "effects": [*figs("effects"), *table("effects_shown")],
-        "cost_effectiveness": [*notes("frontier"), *figs("cost_effectiveness")]
-        + table("cost_effectiveness"),
+        "cost_effectiveness": [
+            *notes("frontier"),
+            *figs("cost_effectiveness"),
+            *table("cost_effectiveness"),
+        ],
         "over_time": [
             *notes("bands", "policy_windows"),
             *notes("goal", threshold=goal),
