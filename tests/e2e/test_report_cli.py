@@ -4,6 +4,7 @@ decimal commas, the settings that differ, and a clear error for an incomplete fo
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -12,10 +13,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from tests.html_outline import Outline
 from valuechain.experiments.study import run_study
 from valuechain.present.language import language
 from valuechain.present.report import report_tables, write_tables
+from valuechain.present.report.build import SECTIONS
 from valuechain.present.report.tables import TABLE_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -194,3 +198,108 @@ def test_an_incomplete_result_folder_is_one_clear_error(study, tmp_path) -> None
     assert done.stderr.count("error:") == 1
     assert "not a complete result" in done.stderr and str(broken) in done.stderr
     assert not (tmp_path / "out" / "report").exists()
+
+
+# --------------------------------------------------------------------------- the whole report
+
+SECTIONS_SHOWN = [s for s in SECTIONS if s != "sweep"]
+SCALE_WORDS = {
+    "en": {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12},
+    "id": {"ribu": 1e3, "juta": 1e6, "miliar": 1e9, "triliun": 1e12},
+}
+
+
+def _numbers(text: str, lang: str) -> list[tuple[float, float]]:
+    """Every number of a cell as (value, half a unit of its last shown digit), scale words
+    ("1.2 billion", "1,2 miliar") applied."""
+    thousands, decimal = (",", ".") if lang == "en" else (".", ",")
+    words = "|".join(SCALE_WORDS[lang])
+    out = []
+    pattern = rf"([−-]?)(\d[\d{re.escape(thousands)}]*(?:{re.escape(decimal)}\d+)?)\s*({words})?"
+    for sign, digits, word in re.findall(pattern, text):
+        whole, _, frac = digits.replace(thousands, "").partition(decimal)
+        scale = SCALE_WORDS[lang].get(word, 1.0)
+        value = float(f"{whole}.{frac or 0}") * scale * (-1 if sign else 1)
+        out.append((value, 0.5 * 10.0 ** -len(frac) * scale))
+    return out
+
+
+def _cell(page: Outline, table: str, label: str, header_start: str) -> str:
+    col = next(i for i, h in enumerate(page.headers[table]) if h.startswith(header_start))
+    row = next(r for r in page.rows[table] if r and r[0] == label)
+    return row[col]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_report_page_holds_every_section_and_the_numbers_of_comparison_csv(
+    study, written, lang
+) -> None:
+    _, runs = study
+    words = language(lang)
+    page = Outline.read(written[lang] / "report.html")
+    assert page.sections == SECTIONS_SHOWN
+    assert page.titles == [
+        f"{i}. {words.t(f'report.section.{s}')}" for i, s in enumerate(SECTIONS_SHOWN, 1)
+    ]
+    assert page.external == []
+    assert page.svgs == len(page.figures) > 0
+    # every figure of the page is also a PNG and an SVG file in figures/
+    for name in page.figures:
+        for suffix in (".png", ".svg"):
+            assert (written[lang] / "figures" / f"{name}{suffix}").stat().st_size > 0
+    labels = {s.label for s in runs.scenarios}
+    for name in ("summary_poverty", "summary_money", "effects_shown", "cost_effectiveness"):
+        cells = set(page.tables[name])
+        assert labels <= cells, name
+    checks = (
+        ("summary_poverty", "extreme_poverty_rate_march_last", "delta_extreme_190_march", 100),
+        ("summary_poverty", "sustained_exits_final", "delta_sustained_exits", 1),
+        ("summary_money", "fiscal_cost_cum", "delta_spending", 1),
+    )
+    for s in runs.scenarios:
+        comp = _comparison(runs, s.id)
+        for table, key, header, scale in checks:
+            text = _cell(page, table, s.label, words.t(f"table.header.{header}"))
+            shown = _numbers(text, lang)
+            want = comp.loc[key, ["difference", "ci_low", "ci_high"]].astype(float) * scale
+            assert len(shown) == 3, text
+            for (value, half_unit), expected in zip(shown, want, strict=True):
+                assert abs(value - expected) <= half_unit * 1.0001, (s.id, key, text)
+
+
+def test_the_pdf_opens_with_numbered_pages_and_every_section_in_order(written) -> None:
+    en = language("en")
+    reader = PdfReader(written["en"] / "report.pdf")
+    n = len(reader.pages)
+    texts = [p.extract_text() for p in reader.pages]
+    assert 4 <= n <= 40  # two scenarios: a few pages per section at most
+    for k, text in enumerate(texts, start=1):
+        assert en.t("report.page", page=k, pages=n) in text
+    whole = "\n".join(texts)
+    # every section heading, in order, after the contents
+    at = whole.index(en.t("report.section.definitions"))
+    for i, key in enumerate(SECTIONS_SHOWN, start=1):
+        found = whole.find(f"{i}. {en.t(f'report.section.{key}')}", at)
+        assert found > 0, key
+        at = found
+    # the same numbered figures as the page
+    page = Outline.read(written["en"] / "report.html")
+    for i in range(1, len(page.figures) + 1):
+        assert en.t("report.figure_number", n=i) in whole
+
+
+def test_the_indonesian_report_leaves_no_english_and_writes_numbers_the_indonesian_way(
+    written,
+) -> None:
+    en, id_ = (Outline.read(written[lang] / "report.html") for lang in ("en", "id"))
+    english = set(en.titles) | {h for hs in en.headers.values() for h in hs}
+    indonesian = set(id_.titles) | {h for hs in id_.headers.values() for h in hs}
+    # headers that are the same words in both languages (units, names)
+    same = {h for h in english & indonesian if not re.search(r"[a-z]{4,}", h)}
+    assert english & indonesian == same
+    poverty = language("id").t("table.header.delta_extreme_190_march")
+    col = next(i for i, h in enumerate(id_.headers["summary_poverty"]) if h.startswith(poverty))
+    cell = id_.rows["summary_poverty"][1][col]
+    assert re.fullmatch(r"−?\d+,\d\d \[−?\d+,\d\d; −?\d+,\d\d\]", cell), cell
+    text = PdfReader(written["id"] / "report.pdf").pages[0].extract_text()
+    assert "Halaman 1 dari" in text and "Daftar isi" in text

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -13,6 +11,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from tests.html_outline import Outline
 from valuechain.present.report.document import (
     Document,
     FigureBlock,
@@ -63,50 +62,9 @@ def doc(tmp_path_factory) -> Document:
     )
 
 
-class _Outline(HTMLParser):
-    """Sections, tables (with their cell texts), figures and external references of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sections: list[str] = []
-        self.tables: dict[str, list[str]] = {}
-        self.figures: list[str] = []
-        self.external: list[str] = []
-        self.svgs = 0
-        self._table: str | None = None
-        self._cell = False
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "section":
-            self.sections.append(a["data-section"])
-        elif tag == "table":
-            self._table = a["data-table"]
-            self.tables[self._table] = []
-        elif tag == "figure":
-            self.figures.append(a["data-figure"])
-        elif tag == "svg":
-            self.svgs += 1
-        elif tag in ("td", "th"):
-            self._cell = True
-        for key in ("src", "href"):
-            if a.get(key, "").startswith(("http:", "https:", "//")) and tag != "svg":
-                self.external.append(a[key])
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self._table = None
-        elif tag in ("td", "th"):
-            self._cell = False
-
-    def handle_data(self, data):
-        if self._table and self._cell:
-            self.tables[self._table].append(data)
-
-
 def test_the_html_page_holds_every_section_table_and_figure_and_needs_no_network(doc, tmp_path):
     path = write_html(doc, tmp_path / "report.html")
-    page = _Outline()
+    page = Outline()
     page.feed(path.read_text("utf-8"))
     assert page.sections == ["summary", "effects", "methods"]
     assert list(page.tables) == ["summary"]
