@@ -907,12 +907,16 @@ def open_result_folders(paths: Iterable[str | Path]) -> StudyRuns:
             sweeps.append(StudyExperiment(sid, label, None, folder, True, read=res))
         else:
             entries.append(StudyResult(sid, _label(res.manifest), None, folder, True, read=res))
-    parents = {f.resolve().parent for f in folders}
-    parent = parents.pop() if len(parents) == 1 else Path("results")
-    # a study's runs/ or sweeps/: the study's folder
-    name = parent.parent.name if parent.name in (RUNS_DIR, SWEEPS_DIR) else parent.name
+    # the folder holding them (a study's folder for its runs/ and sweeps/), when it is one
+    parents = {_holder(f.resolve().parent) for f in folders}
+    name = parents.pop() if len(parents) == 1 else "results"
     goal = StudySettings().goal_extreme_poverty
     return StudyRuns(name or "results", tuple(entries), {}, goal, experiments=tuple(sweeps))
+
+
+def _holder(parent: Path) -> str:
+    """The name of a folder holding result folders: a study's for its runs/ and sweeps/."""
+    return parent.parent.name if parent.name in (RUNS_DIR, SWEEPS_DIR) else parent.name
 
 
 def _unique(name: str, taken: set[str]) -> str:
