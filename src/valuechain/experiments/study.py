@@ -668,31 +668,42 @@ def run_study(
         n_reused = len(entries) - len(todo)
         desc = study.name + (f" ({_count(n_reused, 'scenario')} reused)" if n_reused else "")
         _run(desc, todo, runs_dir, workers, cluster, progress, command)
-    sweeps = []
-    for e in study.experiments.values():
-        folder = Path(out_dir) / SWEEPS_DIR / e.id
-        match = match_sweep(e.loaded, folder)
-        read = match.read
-        if match.reason:
-            read = run_experiment(
-                e.loaded,
-                workers=workers,
-                cluster=cluster,
-                out=folder,
-                restart=match.restart,
-                progress=progress,
-                command=command,
-            )
-        reused = not match.reason
-        sweeps.append(
-            StudyExperiment(e.id, e.label, e.group, folder, reused, match.reason, e.loaded, read)
-        )
+    sweeps = [
+        _sweep(e, Path(out_dir) / SWEEPS_DIR / e.id, workers, cluster, progress, command)
+        for e in study.experiments.values()
+    ]
     ran = bool(todo) or any(not e.reused for e in sweeps)
     wall = time.perf_counter() - t0 if ran else 0.0
     goal = study.spec.settings.goal_extreme_poverty
     return StudyRuns(
         study.name, tuple(entries), study.groups, goal, study, wall, experiments=tuple(sweeps)
     )
+
+
+def _sweep(
+    e: StudyExperimentEntry,
+    folder: Path,
+    workers: int | None,
+    cluster: str | None,
+    progress: bool,
+    command: list[str] | None,
+) -> StudyExperiment:
+    """Reuse, resume or run one experiment of a study into ``folder``, as :func:`match_sweep`
+    decides."""
+    match = match_sweep(e.loaded, folder)
+    read = match.read
+    if match.reason:
+        read = run_experiment(
+            e.loaded,
+            workers=workers,
+            cluster=cluster,
+            out=folder,
+            restart=match.restart,
+            progress=progress,
+            command=command,
+        )
+    reused = not match.reason
+    return StudyExperiment(e.id, e.label, e.group, folder, reused, match.reason, e.loaded, read)
 
 
 @dataclass(frozen=True)
