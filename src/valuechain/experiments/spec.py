@@ -76,6 +76,7 @@ import functools
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -413,15 +414,20 @@ class LoadedExperiment:
         )
 
 
-def load_experiment(path: str | Path) -> LoadedExperiment:
+def load_experiment(path: str | Path, overrides: Sequence[Override] = ()) -> LoadedExperiment:
     """Read and validate an experiment file, its base scenario, factor keys and outputs.
+
+    ``overrides`` (a study's ``set``) apply to the base scenario and the baseline after the
+    file's ``base_overrides``; they enter the resolved scenarios, hence the content hash.
 
     Raises:
         ExperimentError: the file, a key, a factor key or an output is wrong, or the base
             scenario is (its problems and hint, naming the base's files).
     """
-    spec, text, base = read_file_with_base(path, ExperimentSpec, ExperimentError, "experiment")
-    baseline = _load_baseline(spec, Path(path))
+    spec, text, base = read_file_with_base(
+        path, ExperimentSpec, ExperimentError, "experiment", overrides
+    )
+    baseline = _load_baseline(spec, Path(path), overrides)
     loaded = LoadedExperiment(spec, Path(path).resolve(), text, base, baseline)
     problems = (
         _check_keys(loaded)
@@ -434,7 +440,9 @@ def load_experiment(path: str | Path) -> LoadedExperiment:
     return loaded
 
 
-def _load_baseline(spec: ExperimentSpec, path: Path) -> LoadedScenario | None:
+def _load_baseline(
+    spec: ExperimentSpec, path: Path, overrides: Sequence[Override] = ()
+) -> LoadedScenario | None:
     """The experiment's baseline with its ``base_overrides``, or None when it names none."""
     if spec.baseline is None:
         return None
@@ -447,7 +455,8 @@ def _load_baseline(spec: ExperimentSpec, path: Path) -> LoadedScenario | None:
         )
     written = Source(src, path.resolve().parent, prefix="base_overrides.")
     try:
-        return load_scenario(baseline_path, as_overrides(spec.base_overrides, written))
+        written_overrides = as_overrides(spec.base_overrides, written)
+        return load_scenario(baseline_path, [*written_overrides, *overrides])
     except ScenarioError as exc:
         raise ExperimentError(
             exc.problems,
@@ -555,13 +564,18 @@ def _check_rule(f: FactorSpec, rule: str | list, src: str, where: str) -> list[P
 
 
 def read_file_with_base(
-    path: str | Path, model: type[Strict], error: type[ProblemsError], what: str
+    path: str | Path,
+    model: type[Strict],
+    error: type[ProblemsError],
+    what: str,
+    overrides: Sequence[Override] = (),
 ) -> tuple[Any, str, LoadedScenario]:
     """Read a TOML file naming a ``base`` scenario (with ``base_overrides``), validate it as
     ``model`` and load its base: the spec, the file's text and the base. Every problem is an
     ``error`` (a :class:`~valuechain.errors.ProblemsError`) naming the file, the key path and
     the value; the base's own problems keep the base's hint. ``what``: the kind of file, as
-    messages name it (``"experiment"``, ``"calibration"``)."""
+    messages name it (``"experiment"``, ``"calibration"``); ``overrides`` apply to the base
+    after ``base_overrides``."""
     path = Path(path)
     src = str(path)
     spec, text = read_spec_file(path, model, error, what)
@@ -573,7 +587,7 @@ def read_file_with_base(
         )
     written = Source(src, path.resolve().parent, prefix="base_overrides.")
     try:
-        base = load_scenario(base_path, as_overrides(spec.base_overrides, written))
+        base = load_scenario(base_path, [*as_overrides(spec.base_overrides, written), *overrides])
     except ScenarioError as exc:  # the base's own problems, with the base's hint
         raise error(exc.problems, hint=exc.hint) from None
     return spec, text, base

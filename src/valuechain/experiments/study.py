@@ -1,4 +1,4 @@
-"""Studies: a set of scenarios, each compared with its baseline, run once and reused.
+"""Studies: scenarios and experiments, each compared with its baseline, run once and reused.
 
 A study is a TOML file (see ``studies/``)::
 
@@ -29,6 +29,12 @@ A study is a TOML file (see ``studies/``)::
     set = ["districts.lampung_barat.real_households = 90000"]
     set_scenario = ["districts.lampung_barat.processors.roastery_a.capacity_t_per_month = 80"]
 
+    [experiments.remiller_size]             # the id names the sweep folder sweeps/<id>/
+    file = "../experiments/remiller_capacity_effects.toml"  # it must name a baseline
+    label = "Remiller size"                 # required
+    group = "processing"                    # one of [groups] when the file has them
+    set = ["districts.jambi_lowland.real_households = 90000"]  # its base and its baseline
+
 A scenario's ``set`` applies to it and its baseline, after the settings' (so it wins); its
 ``set_scenario`` (``--set-scenario``) to the scenario alone, e.g. to a plant the baseline does
 not have. Files are validated like scenarios and experiments: an unknown key, a wrong type, a
@@ -37,23 +43,44 @@ that differ only in case or two entries that run the same thing are each an erro
 file, the key path, the value and what was expected; every scenario and its baseline are loaded
 and validated before anything runs.
 
-Experiments (sweeps) are not part of studies yet: an experiment in a study, each design point
-compared with a baseline on the same seeds, is still to be built.
+**Experiments.** An experiment (:mod:`valuechain.experiments.spec`) in a study must name a
+``baseline``: every design point is compared with it on the same seeds, and a report draws the
+paired effects per point (``effects.csv``) against the design factors. It is run by
+:func:`valuechain.experiments.sweep.run_experiment` into ``sweeps/<id>/`` as ``valuechain sweep``
+would run it: the study's ``[settings]`` do not apply to it (not ``replications``, ``seed``,
+``months``, ``households`` nor ``set``), because an experiment's design has its own budget
+(replications, household count and months in its ``base_overrides``) and the same file should
+give the same sweep inside and outside a study. Only the entry's own ``set`` applies, to its
+base scenario and its baseline after the experiment's ``base_overrides`` (it changes what is
+run, hence the experiment's content hash). Its ``label`` is required (an experiment's
+description names a design, not what a report should call it). The experiment, its baseline
+and every design point are validated by :func:`load_study` like the scenarios; an experiment
+file's problems are reported with the study's key as the related source, an experiment
+without a baseline is an error naming ``experiments.<id>.file``, and an experiment id must
+differ (case-blind) from every scenario's and other experiment's.
 
 Public API (what ``valuechain report`` builds on):
 
 - :func:`load_study` ``(path) -> LoadedStudy``: read and validate a study file and resolve
-  every scenario and its baseline (:class:`StudyScenario`);
+  every scenario and its baseline (:class:`StudyScenario`) and every experiment
+  (:class:`StudyExperimentEntry`);
 - :func:`run_study` ``(study, out_dir, *, workers, cluster, progress, command) ->
   StudyRuns``: run what is missing into ``out_dir/runs/<id>/`` and reuse each folder whose
   manifest matches (same resolved scenario and baseline hashes, seeds, replications, months
   and package version); each baseline world is run once even when several scenarios share it;
+  then each experiment into ``out_dir/sweeps/<id>/`` (reused when :func:`match_sweep` finds
+  its finished sweep: same content hash and package version, every file matching its
+  SHA-256; an unfinished sweep of the same experiment resumes; any other is discarded and
+  run from nothing, so a folder never mixes two experiments' runs);
 - :func:`open_result_folders` ``(paths) -> StudyRuns``: result folders of ``valuechain run``
-  directly, refused with a clear error when incomplete, of an older format, without a
-  baseline, or a sweep's, calibration's or decomposition's;
+  and sweep folders of ``valuechain sweep`` directly, refused with a clear error when
+  incomplete, of an older format, without a baseline (a sweep without ``effects.csv``), or a
+  calibration's or decomposition's;
 - :class:`StudyRuns`: the scenarios in order (:class:`StudyResult`: id, label, group, results
   folder, reused or run and why, :meth:`StudyResult.results`), the groups in display order,
-  the goal threshold and a one-line :attr:`StudyRuns.summary`.
+  the experiments in order (:class:`StudyExperiment`: id, label, group, sweep folder, reused or
+  run and why, :meth:`StudyExperiment.results` -> ``ExperimentResults``), the goal threshold
+  and a one-line :attr:`StudyRuns.summary`.
 
 What differs between a scenario and its baseline can be read, for study and folder alike, from
 each results folder's manifest (``scenario_text`` and ``baseline.scenario_text``: the resolved
@@ -79,9 +106,17 @@ from valuechain.config.loader import LoadedScenario, load_scenario
 from valuechain.config.overrides import Override, Source, as_overrides
 from valuechain.config.scenario import Scenario
 from valuechain.config.schema import Strict
-from valuechain.errors import Problem, ProblemsError, Related, ScenarioError, UserError
-from valuechain.experiments.spec import read_spec_file
+from valuechain.errors import MISSING, Problem, ProblemsError, Related, ScenarioError, UserError
+from valuechain.experiments.spec import LoadedExperiment, load_experiment, read_spec_file
+from valuechain.experiments.sweep import (
+    EFFECTS_CSV,
+    SWEEP_STATE,
+    ExperimentResults,
+    read_experiment,
+    run_experiment,
+)
 from valuechain.runs.backends import run_dask
+from valuechain.runs.parts import PARTS_DIR
 from valuechain.runs.pool import run_tasks
 from valuechain.runs.progress import progress_bar
 from valuechain.runs.provenance import package_version
@@ -100,24 +135,32 @@ from valuechain.runs.results import (
     Results,
     ResultsError,
     check_writable,
+    file_digest,
     read_results,
 )
 
 __all__ = [
     "RUNS_DIR",
+    "SWEEPS_DIR",
     "LoadedStudy",
     "StudyError",
+    "StudyExperiment",
+    "StudyExperimentEntry",
     "StudyResult",
     "StudyRuns",
     "StudyScenario",
     "StudySpec",
+    "SweepMatch",
     "load_study",
+    "match_sweep",
     "open_result_folders",
     "run_study",
 ]
 
 #: The folder of ``out_dir`` holding one results folder per scenario id.
 RUNS_DIR = "runs"
+#: The folder of ``out_dir`` holding one sweep folder per experiment id.
+SWEEPS_DIR = "sweeps"
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 #: Manifest keys a report needs; a manifest without them is of an older format.
 _REPORT_KEYS = ("scenario", "content_hash", "seeds", "replications", "months", "package_version")
@@ -166,6 +209,17 @@ class StudyScenarioSpec(Strict):
     )
 
 
+class StudyExperimentSpec(Strict):
+    """One experiment of a study: its file, label, group and own overrides."""
+
+    file: str = Field(..., min_length=1, description="experiment file, relative to the study")
+    label: str = Field(..., min_length=1, description="what the report calls it")
+    group: str | None = None
+    set: list[str] = Field(
+        default_factory=list, description="key=value, its base scenario and baseline"
+    )
+
+
 class GroupSpec(Strict):
     """A group of scenarios as reports show it."""
 
@@ -180,8 +234,9 @@ class StudySpec(Strict):
     settings: StudySettings = Field(default_factory=StudySettings)
     groups: dict[str, GroupSpec] = Field(default_factory=dict)
     scenarios: dict[str, StudyScenarioSpec] = Field(..., min_length=1)
+    experiments: dict[str, StudyExperimentSpec] = Field(default_factory=dict)
 
-    @field_validator("groups", "scenarios")
+    @field_validator("groups", "scenarios", "experiments")
     @classmethod
     def _ids(cls, v: dict) -> dict:
         bad = [k for k in v if not re.match(_ID, k)]
@@ -212,13 +267,27 @@ class StudyScenario:
 
 
 @dataclass(frozen=True)
+class StudyExperimentEntry:
+    """An experiment of a loaded study: its id, label, group, file and the loaded experiment
+    (with the entry's ``set``; it names a baseline)."""
+
+    id: str
+    label: str
+    group: str | None
+    file: Path
+    loaded: LoadedExperiment
+
+
+@dataclass(frozen=True)
 class LoadedStudy:
-    """A validated study: its spec, file, and every scenario resolved (in the file's order)."""
+    """A validated study: its spec, file, and every scenario and experiment resolved (in the
+    file's order)."""
 
     spec: StudySpec
     path: Path
     text: str
     scenarios: dict[str, StudyScenario]
+    experiments: dict[str, StudyExperimentEntry] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -230,12 +299,14 @@ class LoadedStudy:
         """Group id -> label, in display order: ``[groups]``'s, else first use."""
         if self.spec.groups:
             return {g: s.label or g for g, s in self.spec.groups.items()}
-        used = (s.group for s in self.scenarios.values() if s.group is not None)
+        entries = [*self.scenarios.values(), *self.experiments.values()]
+        used = (e.group for e in entries if e.group is not None)
         return {g: g for g in dict.fromkeys(used)}
 
 
 def load_study(path: str | Path) -> LoadedStudy:
-    """Read and validate a study file and load every scenario and its baseline.
+    """Read and validate a study file: load every scenario and its baseline, and every
+    experiment, its baseline and its design points.
 
     Raises:
         StudyError: the file, a key, a scenario file or its baseline is wrong (every problem
@@ -252,19 +323,30 @@ def load_study(path: str | Path) -> LoadedStudy:
         except StudyError as exc:
             problems += exc.problems
     problems += _duplicates(scenarios, src)
+    experiments: dict[str, StudyExperimentEntry] = {}
+    for eid, exp in spec.experiments.items():
+        try:
+            experiments[eid] = _resolve_experiment(path, eid, exp)
+        except StudyError as exc:
+            problems += exc.problems
+    problems += _duplicate_experiments(experiments, spec, src)
     if problems:
         raise StudyError(problems)
-    return LoadedStudy(spec, path.resolve(), text, scenarios)
+    return LoadedStudy(spec, path.resolve(), text, scenarios, experiments)
 
 
 def _check_groups(spec: StudySpec, src: str) -> list[Problem]:
     if not spec.groups:
         return []
     known = list(spec.groups)
+    entries = [
+        *(("scenarios", i, e.group) for i, e in spec.scenarios.items()),
+        *(("experiments", i, e.group) for i, e in spec.experiments.items()),
+    ]
     return [
-        Problem(src, f"scenarios.{sid}.group", e.group, f"one of the [groups]: {known}")
-        for sid, e in spec.scenarios.items()
-        if e.group is not None and e.group not in spec.groups
+        Problem(src, f"{kind}.{i}.group", group, f"one of the [groups]: {known}")
+        for kind, i, group in entries
+        if group is not None and group not in spec.groups
     ]
 
 
@@ -292,6 +374,55 @@ def _resolve(
         raise StudyError([Problem(src, key, entry.file, why)])
     label = entry.label or loaded.scenario.description or loaded.scenario.name
     return StudyScenario(sid, label, entry.group, file, loaded, base, seeds)
+
+
+def _resolve_experiment(path: Path, eid: str, entry: StudyExperimentSpec) -> StudyExperimentEntry:
+    """Load one experiment with the entry's ``set`` (not the settings'), check that it names a
+    baseline, and validate every design point."""
+    src, key = str(path), f"experiments.{eid}.file"
+    file = (path.parent / entry.file).resolve()
+    named = (Related(src, key, entry.file),)
+    if not file.is_file():
+        where = "an existing experiment file (a relative path is read from the study's folder)"
+        raise StudyError([Problem(src, key, entry.file, where)])
+    written = Source(src, path.resolve().parent, prefix=f"experiments.{eid}.set: ")
+    try:
+        loaded = load_experiment(file, _parsed(entry.set, written))
+        loaded.scenarios()  # every design point validated before anything runs
+    except ProblemsError as exc:  # the experiment's, its base's or a set text's
+        raise StudyError([_with_related(p, named) for p in exc.problems]) from None
+    except UserError as exc:
+        raise StudyError([Problem(src, key, entry.file, f"a usable experiment: {exc}")]) from None
+    if loaded.baseline is None:
+        why = (
+            "an experiment that names a baseline (a report shows each design point's paired "
+            "effects against it, on the same seeds)"
+        )
+        missing = (Related(str(file), "baseline", MISSING),)
+        raise StudyError([Problem(src, key, entry.file, why, missing)])
+    return StudyExperimentEntry(eid, entry.label, entry.group, file, loaded)
+
+
+def _duplicate_experiments(
+    experiments: dict[str, StudyExperimentEntry], spec: StudySpec, src: str
+) -> list[Problem]:
+    """Experiment ids a scenario or another experiment has (case-blind: reports and folders
+    are named by them), and entries that run the same sweep."""
+    out: list[Problem] = []
+    seen_id = {sid.lower(): f"scenarios.{sid}" for sid in spec.scenarios}
+    seen_run: dict[str, str] = {}
+    for eid in spec.experiments:
+        other = seen_id.setdefault(eid.lower(), f"experiments.{eid}")
+        if other != f"experiments.{eid}":
+            out.append(Problem(src, f"experiments.{eid}", eid, f"an id other than {other}'s"))
+        e = experiments.get(eid)
+        if e is None:
+            continue
+        first = seen_run.setdefault(e.loaded.content_hash, eid)
+        if first != eid:
+            why = f"each experiment once: it runs the same as experiments.{first}"
+            out.append(Problem(src, f"experiments.{eid}.file", e.file.name, why))
+    return out
 
 
 def _with_related(problem: Problem, related: tuple[Related, ...]) -> Problem:
@@ -398,6 +529,38 @@ class StudyResult:
         return self.read
 
 
+@dataclass
+class StudyExperiment:
+    """One experiment of a study (or one sweep folder) and where its sweep is.
+
+    Attributes:
+        id: the experiment's id in the study (for a folder: its name).
+        label: what tables and figures call it.
+        group: its group id, or None.
+        path: its sweep folder (:mod:`valuechain.experiments.sweep` layout, with the
+            baseline's runs and ``effects.csv``).
+        reused: its sweep was found matching and not run again.
+        reason: why it was run (``""`` when reused).
+        experiment: the loaded experiment as run (None for sweep folders).
+        read: the sweep once read (:meth:`results` fills it).
+    """
+
+    id: str
+    label: str
+    group: str | None
+    path: Path
+    reused: bool
+    reason: str = ""
+    experiment: LoadedExperiment | None = None
+    read: ExperimentResults | None = field(default=None, repr=False, compare=False)
+
+    def results(self) -> ExperimentResults:
+        """The sweep folder, read once (its tables are read on first use)."""
+        if self.read is None:
+            self.read = read_experiment(self.path)
+        return self.read
+
+
 @dataclass(frozen=True)
 class StudyRuns:
     """The scenarios of a study (or of result folders), each with its results folder.
@@ -410,6 +573,7 @@ class StudyRuns:
         goal_extreme_poverty: the "zero extreme poverty" threshold (a share).
         study: the loaded study, or None for result folders.
         wall_time_s: the time the runs took (0 when nothing ran).
+        experiments: the experiments (sweeps against a baseline), in the study's order.
     """
 
     name: str
@@ -418,21 +582,31 @@ class StudyRuns:
     goal_extreme_poverty: float
     study: LoadedStudy | None = None
     wall_time_s: float = 0.0
+    experiments: tuple[StudyExperiment, ...] = ()
 
     @property
     def n_run(self) -> int:
-        """Scenarios run by this call."""
-        return sum(not s.reused for s in self.scenarios)
+        """Scenarios and experiments run by this call."""
+        return sum(not e.reused for e in (*self.scenarios, *self.experiments))
 
     @property
     def summary(self) -> str:
-        """What was done, in one line: ``3 scenarios reused, 1 run (a: scenario changed)``."""
-        n_reused = len(self.scenarios) - self.n_run
+        """What was done, in one line: ``3 scenarios reused, 1 run (a: scenario changed)``,
+        then, when the study has experiments, ``; 1 experiment reused, none run``."""
         if self.study is None:
-            return f"{_count(n_reused, 'result folder')} read, nothing run"
-        head = f"{_count(n_reused, 'scenario')} reused, {self.n_run or 'none'} run"
-        why = "; ".join(f"{s.id}: {s.reason}" for s in self.scenarios if not s.reused)
-        return head + (f" ({why})" if why else "")
+            n = len(self.scenarios) + len(self.experiments)
+            return f"{_count(n, 'result folder')} read, nothing run"
+        line = _reused_and_run(self.scenarios, "scenario")
+        if self.experiments:
+            line += "; " + _reused_and_run(self.experiments, "experiment")
+        return line
+
+
+def _reused_and_run(entries: tuple[StudyResult | StudyExperiment, ...], noun: str) -> str:
+    n_run = sum(not e.reused for e in entries)
+    head = f"{_count(len(entries) - n_run, noun)} reused, {n_run or 'none'} run"
+    why = "; ".join(f"{e.id}: {e.reason}" for e in entries if not e.reused)
+    return head + (f" ({why})" if why else "")
 
 
 def _count(n: int, noun: str) -> str:
@@ -451,7 +625,8 @@ def run_study(
     progress: bool = False,
     command: list[str] | None = None,
 ) -> StudyRuns:
-    """Run what a study is missing into ``out_dir/runs/<id>/`` and reuse what matches.
+    """Run what a study is missing into ``out_dir/runs/<id>/`` and ``out_dir/sweeps/<id>/``
+    and reuse what matches.
 
     A scenario's folder is reused when it is complete (:func:`read_results` verifies every
     file) and its manifest records the same resolved scenario and baseline (``content_hash``),
@@ -462,9 +637,16 @@ def run_study(
     baseline several scenarios share) is run once; each scenario is written as soon as its
     runs and its baseline's are done, so an interrupted study keeps what finished.
 
+    Then each experiment is run (or resumed, or reused) by
+    :func:`~valuechain.experiments.sweep.run_experiment` into ``out_dir/sweeps/<id>/``, as
+    :func:`match_sweep` decides: a finished sweep of the same experiment (content hash) and
+    package version is reused; an unfinished one of the same experiment resumes its finished
+    runs; any other is discarded and the experiment run from nothing.
+
     Args:
         study: a study file or a loaded one.
-        out_dir: the study's folder (``runs/`` is created in it).
+        out_dir: the study's folder (``runs/`` and, for experiments, ``sweeps/`` are created
+            in it).
         workers: local processes (default all CPUs; 1 runs in this process).
         cluster: address of a Dask distributed scheduler (``tcp://HOST:PORT``); overrides
             ``workers``.
@@ -486,9 +668,109 @@ def run_study(
         n_reused = len(entries) - len(todo)
         desc = study.name + (f" ({_count(n_reused, 'scenario')} reused)" if n_reused else "")
         _run(desc, todo, runs_dir, workers, cluster, progress, command)
-    wall = time.perf_counter() - t0 if todo else 0.0
+    sweeps = [
+        _sweep(e, Path(out_dir) / SWEEPS_DIR / e.id, workers, cluster, progress, command)
+        for e in study.experiments.values()
+    ]
+    ran = bool(todo) or any(not e.reused for e in sweeps)
+    wall = time.perf_counter() - t0 if ran else 0.0
     goal = study.spec.settings.goal_extreme_poverty
-    return StudyRuns(study.name, tuple(entries), study.groups, goal, study, wall)
+    return StudyRuns(
+        study.name, tuple(entries), study.groups, goal, study, wall, experiments=tuple(sweeps)
+    )
+
+
+def _sweep(
+    e: StudyExperimentEntry,
+    folder: Path,
+    workers: int | None,
+    cluster: str | None,
+    progress: bool,
+    command: list[str] | None,
+) -> StudyExperiment:
+    """Reuse, resume or run one experiment of a study into ``folder``, as :func:`match_sweep`
+    decides."""
+    match = match_sweep(e.loaded, folder)
+    read = match.read
+    if match.reason:
+        read = run_experiment(
+            e.loaded,
+            workers=workers,
+            cluster=cluster,
+            out=folder,
+            restart=match.restart,
+            progress=progress,
+            command=command,
+        )
+    reused = not match.reason
+    return StudyExperiment(e.id, e.label, e.group, folder, reused, match.reason, e.loaded, read)
+
+
+@dataclass(frozen=True)
+class SweepMatch:
+    """What :func:`match_sweep` found in an experiment's folder.
+
+    Attributes:
+        read: the finished sweep when it is reused, else None.
+        reason: why the experiment must run (``""`` when the sweep is reused).
+        restart: discard what the folder holds first (another experiment's runs, another
+            package version's, or files that do not match their manifest); False when the
+            folder is new or holds an unfinished sweep of this experiment, which resumes.
+    """
+
+    read: ExperimentResults | None
+    reason: str
+    restart: bool = False
+
+
+def match_sweep(loaded: LoadedExperiment, folder: Path) -> SweepMatch:
+    """Whether ``folder`` holds the finished sweep of ``loaded``, and what to do if not.
+
+    A finished sweep (its manifest written) is reused when its manifest records the same
+    content hash (the validated experiment, its resolved base scenario and baseline) and
+    package version as now and every data file matches its SHA-256; otherwise it is run
+    again from nothing. A folder without a manifest resumes when its ``parts/`` belong to
+    this experiment (same content hash), and is run from nothing when they belong to another.
+    """
+    if not folder.exists():
+        return SweepMatch(None, "no results yet")
+    try:
+        res = read_experiment(folder)
+    except ResultsError:
+        state = folder / PARTS_DIR / SWEEP_STATE
+        if not state.is_file():
+            return SweepMatch(None, "no results yet")
+        if _json(state).get("content_hash") != loaded.content_hash:
+            return SweepMatch(None, "experiment changed", restart=True)
+        return SweepMatch(None, "sweep unfinished")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return SweepMatch(None, "results incomplete", restart=True)
+    m = res.manifest
+    if m.get("package_version") != package_version():
+        return SweepMatch(None, "package version changed", restart=True)
+    if m.get("content_hash") != loaded.content_hash:
+        return SweepMatch(None, "experiment changed", restart=True)
+    files = m.get("files", {})
+    if EFFECTS_CSV not in files or not _files_match(folder, files):
+        return SweepMatch(None, "results incomplete", restart=True)
+    return SweepMatch(res, "")
+
+
+def _json(path: Path) -> dict[str, Any]:
+    """A JSON file's object ({} when it is not one)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _files_match(folder: Path, files: dict[str, dict[str, Any]]) -> bool:
+    """Whether every data file a manifest lists is there with its recorded SHA-256."""
+    return all(
+        (folder / name).is_file() and file_digest(folder / name) == meta.get("sha256")
+        for name, meta in files.items()
+    )
 
 
 def _match(s: StudyScenario, folder: Path) -> tuple[Results | None, str]:
@@ -607,31 +889,45 @@ def _remove_stray_folders(runs_dir: Path) -> None:
 
 
 def open_result_folders(paths: Iterable[str | Path]) -> StudyRuns:
-    """Result folders of ``valuechain run`` (each compared with its baseline), as a study.
+    """Result folders of ``valuechain run`` (each compared with its baseline) and sweep
+    folders of ``valuechain sweep`` (an experiment with a baseline), as a study.
 
-    Labels are each scenario's description (from its manifest), else its name; ids are the
-    folders' names (``_2``, ``_3`` added to repeats); no groups.
+    Labels are each scenario's (or experiment's) description (from its manifest), else its
+    name; ids are the folders' names (``_2``, ``_3`` added to repeats); no groups. Scenario
+    runs go to :attr:`StudyRuns.scenarios`, sweeps to :attr:`StudyRuns.experiments`.
 
     Raises:
         UserError: no folders, a folder given twice, or one that is not a complete run with a
-            baseline in this package's results format (each naming the folder and what to do).
+            baseline, nor a complete sweep with a baseline (``effects.csv``), in this
+            package's results format (each naming the folder and what to do).
     """
     folders = [Path(p) for p in paths]
     if not folders:
         raise UserError("no result folders given", hint="name a study file or result folders")
     entries: list[StudyResult] = []
+    sweeps: list[StudyExperiment] = []
     seen: set[Path] = set()
     for folder in folders:
         if folder.resolve() in seen:
             raise UserError(f"{folder} is given twice", hint="name each result folder once")
         seen.add(folder.resolve())
         res = _open_folder(folder)
-        sid = _unique(folder.name or "results", {e.id for e in entries})
-        entries.append(StudyResult(sid, _label(res.manifest), None, folder, True, read=res))
-    parents = {f.resolve().parent for f in folders}
-    parent = parents.pop() if len(parents) == 1 else Path("results")
-    name = parent.parent.name if parent.name == RUNS_DIR else parent.name  # a study's runs/
-    return StudyRuns(name or "results", tuple(entries), {}, StudySettings().goal_extreme_poverty)
+        sid = _unique(folder.name or "results", {e.id for e in (*entries, *sweeps)})
+        if isinstance(res, ExperimentResults):
+            label = res.manifest["experiment_spec"].get("description") or res.manifest["experiment"]
+            sweeps.append(StudyExperiment(sid, label, None, folder, True, read=res))
+        else:
+            entries.append(StudyResult(sid, _label(res.manifest), None, folder, True, read=res))
+    # the folder holding them (a study's folder for its runs/ and sweeps/), when it is one
+    parents = {_holder(f.resolve().parent) for f in folders}
+    name = parents.pop() if len(parents) == 1 else "results"
+    goal = StudySettings().goal_extreme_poverty
+    return StudyRuns(name or "results", tuple(entries), {}, goal, experiments=tuple(sweeps))
+
+
+def _holder(parent: Path) -> str:
+    """The name of a folder holding result folders: a study's for its runs/ and sweeps/."""
+    return parent.parent.name if parent.name in (RUNS_DIR, SWEEPS_DIR) else parent.name
 
 
 def _unique(name: str, taken: set[str]) -> str:
@@ -650,8 +946,8 @@ def _label(manifest: dict[str, Any]) -> str:
     return description or str(manifest["scenario"])
 
 
-def _open_folder(folder: Path) -> Results:
-    """Read one result folder for a report, refusing what a report cannot use."""
+def _open_folder(folder: Path) -> Results | ExperimentResults:
+    """Read one result or sweep folder for a report, refusing what a report cannot use."""
     again = f"run the scenario again (`valuechain run SCENARIO --out {folder}`)"
     if not folder.is_dir():
         raise UserError(f"no results folder {folder}", hint="give folders `valuechain run` wrote")
@@ -667,12 +963,14 @@ def _open_folder(folder: Path) -> Results:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{path} is not valid JSON ({exc})", hint=again) from None
     kind = manifest.get("kind", "run")
+    if kind == "sweep":
+        return _open_sweep(folder, manifest)
     if kind != "run":
         raise UserError(
-            f"{folder} holds a {kind} (manifest kind {kind!r}), not a scenario run; a report "
-            "compares scenario runs with their baselines",
-            hint="give the folders of `valuechain run` results (sweeps in reports are not "
-            "supported yet)",
+            f"{folder} holds a {kind} (manifest kind {kind!r}), not a scenario run nor a "
+            "sweep; a report compares scenario runs and design points with their baselines",
+            hint="give the folders of `valuechain run` results, or of `valuechain sweep` with "
+            "a baseline",
         )
     missing = [k for k in _REPORT_KEYS if k not in manifest]
     if missing or manifest.get("format_version") != FORMAT_VERSION:
@@ -690,5 +988,34 @@ def _open_folder(folder: Path) -> Results:
         )
     try:
         return read_results(folder)
+    except ResultsError as exc:
+        raise UserError(str(exc), hint=exc.hint) from None
+
+
+def _open_sweep(folder: Path, manifest: dict[str, Any]) -> ExperimentResults:
+    """Read one sweep folder for a report: one with a baseline and its paired effects."""
+    files = manifest.get("files", {})
+    again = "run `valuechain sweep EXPERIMENT --restart` into it"
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise UserError(
+            f"{folder / MANIFEST} is of another results format (format_version "
+            f"{manifest.get('format_version')!r}); a report needs {FORMAT_VERSION}",
+            hint=f"{again} with this valuechain ({package_version()})",
+        )
+    if manifest.get("baseline") is None or EFFECTS_CSV not in files:
+        raise UserError(
+            f"{folder} holds a sweep without a baseline (no {EFFECTS_CSV}); a report shows "
+            "each design point's paired effects against the experiment's baseline",
+            hint='add baseline = "SCENARIO.toml" to the experiment file and '
+            f"{again}, or leave the folder out",
+        )
+    if not _files_match(folder, files):
+        raise UserError(
+            f"{folder} holds files that do not match the SHA-256 in its {MANIFEST}: the folder "
+            "mixes files from different runs",
+            hint=f"{again}, or leave the folder out",
+        )
+    try:
+        return read_experiment(folder)
     except ResultsError as exc:
         raise UserError(str(exc), hint=exc.hint) from None

@@ -103,6 +103,7 @@ __all__ = [
     "EFFECTS",
     "EFFECTS_CSV",
     "POINTS",
+    "SWEEP_STATE",
     "ExperimentResults",
     "aggregate",
     "output_label",
@@ -119,7 +120,8 @@ EFFECTS = "effects.parquet"
 EFFECTS_CSV = "effects.csv"
 #: The data files of a sweep whose digests the manifest records.
 SWEEP_FILES = (RUNS, TIMESERIES, POINTS, BASELINE_RUNS, BASELINE_TIMESERIES, EFFECTS, EFFECTS_CSV)
-_STATE = "sweep.json"
+#: The state file in parts/ naming the experiment (content hash) whose runs are there.
+SWEEP_STATE = "sweep.json"
 
 
 # --------------------------------------------------------------------------- one run
@@ -358,7 +360,7 @@ def _check_state(out: Path, loaded: LoadedExperiment, restart: bool) -> None:
     """Refuse an output folder that holds another experiment's runs (unless restart)."""
     parts = out / PARTS_DIR
     old = None
-    for f in (parts / _STATE, out / MANIFEST):
+    for f in (parts / SWEEP_STATE, out / MANIFEST):
         if f.is_file():
             old = json.loads(f.read_text("utf-8"))
             break
@@ -383,7 +385,7 @@ def _check_state(out: Path, loaded: LoadedExperiment, restart: bool) -> None:
         "experiment_file": str(loaded.path),
         "experiment_file_hash": loaded.file_hash,
     }
-    atomic_write_text(parts / _STATE, json.dumps(state, indent=1) + "\n")
+    atomic_write_text(parts / SWEEP_STATE, json.dumps(state, indent=1) + "\n")
 
 
 def _write_design(out: Path, loaded: LoadedExperiment) -> None:

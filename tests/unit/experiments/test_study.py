@@ -426,7 +426,8 @@ def test_the_documented_example_loads(tmp_path) -> None:
     example = doc[doc.index("::\n") + 3 : doc.index("A scenario's ``set``")]
     text = "\n".join(line.removeprefix("    ") for line in example.splitlines())
     path = tmp_path / "example.toml"
-    path.write_text(text.replace("../scenarios/", f"{SCENARIOS.as_posix()}/"))
+    text = text.replace("../scenarios/", f"{SCENARIOS.as_posix()}/")
+    path.write_text(text.replace("../experiments/", f"{(REPO / 'experiments').as_posix()}/"))
     study = load_study(path)
     roastery = study.scenarios["big_roastery"]
     plant = roastery.loaded.scenario.districts["lampung_barat"].processors["roastery_a"]
@@ -437,3 +438,10 @@ def test_the_documented_example_loads(tmp_path) -> None:
         assert district.n_households == 4000
         assert loaded.scenario.registry.score_noise_sd == 0.5
     assert study.groups == {"transfers": "Transfers", "processing": "Processing"}
+    remiller = study.experiments["remiller_size"]
+    assert (remiller.label, remiller.group) == ("Remiller size", "processing")
+    for loaded in (remiller.loaded.base, remiller.loaded.baseline):
+        district = loaded.scenario.districts["jambi_lowland"]
+        assert district.real_households == 90_000  # set: its base and its baseline
+        assert district.n_households == 5000  # the experiment's own, not the settings'
+        assert loaded.scenario.registry.score_noise_sd != 0.5  # settings.set does not apply
