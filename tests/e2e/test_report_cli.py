@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.html_outline import Outline
+from tests.sweep_cases import BASELINE_RUBBER, CAPACITY, OUTPUTS, RUBBER, experiment_text
 from valuechain.experiments.study import run_study
 from valuechain.present.language import language
 from valuechain.present.report import report_tables, write_tables
@@ -303,3 +304,54 @@ def test_the_indonesian_report_leaves_no_english_and_writes_numbers_the_indonesi
     assert re.fullmatch(r"−?\d+,\d\d \[−?\d+,\d\d; −?\d+,\d\d\]", cell), cell
     text = PdfReader(written["id"] / "report.pdf").pages[0].extract_text()
     assert "Halaman 1 dari" in text and "Daftar isi" in text
+
+
+SWEEP_STUDY = f"""
+name = "with_sweep"
+
+[settings]
+replications = 2
+months = 12
+households = 300
+
+[scenarios.plant]
+file = "{RUBBER.as_posix()}"
+label = "Remiller and smokehouses"
+
+[experiments.sizes]
+file = "sizes.toml"
+label = "Remiller size"
+"""
+
+
+def test_a_study_with_an_experiment_reports_the_effects_of_each_design_point(tmp_path) -> None:
+    (tmp_path / "sizes.toml").write_text(
+        experiment_text(
+            factors=f'[factors.capacity]\nkey = "{CAPACITY}"\nlevels = [500, 4000]\n'
+            "integer = true\n",
+            outputs=OUTPUTS,
+            replications=2,
+            seed=3,
+            households=200,
+            months=12,
+            baseline=BASELINE_RUBBER.as_posix(),
+        )
+    )
+    (tmp_path / "study.toml").write_text(SWEEP_STUDY)
+    done = cli("report", tmp_path / "study.toml", "--out", tmp_path / "out", "-j", "2")
+    assert done.returncode == 0, done.stderr
+    report = tmp_path / "out" / "report"
+    page = Outline.read(report / "report.html")
+    assert "sweep" in page.sections
+    assert {f"sweep_sizes_{o}" for o in ("poverty", "jobs")} <= set(page.figures)
+    rows = page.rows["sweep_sizes"]
+    effects = pd.read_csv(tmp_path / "out" / "sweeps" / "sizes" / "effects.csv")
+    effects = effects[effects["output"].isin(["poverty", "jobs"])]
+    assert len([r for r in rows if r]) == len(effects) == 4
+    sheet = pd.read_csv(report / "csv" / "sweep_sizes.csv")
+    assert sheet.iloc[:, 4].tolist() == pytest.approx(effects["difference"].tolist())
+    # jobs are counted, not shares: the interval shown is the effect itself
+    jobs = effects[effects["output"] == "jobs"].iloc[0]
+    shown = _numbers(next(r for r in rows if r and r[0] == "500" and "job" in r[1])[-1], "en")
+    for (value, half), want in zip(shown, jobs[["difference", "ci_low", "ci_high"]], strict=True):
+        assert abs(value - want) <= half * 1.0001

@@ -75,9 +75,14 @@ __all__ = [
     "TRAJECTORY_INDICATORS",
     "SweepFigures",
     "TooManyBands",
+    "difference_unit",
     "effects_figure",
+    "factor_label",
     "is_sweep_folder",
+    "output_text",
+    "sweep_outputs",
     "trajectories_figure",
+    "value_text",
     "write_sweep_figures",
 ]
 
@@ -138,14 +143,16 @@ def _spec(results: ExperimentResults) -> dict[str, Any]:
     return results.manifest["experiment_spec"]
 
 
-def _outputs(results: ExperimentResults) -> dict[str, OutputSpec]:
+def sweep_outputs(results: ExperimentResults) -> dict[str, OutputSpec]:
+    """The outputs of a sweep by name (the experiment's, or the headline indicators)."""
     declared = _spec(results)["outputs"]
     if declared:
         return {n: OutputSpec(**o) for n, o in declared.items()}
     return dict(HEADLINE_OUTPUTS)
 
 
-def _output_label(lang: Language, output: OutputSpec) -> str:
+def output_text(lang: Language, output: OutputSpec) -> str:
+    """An output's label in the report's language (its own label when the file gives one)."""
     if output.label:
         return output.label
     return lang.t(
@@ -155,7 +162,7 @@ def _output_label(lang: Language, output: OutputSpec) -> str:
     )
 
 
-def _difference_unit(lang: Language, output: OutputSpec) -> str:
+def difference_unit(lang: Language, output: OutputSpec) -> str:
     """The unit of a paired difference: percentage points for a share (drawn x 100)."""
     if indicator_scale(output.indicator) != 1.0:
         return lang.t("figure.axis.points_unit")
@@ -165,13 +172,14 @@ def _difference_unit(lang: Language, output: OutputSpec) -> str:
     return lang.indicator_unit(output.indicator)
 
 
-def _factor_label(results: ExperimentResults, name: str, with_unit: bool = False) -> str:
+def factor_label(results: ExperimentResults, name: str, with_unit: bool = False) -> str:
+    """A factor's label (as the experiment file names it), with its unit in brackets."""
     f = _spec(results)["factors"][name]
     label = f.get("label") or name
     return f"{label} ({f['unit']})" if with_unit and f.get("unit") else label
 
 
-def _value_text(lang: Language, value: Any) -> str:
+def value_text(lang: Language, value: Any) -> str:
     """A factor's value as a legend shows it: as many decimals as it has (up to four
     significant digits), in the language's format."""
     if isinstance(value, bool | str | np.bool_):
@@ -209,7 +217,7 @@ def effects_figure(results: ExperimentResults, output: str, lang: Language) -> F
         ResultsError: the sweep has no baseline (so no effects).
         KeyError: the effects table has no such output.
     """
-    spec = _outputs(results)[output]
+    spec = sweep_outputs(results)[output]
     rows = results.effects[results.effects["output"] == output]
     if rows.empty:
         raise KeyError(f"no effects of {output!r} in {results.path}")
@@ -217,19 +225,19 @@ def effects_figure(results: ExperimentResults, output: str, lang: Language) -> F
     factors = results.factors
     second = factors[1] if len(factors) == 2 else None
     lines = second is not None and rows[second].nunique() <= MAX_BANDS
-    label = _output_label(lang, spec)
+    label = output_text(lang, spec)
     # the axis names the indicator and the unit; the title says how months are aggregated
     short = spec.label or lang.indicator_label(spec.indicator)
     ylabel = lang.t(
         "figure.axis.label_unit",
         label=lang.t("figure.axis.difference", label=short),
-        unit=_difference_unit(lang, spec),
+        unit=difference_unit(lang, spec),
     )
     if len(ylabel) > AXIS_LABEL_CHARS:
         ylabel = "\n".join(
             [
                 *textwrap.wrap(lang.t("figure.axis.difference", label=short), AXIS_LABEL_CHARS),
-                f"({_difference_unit(lang, spec)})",
+                f"({difference_unit(lang, spec)})",
             ]
         )
     with report_style():
@@ -287,8 +295,8 @@ def _effect_lines(
             if by is None
             else lang.t(
                 "figure.legend.factor_value",
-                factor=_factor_label(results, by),
-                value=_value_text(lang, value),
+                factor=factor_label(results, by),
+                value=value_text(lang, value),
             )
         )
         d = part["difference"].to_numpy(float) * scale
@@ -305,7 +313,7 @@ def _effect_lines(
             label=text,
             zorder=3 + i,
         )
-    ax.set_xlabel(_factor_label(results, x_factor, with_unit=True))
+    ax.set_xlabel(factor_label(results, x_factor, with_unit=True))
     if ticks is not None:
         ax.set_xticks(range(len(ticks)), ticks)
     else:
@@ -338,8 +346,8 @@ def _effect_points(
         alpha=0.8,
         label=lang.t("figure.legend.effect_interval"),
     )
-    ax.set_title(lang.t("figure.title.sweep_effects", factor=_factor_label(results, factor)))
-    ax.set_xlabel(_factor_label(results, factor, with_unit=True))
+    ax.set_title(lang.t("figure.title.sweep_effects", factor=factor_label(results, factor)))
+    ax.set_xlabel(factor_label(results, factor, with_unit=True))
     if ticks is not None:
         ax.set_xticks(range(len(ticks)), ticks)
     else:
@@ -367,8 +375,8 @@ def _band_groups(
             parts = [
                 lang.t(
                     "figure.legend.factor_value",
-                    factor=_factor_label(results, f),
-                    value=_value_text(lang, row[f]),
+                    factor=factor_label(results, f),
+                    value=value_text(lang, row[f]),
                 )
                 for f in factors
             ]
@@ -396,8 +404,8 @@ def _band_groups(
     for value, part in points.groupby(by, sort=True):
         text = lang.t(
             "figure.legend.factor_value",
-            factor=_factor_label(results, by),
-            value=_value_text(lang, value),
+            factor=factor_label(results, by),
+            value=value_text(lang, value),
         )
         out.append((text, [int(p) for p in part["point"]]))
     return out
@@ -405,10 +413,10 @@ def _band_groups(
 
 def _pooled_note(results: ExperimentResults, lang: Language, by: str | None) -> str | None:
     """What the bands pool over when they are drawn per level of ``by``."""
-    others = [_factor_label(results, f) for f in results.factors if f != by]
+    others = [factor_label(results, f) for f in results.factors if f != by]
     if by is None or not others:
         return None
-    label = _factor_label(results, by)
+    label = factor_label(results, by)
     return lang.t("figure.legend.pooled", label=label, factors=", ".join(others))
 
 
@@ -493,7 +501,7 @@ def write_sweep_figures(
     out = Path(out_dir) if out_dir is not None else Path(directory) / FIGURES_DIR
     drawn = SweepFigures()
     if results.has_baseline:
-        for output in _outputs(results):
+        for output in sweep_outputs(results):
             fig = effects_figure(results, output, language_)
             drawn.written += save_figure(fig, out / f"effects_{output}")
             fig.clear()
@@ -503,7 +511,7 @@ def write_sweep_figures(
             "compare every point with it on the same seeds)"
         )
     indicators = list(TRAJECTORY_INDICATORS)
-    for o in _outputs(results).values():
+    for o in sweep_outputs(results).values():
         if o.indicator not in indicators and o.indicator in results.timeseries_columns:
             indicators.append(o.indicator)
     for indicator in indicators:

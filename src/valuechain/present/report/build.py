@@ -41,9 +41,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from valuechain.experiments.study import StudyRuns
+from valuechain.experiments.study import StudyExperiment, StudyRuns
 from valuechain.present.figures import save_figure
-from valuechain.present.language import Language, language
+from valuechain.present.language import Language, indicator_scale, language
 from valuechain.present.report.document import (
     Block,
     Document,
@@ -280,6 +280,68 @@ def _full_note(lang: Language, sheet: str) -> str:
     return lang.t("report.note.full_table", sheet=sheet)
 
 
+# --------------------------------------------------------------------------- sweeps
+
+
+def sweep_table(experiment: StudyExperiment, lang: Language) -> ReportTable:
+    """The paired effects of every design point of a study's experiment against its
+    baseline (``effects.parquet``: mean of the paired differences, 95% interval), one row
+    per point and output, the factors' values first: sheet ``sweep_<id>``."""
+    from valuechain.present.sweep_figures import (
+        difference_unit,
+        factor_label,
+        output_text,
+        sweep_outputs,
+        value_text,
+    )
+
+    results = experiment.results()
+    outputs = sweep_outputs(results)
+    effects = results.effects[results.effects["output"].isin(list(outputs))]
+    factors = results.factors
+    numeric = effects[["point", *factors, "output", "difference", "ci_low", "ci_high"]].copy()
+    numeric.insert(0, "experiment", experiment.id)
+    numeric["output_label"] = [output_text(lang, outputs[o]) for o in effects["output"]]
+    numeric["unit"] = [difference_unit(lang, outputs[o]) for o in effects["output"]]
+    scale = np.array([indicator_scale(outputs[o].indicator) for o in effects["output"]])
+    numeric[["difference", "ci_low", "ci_high"]] = numeric[["difference", "ci_low", "ci_high"]]
+    head = {f: factor_label(results, f, with_unit=True) for f in factors}
+    frame = pd.DataFrame({head[f]: [value_text(lang, v) for v in effects[f]] for f in factors})
+    frame[lang.t("table.header.indicator")] = numeric["output_label"].to_numpy()
+    frame[lang.t("table.header.unit")] = numeric["unit"].to_numpy()
+    shown = numeric[["difference", "ci_low", "ci_high"]].to_numpy() * scale[:, None]
+    frame[f"{lang.t('table.header.change')} [{lang.t('table.header.interval_95')}]"] = [
+        lang.interval(*row) for row in shown
+    ]
+    headers = {
+        "experiment": lang.t("table.header.experiment"),
+        "point": lang.t("table.header.design_point"),
+        **head,
+        "output": lang.t("table.header.indicator_id"),
+        "difference": f"{lang.t('table.header.change')}, {lang.t('table.header.mean')}",
+        "ci_low": lang.t("table.header.ci_low"),
+        "ci_high": lang.t("table.header.ci_high"),
+        "output_label": lang.t("table.header.indicator"),
+        "unit": lang.t("table.header.unit"),
+    }
+    caption = lang.t("table.caption.sweep", experiment=experiment.label)
+    return ReportTable(f"sweep_{experiment.id}", caption, frame, numeric, headers, {})
+
+
+def _sweep_items(
+    runs: StudyRuns, lang: Language
+) -> Iterable[tuple[str, str, str, Mapping[str, str], plt.Figure]]:
+    """The effects of each experiment of the study against its design factors."""
+    from valuechain.present.sweep_figures import effects_figure, output_text, sweep_outputs
+
+    for e in runs.experiments:
+        results = e.results()
+        for name, output in sweep_outputs(results).items():
+            fig = effects_figure(results, name, lang)
+            values = {"experiment": e.label, "output": output_text(lang, output)}
+            yield f"sweep_{e.id}_{name}", "sweep", "figure.caption.sweep", values, fig
+
+
 # --------------------------------------------------------------------------- figures
 
 
@@ -324,6 +386,7 @@ def build_document(
     tables (views of ``tables``, numbered) and figures (numbered, captions translated)."""
     views = document_tables(tables, lang)
     counter = {"table": 0, "figure": 0}
+    sweep_names = [n for n in tables if n.startswith("sweep_")]
 
     def table(name: str) -> list[Block]:
         if name not in views:
@@ -345,6 +408,13 @@ def build_document(
 
     def notes(*ids: str, **values: object) -> list[Block]:
         return [Paragraph(lang.t(f"report.note.{i}", **values)) for i in ids]
+
+    def sweep(name: str) -> list[Block]:
+        counter["table"] += 1
+        number = lang.t("report.table_number", n=counter["table"])
+        t = tables[name]
+        note = lang.t("report.note.full_table", sheet=name)
+        return [TableBlock(name, f"{number}. {t.caption}", t.frame, note)]
 
     goal = lang.percent(runs.goal_extreme_poverty, 0)
     body: dict[str, list[Block]] = {
@@ -369,7 +439,13 @@ def build_document(
         "jobs": [*figs("jobs"), *table("jobs")],
         "budgets": [*notes("budget_exhausted"), *table("budgets_shown"), *figs("budgets")],
         "targeting": [*figs("targeting"), *table("targeting_shown")],
-        "sweep": [*notes("sweep_point"), *figs("sweep")] if _has(figures, "sweep") else [],
+        "sweep": [
+            *notes("sweep_point"),
+            *figs("sweep"),
+            *[b for name in sweep_names for b in sweep(name)],
+        ]
+        if sweep_names
+        else [],
         "methods": table("methods"),
         "definitions": table("definitions_shown"),
     }
@@ -397,10 +473,6 @@ def build_document(
         page_label=lang.messages["report.page"],
         source=source,
     )
-
-
-def _has(figures: Sequence[DrawnFigure], section: str) -> bool:
-    return any(f.section == section for f in figures)
 
 
 # --------------------------------------------------------------------------- files
@@ -439,15 +511,20 @@ def write_report(
             print(f"  {name}: {seconds[name]:.1f} s", flush=True)
 
     tables = report_tables(runs, lang)
-    table_files = write_tables(tables, folder)
+    with_sweeps = dict(tables)
+    for e in runs.experiments:
+        table = sweep_table(e, lang)
+        with_sweeps[table.name] = table
+    table_files = write_tables(with_sweeps, folder)
     step("tables")
     drawn = _draw(_report_items(report_figures(runs, lang)), folder / FIGURES_DIR, lang)
+    drawn += _draw(_sweep_items(runs, lang), folder / FIGURES_DIR, lang)
     step("figures")
     version = str(runs.scenarios[0].results().manifest["package_version"])
     doc = build_document(
         runs,
         lang,
-        tables,
+        with_sweeps,
         [d for d, _ in drawn],
         version=version,
         written_on=dt.date.today(),
