@@ -46,7 +46,7 @@ API:
     digits=2)`` (a difference of shares in percentage points: −0.0033 → "−0.33 pp" /
     "−0,33 persen poin", as BPS writes it), ``idr(x, digits=1)`` (below a million in full,
     "Rp 550,458" / "Rp550.458"; above, in words: "Rp 1.2 billion" / "Rp1,2 miliar"),
-    ``interval(mid, lo, hi, fmt=None)`` ("−0.33 [−0.36, −0.31]" / "−0,33 [−0,36; −0,31]",
+    ``interval(mid, lo, hi, fmt=None)`` ("−0.33 [−0.36 to −0.31]" / "−0,33 [−0,36; −0,31]",
     each number by ``fmt``, default ``number(x, 2)``), ``month("2025-03", short=False)``
     ("March 2025" / "Maret 2025"; short "Mar 2025"), ``day(date)`` ("1 Maret 2025").
 
@@ -454,12 +454,38 @@ class Language:
         fmt: Callable[[float | None], str] | None = None,
     ) -> str:
         """A value and its interval, each number by ``fmt`` (default: :meth:`number`, 2
-        decimals): "−0.33 [−0.36, −0.31]"; Indonesian separates by ";" as its decimal mark
-        is a comma. A missing bound shows as "—"; a missing value as "—" alone."""
+        decimals): "−0.33 [−0.36 to −0.31]" (a comma would be read as a thousands separator
+        in "345,676 [314,699, 378,335]"); Indonesian separates by ";" as its decimal mark is a
+        comma. A missing bound shows as "—"; a missing value as "—" alone."""
         if _is_missing(mid):
             return MISSING
         show = fmt or self.number
         return self.t("format.interval", mid=show(mid), lo=show(lo), hi=show(hi))
+
+    def idr_interval(self, mid: float | None, lo: float | None, hi: float | None) -> str:
+        """Rupiah and its interval on one scale, the unit written once: "Rp 589.7 million
+        [552.1 to 627.4]", "Rp589,7 juta [552,1; 627,4]" (below :data:`IDR_WORDS_FROM`: whole
+        rupiah, "Rp 345,676 [314,699 to 378,335]"). The scale is that of the largest of the
+        three, so the bounds read against the value without a word of their own."""
+        if _is_missing(mid):
+            return MISSING
+        size = max(
+            (abs(float(x)) for x in (mid, lo, hi) if not _is_missing(x) and math.isfinite(x)),
+            default=0.0,
+        )
+        if size < IDR_WORDS_FROM:
+            return self.t("format.idr", amount=self.interval(mid, lo, hi, self.integer))
+        scale = 10.0 ** (3 * min(int(math.log10(size) // 3), 4))
+        word = format_compact_decimal(scale, format_type="long", locale=self.code)
+        word = word.lstrip("0123456789").strip()
+        ratio = abs(float(mid)) / scale
+        digits = 1 if ratio >= 1 or ratio == 0 else 2 if ratio >= 0.1 else 3
+
+        def show(x: float | None) -> str:
+            return self.number(None if _is_missing(x) else float(x) / scale, digits)
+
+        text = self.t("format.interval", mid=show(mid), lo=show(lo), hi=show(hi))
+        return self.t("format.idr", amount=text.replace(" [", f" {word} [", 1))
 
     # ------------------------------------------------------------------ dates
     def month(self, year_month: str | None, short: bool = False) -> str:

@@ -135,7 +135,9 @@ MEDIAN_LINEWIDTH = 1.8
 INTERVAL_LINEWIDTH = 1.4
 #: How a policy window (the months a programme acts) is shaded: a neutral grey under the
 #: data, apart from every series colour and visible in grey print.
-WINDOW_STYLE: dict[str, object] = {"color": "#000000", "alpha": 0.08, "linewidth": 0, "zorder": 0}
+#: An opaque light grey rather than a transparent black: a PDF drawn through svglib ignores
+#: the opacity of an SVG group and would show a black block.
+WINDOW_STYLE: dict[str, object] = {"color": "#ebebeb", "linewidth": 0, "zorder": 0}
 
 #: Colour of the source note (grey, darker than the grid).
 NOTE_COLOUR = "#555555"

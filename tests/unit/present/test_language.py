@@ -281,11 +281,11 @@ def test_rupiah():
 
 def test_intervals():
     en, id_ = language("en"), language("id")
-    assert en.interval(-0.33, -0.36, -0.31) == "−0.33 [−0.36, −0.31]"
+    assert en.interval(-0.33, -0.36, -0.31) == "−0.33 [−0.36 to −0.31]"
     assert id_.interval(-0.33, -0.36, -0.31) == "−0,33 [−0,36; −0,31]"
     assert id_.interval(0.0083, 0.0071, 0.0095, id_.percent) == "0,8% [0,7%; 1,0%]"
     # one replication: no interval
-    assert en.interval(1.0, math.nan, math.nan) == "1.00 [—, —]"
+    assert en.interval(1.0, math.nan, math.nan) == "1.00 [— to —]"
     assert en.interval(math.nan, 1.0, 2.0) == MISSING
 
 
@@ -333,3 +333,14 @@ def test_a_missing_placeholder_value_is_an_error():
     with pytest.raises(KeyError, match="study"):
         language("en").t("report.title")
     assert language("en").t("report.title", study="levers_2024").endswith("levers_2024")
+
+
+def test_rupiah_intervals_share_one_scale_and_write_the_unit_once():
+    en, id_ = language("en"), language("id")
+    assert en.idr_interval(589.7e6, 552.1e6, 627.4e6) == "Rp 589.7 million [552.1 to 627.4]"
+    assert id_.idr_interval(589.7e6, 552.1e6, 627.4e6) == "Rp589,7 juta [552,1; 627,4]"
+    # the scale of the largest bound: a mid of 0.85 billion reads against 1.2 billion
+    assert en.idr_interval(0.85e9, 0.5e9, 1.2e9) == "Rp 0.85 billion [0.50 to 1.20]"
+    assert en.idr_interval(345_676, 314_699, 378_335) == "Rp 345,676 [314,699 to 378,335]"
+    assert id_.idr_interval(163.8e6, 48.3e6, math.inf) == "Rp163,8 juta [48,3; ∞]"
+    assert en.idr_interval(math.nan, 1.0, 2.0) == MISSING

@@ -35,6 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Paragraph as RLParagraph
+from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
 
 from valuechain.present.report.document import Document, FigureBlock, Paragraph, TableBlock
@@ -50,8 +51,8 @@ _FOOT = 10 * mm
 #: room a section heading or a table caption needs below it, or it starts the next page
 _SECTION_START = 70 * mm
 _TABLE_START = 35 * mm
-#: bounds of a column's weight (characters) in :func:`column_widths`
-_MIN_CHARS, _MAX_CHARS = 6, 40
+#: table cells: font size (points), padding each side (points), widest share of the page
+_CELL_PT, _CELL_PAD, _MAX_SHARE = 7.5, 3.0, 0.4
 
 
 @functools.cache
@@ -61,6 +62,9 @@ def _fonts() -> None:
     pdfmetrics.registerFont(TTFont(_FONT, str(ttf / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(_FONT_BOLD, str(ttf / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD)
+    # the figures' text (SVG <text>, font-family "DejaVu Sans") drawn with the same fonts
+    register_font("DejaVu Sans", str(ttf / "DejaVuSans.ttf"), rlgFontName=_FONT)
+    register_font("DejaVu Sans", str(ttf / "DejaVuSans-Bold.ttf"), "bold", rlgFontName=_FONT_BOLD)
 
 
 @functools.cache
@@ -104,11 +108,13 @@ def _styles() -> dict[str, ParagraphStyle]:
             textColor=colors.HexColor("#555555"),
             spaceAfter=6,
         ),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=_CELL_PT, leading=9),
         "cellnum": ParagraphStyle(
-            "cellnum", parent=body, fontSize=7.5, leading=9, alignment=TA_RIGHT
+            "cellnum", parent=body, fontSize=_CELL_PT, leading=9, alignment=TA_RIGHT
         ),
-        "head": ParagraphStyle("head", parent=body, fontName=_FONT_BOLD, fontSize=7.5, leading=9),
+        "head": ParagraphStyle(
+            "head", parent=body, fontName=_FONT_BOLD, fontSize=_CELL_PT, leading=9
+        ),
     }
 
 
@@ -116,26 +122,44 @@ def _p(text: str, style: str) -> RLParagraph:
     return RLParagraph(escape(text), _styles()[style])
 
 
-def column_widths(texts: list[list[str]], width: float) -> list[float]:
-    """Widths of a table's columns in ``width``: in proportion to each column's typical
-    (90th percentile) text length, between :data:`_MIN_CHARS` and :data:`_MAX_CHARS`, so
-    that a long label column does not squeeze the numbers and a short one wastes no room."""
-    lengths = [
-        min(max(sorted(len(t) for t in col)[int(0.9 * (len(col) - 1))], _MIN_CHARS), _MAX_CHARS)
-        for col in zip(*texts, strict=True)
-    ]
-    total = sum(lengths)
-    return [width * n / total for n in lengths]
+def column_widths(header: list[str], body: list[list[str]], width: float) -> list[float]:
+    """Widths of a table's columns (points) that share ``width``.
+
+    A column needs at least its longest word (a cell wraps only between words); it would
+    like its typical text on one line (the 90th percentile of its cells' widths, at most
+    :data:`_MAX_SHARE` of the page). When the wishes fit, the room is shared in proportion
+    to them; otherwise each column gets its need and a share of what is left in proportion to
+    what it wished beyond it.
+    """
+    _fonts()
+    pad = 2 * _CELL_PAD
+
+    def text_w(text: str, bold: bool = False) -> float:
+        return pdfmetrics.stringWidth(text, _FONT_BOLD if bold else _FONT, _CELL_PT)
+
+    def word_w(text: str, bold: bool = False) -> float:
+        return max((text_w(w, bold) for w in text.split()), default=0.0)
+
+    need, wish = [], []
+    for j, head in enumerate(header):
+        cells = [row[j] for row in body]
+        n = max([word_w(head, True), *(word_w(c) for c in cells)]) + pad
+        typical = sorted(text_w(c) for c in cells)[int(0.9 * (len(cells) - 1))] if cells else 0
+        need.append(n)
+        wish.append(max(n, min(typical + pad, _MAX_SHARE * width)))
+    if sum(wish) <= width:
+        return [width * w / sum(wish) for w in wish]
+    spare = width - sum(need)
+    if spare <= 0:
+        return need  # wider than the page: the longest words decide
+    extra = [w - n for w, n in zip(wish, need, strict=True)]
+    return [n + spare * e / sum(extra) for n, e in zip(need, extra, strict=True)]
 
 
 def _table(b: TableBlock, width: float) -> list[Any]:
     header = [str(c) for c in b.frame.columns]
     body = [[cell_text(v) for v in row] for row in b.frame.itertuples(index=False, name=None)]
-    # a header wraps at its words: weigh it by its longest word, not its length
-    head_len = [max((len(w) for w in h.split()), default=0) for h in header]
-    widths = column_widths(
-        [["x" * n for n in head_len], *[[t for t, _ in row] for row in body]], width
-    )
+    widths = column_widths(header, [[t for t, _ in row] for row in body], width)
     rows = [[_p(t, "cellnum" if num else "cell") for t, num in row] for row in body]
     table = Table([[_p(h, "head") for h in header], *rows], repeatRows=1, colWidths=widths)
     table.setStyle(
@@ -145,6 +169,8 @@ def _table(b: TableBlock, width: float) -> list[Any]:
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+                ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ]
         )
@@ -214,14 +240,30 @@ def render_pdf(doc: Document) -> bytes:
     for i, s in enumerate(doc.sections, start=1):
         story.append(_p(f"{i}. {s.title}", "body"))
     for i, s in enumerate(doc.sections, start=1):
-        story.extend([CondPageBreak(_SECTION_START), _p(f"{i}. {s.title}", "h2")])
+        story.append(CondPageBreak(_SECTION_START))
+        # a heading stays with what follows it up to the first figure (notes and a short
+        # table start on its page; a figure that does not fit takes the heading along)
+        head: list[Any] = [_p(f"{i}. {s.title}", "h2")]
+        kept = True
         for b in s.blocks:
             if isinstance(b, Paragraph):
-                story.append(RLParagraph(escape(b.text), styles["body"]))
+                flow = [RLParagraph(escape(b.text), styles["body"])]
             elif isinstance(b, TableBlock):
-                story.extend(_table(b, frame_w))
+                flow = _table(b, frame_w)
             else:
-                story.append(_figure(b, frame_w, frame_h * 0.8))
+                flow = [_figure(b, frame_w, frame_h * 0.8)]
+            if kept and not isinstance(b, TableBlock):
+                head += flow
+                if isinstance(b, FigureBlock):
+                    story.append(KeepTogether(head))
+                    kept = False
+                continue
+            if kept:
+                story.append(KeepTogether(head))
+                kept = False
+            story.extend(flow)
+        if kept:
+            story.append(KeepTogether(head))
     template.build(story, canvasmaker=NumberedCanvas)
     return buf.getvalue()
 

@@ -300,6 +300,8 @@ def _check_unique(name: str, *header_lists: list[str]) -> None:
 
 
 def _interval(lang: Language, kind: str, mid: Any, lo: Any, hi: Any) -> str:
+    if kind == "idr":
+        return lang.idr_interval(mid, lo, hi)
     digits = _digits(mid, lo, hi)
     return lang.interval(mid, lo, hi, fmt=lambda x: _cell(lang, kind, x, digits))
 
