@@ -211,15 +211,16 @@ SCALE_WORDS = {
 
 
 def _numbers(text: str, lang: str) -> list[tuple[float, float]]:
-    """Every number of a cell as (value, half a unit of its last shown digit), scale words
-    ("1.2 billion", "1,2 miliar") applied."""
+    """Every number of a cell as (value, half a unit of its last shown digit), the cell's
+    word of scale ("Rp 1.2 billion [1.1 to 1.3]", "Rp1,2 miliar [1,1; 1,3]": one for all
+    three) applied."""
     thousands, decimal = (",", ".") if lang == "en" else (".", ",")
-    words = "|".join(SCALE_WORDS[lang])
+    words = re.findall("|".join(SCALE_WORDS[lang]), text)
+    scale = SCALE_WORDS[lang][words[0]] if words else 1.0
     out = []
-    pattern = rf"([−-]?)(\d[\d{re.escape(thousands)}]*(?:{re.escape(decimal)}\d+)?)\s*({words})?"
-    for sign, digits, word in re.findall(pattern, text):
+    pattern = rf"([−-]?)(\d[\d{re.escape(thousands)}]*(?:{re.escape(decimal)}\d+)?)"
+    for sign, digits in re.findall(pattern, text):
         whole, _, frac = digits.replace(thousands, "").partition(decimal)
-        scale = SCALE_WORDS[lang].get(word, 1.0)
         value = float(f"{whole}.{frac or 0}") * scale * (-1 if sign else 1)
         out.append((value, 0.5 * 10.0 ** -len(frac) * scale))
     return out
@@ -244,10 +245,12 @@ def test_the_report_page_holds_every_section_and_the_numbers_of_comparison_csv(
     ]
     assert page.external == []
     assert page.svgs == len(page.figures) > 0
-    # every figure of the page is also a PNG and an SVG file in figures/
+    # every figure of the page is also a PNG and an SVG file in figures/, and its SVG has
+    # no transparent group (the PDF, drawn through svglib, would show it black)
     for name in page.figures:
         for suffix in (".png", ".svg"):
             assert (written[lang] / "figures" / f"{name}{suffix}").stat().st_size > 0
+        assert 'style="opacity' not in (written[lang] / "figures" / f"{name}.svg").read_text()
     labels = {s.label for s in runs.scenarios}
     for name in ("summary_poverty", "summary_money", "effects_shown", "cost_effectiveness"):
         cells = set(page.tables[name])
