@@ -239,7 +239,8 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
         "-j",
         type=_int_at_least(1),
         metavar="N",
-        help="local worker processes for the runs a study is missing (default: all CPUs)",
+        help="local worker processes for the runs a study is missing and for drawing the "
+        "report's figures (default: all CPUs)",
     )
     rep.add_argument(
         "--cluster",
@@ -728,13 +729,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
             command=["valuechain", *args.argv],
         )
     else:
-        if args.cluster or args.workers:
-            print("note: --workers and --cluster apply to a study; folders run nothing")
+        if args.cluster:
+            print("note: --cluster applies to a study's runs; folders run nothing")
         runs = open_result_folders(inputs)
         out = args.out or Path("results") / "report"
     print(f"{runs.name}: {runs.summary}")
     print(f"writing the report ({args.lang}) to {out / 'report'}/ ...", flush=True)
-    files = write_report(runs, out, language(args.lang), progress=True)
+    files = write_report(runs, out, language(args.lang), workers=args.workers, progress=True)
     print(f"report:  {files.html}")
     print(f"         {files.pdf}")
     print(f"tables:  {files.xlsx} and {len(files.csv)} CSV files in {files.csv[0].parent}/")

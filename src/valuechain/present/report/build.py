@@ -31,7 +31,9 @@ API: :func:`write_report` ``(runs, out_dir, lang, *, progress) -> ReportFiles``;
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +54,7 @@ from valuechain.present.report.document import (
     Section,
     TableBlock,
 )
-from valuechain.present.report.figures import ReportFigure, report_figures, study_source
+from valuechain.present.report.figures import FigureSpec, draw_figure, figure_plan, study_source
 from valuechain.present.report.html import write_html
 from valuechain.present.report.pdf import write_pdf
 from valuechain.present.report.tables import (
@@ -61,7 +63,8 @@ from valuechain.present.report.tables import (
     report_tables,
     write_tables,
 )
-from valuechain.runs.results import FIGURES_DIR
+from valuechain.runs.pool import run_tasks
+from valuechain.runs.results import FIGURES_DIR, Results
 
 __all__ = [
     "JOB_INDICATORS",
@@ -363,11 +366,51 @@ def _draw(
     return out
 
 
-def _report_items(
-    figures: Iterable[ReportFigure],
-) -> Iterable[tuple[str, str, str, Mapping[str, str], plt.Figure]]:
-    for f in figures:
-        yield f.name, f.section, f.caption, f.caption_values, f.figure
+#: Results read by this (worker) process, by folder: a worker draws several figures of the
+#: same scenarios and reads each folder once.
+_READ: dict[Path, Results] = {}
+
+
+def _stripped(runs: StudyRuns) -> StudyRuns:
+    """The runs without what they have read or loaded: what a figure worker needs (ids,
+    labels, groups, folders), cheap to send; each worker reads the folders itself."""
+    return dataclasses.replace(
+        runs,
+        study=None,
+        scenarios=tuple(dataclasses.replace(s, read=None, scenario=None) for s in runs.scenarios),
+        experiments=(),
+    )
+
+
+def _draw_one(task: tuple[FigureSpec, StudyRuns, str, Path]) -> tuple[DrawnFigure, list[Path]]:
+    """Draw and save one planned figure (in a worker process or here)."""
+    spec, runs, code, folder = task
+    lang = language(code)
+    for s in runs.scenarios:
+        s.read = _READ.get(s.path, s.read)
+    fig = draw_figure(runs, spec, lang)
+    for s in runs.scenarios:
+        if s.read is not None:
+            _READ[s.path] = s.read
+    return _draw([(spec.name, spec.section, spec.caption, spec.caption_values, fig)], folder, lang)[0]
+
+
+def _draw_report_figures(
+    runs: StudyRuns, lang: Language, folder: Path, workers: int
+) -> list[tuple[DrawnFigure, list[Path]]]:
+    """Every figure of :func:`~.figures.figure_plan`, drawn by ``workers`` processes (the
+    figures are independent; each worker reads the result folders it needs), in plan order."""
+    plan = figure_plan(runs)
+    light = _stripped(runs) if workers > 1 else runs
+    tasks = [(spec, light, lang.code, folder) for spec in plan]
+    drawn: dict[str, tuple[DrawnFigure, list[Path]]] = {}
+
+    def keep(out: tuple[DrawnFigure, list[Path]]) -> None:
+        drawn[out[0].name] = out
+
+    run_tasks(tasks, _draw_one, min(workers, len(tasks)), keep)
+    _READ.clear()
+    return [drawn[spec.name] for spec in plan]
 
 
 # --------------------------------------------------------------------------- document
@@ -483,6 +526,7 @@ def write_report(
     out_dir: str | Path,
     lang: Language | str = "en",
     *,
+    workers: int | None = None,
     progress: bool = False,
 ) -> ReportFiles:
     """Write the whole report of ``runs`` under ``out_dir/report/``.
@@ -492,6 +536,7 @@ def write_report(
             :func:`~valuechain.experiments.study.open_result_folders`).
         out_dir: the study's output folder.
         lang: ``en`` or ``id`` (or a :class:`~valuechain.present.language.Language`).
+        workers: processes drawing the figures (default: every CPU; 1 draws them here).
         progress: print each step and its time.
 
     Returns:
@@ -517,7 +562,8 @@ def write_report(
         with_sweeps[table.name] = table
     table_files = write_tables(with_sweeps, folder)
     step("tables")
-    drawn = _draw(_report_items(report_figures(runs, lang)), folder / FIGURES_DIR, lang)
+    workers = workers or os.cpu_count() or 1
+    drawn = _draw_report_figures(runs, lang, folder / FIGURES_DIR, workers)
     drawn += _draw(_sweep_items(runs, lang), folder / FIGURES_DIR, lang)
     step("figures")
     version = str(runs.scenarios[0].results().manifest["package_version"])
