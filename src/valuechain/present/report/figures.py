@@ -124,13 +124,13 @@ LABEL_CHARS, LABEL_LINES = 34, 2
 #: Rows of a forest plot or a ranking (group headers included), and numbered points of a
 #: spending-against-exits figure, in one figure; more are split over several figures (one
 #: per group when the study has groups, else consecutive parts).
-MAX_ROWS, MAX_POINTS = 16, 12
+MAX_ROWS, MAX_POINTS = 14, 12
 #: The tallest figure (inches, at :data:`FIGURE_SIZES_IN` ``full`` width): it fits the
 #: report's page with its caption, so its text is printed at its size.
 MAX_HEIGHT_IN = 9.0
 #: Height of one row of a forest plot or ranking, of their frame (legend, x axis and its
 #: label), and of a line of text in a note or key (inches).
-ROW_IN, FRAME_IN, LINE_IN = 0.34, 1.1, MIN_FONT_PT * 1.3 / 72.0
+ROW_IN, FRAME_IN, LINE_IN = 0.4, 1.1, MIN_FONT_PT * 1.3 / 72.0
 #: Characters of a line of a forest plot's x-axis label (it is centred under the axes).
 AXIS_LABEL_CHARS = 44
 #: Rows of a targeting figure in one figure, and the height of one (inches).
@@ -393,7 +393,7 @@ def effects_forest(
     note_text = _note_text(note)
     with report_style():
         n_rows = len(order) + (len({g for g, _ in order}) if headers else 0)
-        fig = _figure(_height(ROW_IN * max(n_rows, 2), title, note_text))
+        fig = _figure(_height(ROW_IN * max(n_rows, 3), title, note_text))
         ax = fig.add_subplot()
         for g, s in order:
             if headers and g != last_group:
@@ -473,14 +473,15 @@ def _group_colours(runs: StudyRuns, scenarios: Sequence[StudyResult]) -> dict[st
     return {g: series_colour(i) for i, g in enumerate(order)}
 
 
-def cost_ranking_order(runs: StudyRuns) -> tuple[list[tuple], list[str]]:
+def cost_ranking_order(runs: StudyRuns) -> tuple[list[tuple], list[StudyResult]]:
     """The scenarios with a cost per additional sustained exit, cheapest first, as
-    (scenario, cost, interval's low, interval's high); and the labels of those without one."""
+    (scenario, cost, interval's low, interval's high); and those without one (no additional
+    sustained exits on average), in the study's order."""
     costs, undefined = [], []
     for s in runs.scenarios:
         r = _row(s.results(), COST_PER_EXIT)
         if r is None or not math.isfinite(float(r["difference"])):
-            undefined.append(s.label)
+            undefined.append(s)
         else:
             costs.append((s, float(r["difference"]), float(r["ci_low"]), float(r["ci_high"])))
     costs.sort(key=lambda c: c[1])
@@ -496,8 +497,10 @@ def cost_effectiveness_ranking(
 ) -> Figure:
     """Scenarios ranked by cost per additional sustained exit (Rp per person), cheapest at
     the top and numbered by rank, with 95% intervals (an interval unbounded above ends in an
-    arrow); a log axis when the costs span more than :data:`LOG_RATIO`. Scenarios without a
-    cost (no additional sustained exits on average) are named in the note (of the last part).
+    arrow); a log axis when the costs span more than :data:`LOG_RATIO` (a cost below zero,
+    less spending and more exits, is then written in its row). Scenarios without a cost (no
+    additional sustained exits on average) follow the ranked ones, unnumbered, with a note in
+    their row. With groups, each group has a colour.
 
     Args:
         runs: the study's results.
@@ -509,23 +512,21 @@ def cost_effectiveness_ranking(
     lang = _lang(lang)
     ranked, undefined = cost_ranking_order(runs)
     all_costs = ranked
-    costs = [(i + 1, *c) for i, c in enumerate(ranked)]
+    nan = math.nan
+    costs = [(i + 1, *c) for i, c in enumerate(ranked)] + [(0, s, nan, nan, nan) for s in undefined]
     if scenarios is not None:
         keep = set(scenarios)
         costs = [c for c in costs if c[1].id in keep]
-    last = part is None or part[0] == part[1]
     title = _titled(lang, runs, lang.t("figure.title.cost_ranking"), None, part)
     note = [study_source(runs, lang), lang.t("figure.legend.effect_interval")]
     if part is not None and part[1] > 1:
         note.append(lang.t("figure.note.ranked", n=lang.integer(len(ranked))))
-    if any(not math.isfinite(c[4]) for c in costs):
+    if any(c[0] and not math.isfinite(c[4]) for c in costs):
         note.append(lang.t("report.note.unbounded"))
-    if undefined and last:
-        note.append(lang.t("figure.note.no_cost", scenarios="; ".join(undefined)))
     note_text = _note_text(note)
     with report_style():
         legend_in = len(_group_colours(runs, [c[0] for c in ranked])) * LINE_IN
-        fig = _figure(_height(ROW_IN * max(len(costs), 2) + legend_in, title, note_text))
+        fig = _figure(_height(ROW_IN * max(len(costs), 3) + legend_in, title, note_text))
         ax = fig.add_subplot()
         finite = [v for c in all_costs for v in c[1:] if math.isfinite(v) and v > 0]
         log = bool(finite) and max(finite) / min(finite) > LOG_RATIO
@@ -534,8 +535,24 @@ def cost_effectiveness_ranking(
             ax.xaxis.set_major_locator(LogLocator(numticks=LOG_TICKS))
         top = max(finite) * (3.0 if log else 1.15) if finite else 1.0
         colours = _group_colours(runs, [c[0] for c in ranked])
-        for i, (_, s, mid, lo, hi) in enumerate(costs):
+        for i, (rank, s, mid, lo, hi) in enumerate(costs):
             y = -float(i)
+            if not rank or (log and mid <= 0.0):
+                text = (
+                    lang.t("figure.note.no_cost_row")
+                    if not rank
+                    else lang.t("figure.note.negative_cost", cost=lang.idr(mid, 1))
+                )
+                ax.text(
+                    0.01,
+                    y,
+                    text,
+                    transform=ax.get_yaxis_transform(),
+                    va="center",
+                    fontsize=MIN_FONT_PT,
+                    color=NOTE_COLOUR,
+                )
+                continue
             end = hi if math.isfinite(hi) else top
             group = s.group if s.group in runs.groups else UNGROUPED
             colour = colours.get(group, SCENARIO_COLOUR)
@@ -555,7 +572,10 @@ def cost_effectiveness_ranking(
             )
         ax.set_yticks(
             [-float(i) for i in range(len(costs))],
-            [label_lines(f"{lang.integer(c[0])}. {c[1].label}") for c in costs],
+            [
+                label_lines(f"{lang.integer(c[0])}. {c[1].label}" if c[0] else c[1].label)
+                for c in costs
+            ],
         )
         ax.set_ylim(-len(costs) + 0.4, 0.6)
         ax.tick_params(axis="y", length=0)
@@ -1364,8 +1384,8 @@ def figure_plan(runs: StudyRuns) -> list[FigureSpec]:
             kind="effects",
             indicator=indicator,
         )
-    ranked, _ = cost_ranking_order(runs)
-    chunks = _chunks([c[0].id for c in ranked], MAX_ROWS)
+    ranked, undefined = cost_ranking_order(runs)
+    chunks = _chunks([c[0].id for c in ranked] + [s.id for s in undefined], MAX_ROWS)
     for k, c in enumerate(chunks, 1):
         split = len(chunks) > 1
         specs.append(
