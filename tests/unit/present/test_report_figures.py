@@ -275,3 +275,15 @@ def test_every_figure_of_many_scenarios_fits_the_page_and_warns_nothing(runs, tm
             fig = rf.draw_figure(study, spec, "en")
             save_figure(fig, tmp_path / spec.name)
         _check_page_fit(fig, spec.name)
+
+
+def test_a_spec_is_drawn_alone_from_runs_opened_again(runs):
+    """As in a worker process: the spec pickled, the results read again, no other spec."""
+    plan = rf.figure_plan(runs)
+    again = dataclasses.replace(
+        runs, scenarios=tuple(dataclasses.replace(s, read=None) for s in runs.scenarios)
+    )
+    for spec in (plan[0], next(s for s in plan if s.kind == "budgets")):
+        fig = rf.draw_figure(again, pickle.loads(pickle.dumps(spec)), "en")
+        assert sorted(_texts(fig)) == sorted(_texts(rf.draw_figure(runs, spec, "en")))
+    assert [f.name for f in rf.report_figures(runs, "en")] == [s.name for s in plan]

@@ -13,18 +13,29 @@ Figures (file name → what it shows; issue 13's sections):
   the wider interval with parameter uncertainty (``ci_low_total``) behind when the results
   carry it.
 - ``cost_per_exit`` (cost-effectiveness): scenarios ranked by cost per additional sustained
-  exit with intervals; those without one named in the note. ``spending_vs_exits``: Δ public
-  spending against Δ sustained exits, both intervals, the efficient frontier marked
-  (:func:`efficient_frontier`).
+  exit with intervals, coloured by group; those without one in rows of their own at the end.
+  ``spending_vs_exits``: Δ public spending against Δ sustained exits, both intervals, the
+  efficient frontier marked (:func:`efficient_frontier`), the numbered points named in a key
+  under the axes.
 - ``over_time_<id>`` (over time): extreme poverty of a scenario and its baseline, medians and
   5–95% bands over replications, the scenario's own policy windows shaded
   (:func:`policy_windows`), the goal line and the share of replications reaching it.
 - ``jobs_<id>`` (jobs, scenarios with processing): jobs by plant, who holds them, farmgate
   prices and the share processed locally, scenario against baseline.
-- ``budgets_<id>`` (budgets): spending by programme and by funding source, stacked, and the
-  months a budget had run out.
+- ``budgets_<id>`` (budgets): spending by programme (the scenario's own programmes always by
+  name) and by funding source, stacked, and the months a budget had run out.
 - ``targeting`` (targeting): exclusion and inclusion errors of each scenario and its
   baseline, where the results carry them.
+
+Every figure is as wide as the page's text (6.3 in), at most :data:`MAX_HEIGHT_IN` tall,
+its text at least :data:`~valuechain.present.style.MIN_FONT_PT` and a scenario's label on
+at most :data:`LABEL_LINES` lines. A study with more rows than fit (:data:`MAX_ROWS`,
+:data:`MAX_POINTS`, :data:`MAX_TARGETING_ROWS`) has its forest plots, its frontier and its
+targeting figure drawn per group (``effects_extreme_poverty_<group>``, the scenarios in no
+group as ``..._ungrouped``; a longer group in parts, ``..._<group>_1``) or, without groups,
+in consecutive parts (``effects_extreme_poverty_1``, ``_2``); the ranking in parts by rank
+(``cost_per_exit_1``, ``_2``). Their captions (``figure.caption.<kind>_group``,
+``_group_part``, ``_ungrouped``, ``_part``) name the group and the part.
 
 Example:
     >>> from valuechain.experiments.study import load_study, run_study   # doctest: +SKIP
@@ -32,13 +43,17 @@ Example:
     >>> written = write_report_figures(runs, "results/levers_2024/report", "id")
 
 API:
-    :func:`report_figures` ``(runs, lang) -> list[ReportFigure]`` (every figure the results
-    allow, in the report's order: name, section, caption id and values, Figure);
+    :func:`figure_plan` ``(runs) -> list[FigureSpec]`` (every figure the results allow, in
+    the report's order, undrawn: name, section, caption id and values, kind and arguments;
+    picklable) and :func:`draw_figure` ``(runs, spec, lang) -> Figure`` (one figure from the
+    results alone, so specs can be drawn in a process pool whose workers open the runs);
+    :func:`report_figures` ``(runs, lang) -> list[ReportFigure]`` (both, drawn in order);
     :func:`write_report_figures` ``(runs, out_dir, lang) -> list[Path]`` (PNG and SVG under
     ``out_dir/figures/``). One figure each: :func:`effects_forest`,
     :func:`cost_effectiveness_ranking`, :func:`spending_vs_exits`, :func:`over_time`,
-    :func:`jobs`, :func:`budgets`, :func:`targeting`. Pure helper: :func:`policy_windows`
-    (the efficient frontier and the goal come from :mod:`.tables`, which the tables share).
+    :func:`jobs`, :func:`budgets`, :func:`targeting`. Pure helpers: :func:`policy_windows`,
+    :func:`label_lines`, :func:`budget_programmes`, :func:`own_programmes` (the efficient
+    frontier and the goal come from :mod:`.tables`, which the tables share).
 """
 
 from __future__ import annotations
@@ -46,6 +61,7 @@ from __future__ import annotations
 import json
 import math
 import textwrap
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,14 +109,30 @@ from valuechain.runs.statistics import summarise_runs
 __all__ = [
     "EXITS",
     "EXTREME_POVERTY",
+    "KINDS",
+    "LABEL_LINES",
+    "MAX_HEIGHT_IN",
+    "MAX_POINTS",
     "MAX_PROGRAMMES",
+    "MAX_ROWS",
+    "MAX_TARGETING_ROWS",
+    "UNGROUPED",
+    "FigureSpec",
     "PolicyWindow",
     "ReportFigure",
+    "budget_programmes",
     "budgets",
     "cost_effectiveness_ranking",
+    "cost_ranking_order",
+    "draw_figure",
+    "effect_order",
     "effects_forest",
+    "figure_plan",
+    "has_processing",
     "jobs",
+    "label_lines",
     "over_time",
+    "own_programmes",
     "policy_windows",
     "report_figures",
     "spending_vs_exits",
@@ -147,7 +179,7 @@ UNGROUPED = ""
 #: The kinds of figure (:attr:`FigureSpec.kind`).
 KINDS = ("effects", "cost_ranking", "frontier", "over_time", "jobs", "budgets", "targeting")
 #: Most major ticks of a log cost axis (its labels, "Rp 100 million", are long).
-LOG_TICKS = 4
+LOG_TICKS = 3
 #: A cost axis spanning more than this ratio (largest / smallest) is drawn on a log scale.
 LOG_RATIO = 20.0
 OTHER_COLOUR = "#999999"
@@ -262,13 +294,25 @@ def _scale(key: str) -> float:
     return indicator_scale(column)
 
 
+#: The rows of each ``comparison.csv`` read, by indicator (built once per table: every
+#: summary figure looks up a few indicators of every scenario; dropped with the table).
+_COMPARISON_ROWS: dict[int, tuple[weakref.ref, dict[str, pd.Series]]] = {}
+
+
 def _row(results: Results, indicator: str) -> pd.Series | None:
-    """The row of ``comparison.csv`` for ``indicator``, or None."""
+    """The (first) row of ``comparison.csv`` for ``indicator``, or None."""
     comp = results.comparison
     if comp is None:
         return None
-    rows = comp[comp["indicator"] == indicator]
-    return None if rows.empty else rows.iloc[0]
+    key = id(comp)
+    hit = _COMPARISON_ROWS.get(key)
+    if hit is None or hit[0]() is not comp:
+        rows: dict[str, pd.Series] = {}
+        for i, name in enumerate(comp["indicator"]):
+            rows.setdefault(str(name), comp.iloc[i])
+        _COMPARISON_ROWS[key] = hit = (weakref.ref(comp), rows)
+        weakref.finalize(comp, _COMPARISON_ROWS.pop, key, None)
+    return hit[1].get(indicator)
 
 
 def _idr_axis(ax: Axes, lang: Language, axis: str = "y") -> None:
@@ -1013,7 +1057,8 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
 
 def budgets(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure:
     """Spending of a scenario over time (whole area, mean over replications, so the parts add
-    up), stacked by programme (the :data:`MAX_PROGRAMMES` largest, the rest together) and by
+    up), stacked by programme (:func:`budget_programmes`: the scenario's own first, then the
+    largest, up to :data:`MAX_PROGRAMMES`; the rest together) and by
     funding source, the baseline's total as a dashed line, and the months in which a
     programme's budget had run out (in any replication) marked above the stack."""
     lang = _lang(lang)
