@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import itertools
+import pickle
+import warnings
 
 import matplotlib.dates as mdates
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
+from matplotlib.text import Text
 
 from valuechain.experiments.study import load_study, run_study
-from valuechain.present.language import catalog
+from valuechain.present.figures import save_figure
+from valuechain.present.language import catalog, language
 from valuechain.present.report import figures as rf
 from valuechain.present.report.tables import efficient_frontier
+from valuechain.present.style import FIGURE_SIZES_IN, MIN_FONT_PT
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[3]
 STUDY = f"""
@@ -143,3 +151,139 @@ def test_indonesian_figures_hold_no_english_catalog_text(runs):
         left = sorted(lines & english)
         assert left == [], (f.name, left)
         assert id_[f.caption]
+
+
+# --------------------------------------------------------------------------- many scenarios
+
+LONG = (
+    "scenario {k}: a label long enough to need three lines or more at the width of a "
+    "forest plot's labels, so it must be cut"
+)
+
+
+def _many(runs, groups: bool):
+    """A study of 36 scenarios made of the fixture's two (sharing their results read once):
+    17 in each group and 2 in none (with ``groups``), or 36 without groups."""
+    out = []
+    for k in range(36):
+        s = runs.scenarios[k % 2]
+        group = ("processing", "package")[k % 2] if groups and k < 34 else None
+        out.append(dataclasses.replace(s, id=f"{s.id}_{k}", label=LONG.format(k=k), group=group))
+    return dataclasses.replace(
+        runs, scenarios=tuple(out), groups=dict(runs.groups) if groups else {}
+    )
+
+
+def test_label_lines_cuts_beyond_two_lines():
+    assert rf.label_lines("short label", 20) == "short label"
+    assert rf.label_lines("one two three four five six", 10) == "one two\nthree …"
+    assert rf.label_lines("one two three", 10) == "one two\nthree"
+
+
+def test_budget_programmes_name_the_scenarios_own_first():
+    totals = {"big": 10.0, "mid": 5.0, "small": 1.0, "tiny": 0.5, "push": 0.1, "idle": 0.0}
+    shown, rest = rf.budget_programmes(totals, {"push", "idle"}, limit=3)
+    assert shown == ["push", "big", "mid"]  # own first; "idle" spent nothing
+    assert rest == ["small", "tiny"]
+    shown, rest = rf.budget_programmes(totals, {"push", "tiny", "small", "mid"}, limit=3)
+    assert shown == ["mid", "small", "tiny", "push"]  # own beyond the limit still named
+    assert rest == ["big"]
+
+
+def test_budgets_draw_the_push_by_name(runs):
+    s = next(s for s in runs.scenarios if s.id == "percepatan_2024")
+    en = language("en")
+    ts = s.results().timeseries
+    ts = ts[ts["district"] == "all"]
+    own = ("elderly_push", "elderly_continuation", "pkh_expansion", "pbi_expansion")
+    spent = [p for p in own if ts[f"spending_{p}"].sum() > 0]
+    assert "elderly_push" in spent  # the five-month push
+    legend = rf.budgets(runs, s, "en").axes[0].get_legend()
+    texts = [t.get_text().replace("\n", " ") for t in legend.get_texts()]
+    for p in spent:
+        name = en.programme(p) if en.programme(p) != p else f"({p})"
+        assert any(name in t for t in texts), (p, texts)
+
+
+def test_figure_plan_splits_by_group_and_in_parts(runs):
+    plan = rf.figure_plan(_many(runs, groups=True))
+    names = [s.name for s in plan]
+    for stem in ("effects_extreme_poverty", "effects_sustained_exits", "spending_vs_exits"):
+        # 17 per group: two parts each; the 2 scenarios in no group in one figure
+        for g in ("processing", "package"):
+            assert f"{stem}_{g}_1" in names and f"{stem}_{g}_2" in names
+            assert f"{stem}_{g}_3" not in names
+        assert f"{stem}_ungrouped" in names
+        assert stem not in names
+    ranking = [s for s in plan if s.kind == "cost_ranking"]
+    ids = [i for s in ranking for i in s.scenarios]
+    assert len(ids) == len(set(ids)) and all(len(s.scenarios) <= rf.MAX_ROWS for s in ranking)
+    assert pickle.loads(pickle.dumps(plan)) == plan  # drawn in other processes
+    for code in ("en", "id"):
+        for s in plan:
+            assert language(code).t(s.caption, **s.caption_values)
+    plain = rf.figure_plan(_many(runs, groups=False))
+    forest = [s for s in plain if s.kind == "effects" and s.indicator == rf.EXITS]
+    assert [s.name for s in forest] == [f"effects_sustained_exits_{k}" for k in (1, 2, 3)]
+    assert [len(s.scenarios) for s in forest] == [12, 12, 12]  # 36 in three even parts
+
+
+def _overlaps(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _check_page_fit(fig, name):
+    width, height = fig.get_size_inches()
+    assert width == pytest.approx(FIGURE_SIZES_IN["full"][0]), name
+    assert height <= rf.MAX_HEIGHT_IN + 1e-9, name
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+    assert min(t.get_fontsize() for t in texts) >= MIN_FONT_PT, name
+    for ax in fig.axes:
+        labels = [t for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+        for t in labels:
+            assert t.get_text().count("\n") < rf.LABEL_LINES, (name, t.get_text())
+        boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.y0)
+        for low, high in itertools.pairwise(boxes):
+            assert low.y1 <= high.y0 + 0.5, (name, "row labels overlap")
+    framed = [ax for ax in fig.axes if ax.axison]
+    page = fig.bbox
+    for ax in fig.axes:
+        if ax.axison:
+            continue  # a key: its names stay in the figure, off the other axes
+        for t in ax.texts:
+            box = t.get_window_extent(renderer)
+            assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, (name, t.get_text())
+            assert not any(_overlaps(box, f.bbox) for f in framed), (name, t.get_text())
+    for t in fig.texts:  # the title and the source note
+        box = t.get_window_extent(renderer)
+        assert not any(_overlaps(box, f.bbox) for f in framed), (name, t.get_text()[:60])
+
+
+def test_every_figure_of_many_scenarios_fits_the_page_and_warns_nothing(runs, tmp_path):
+    grouped, plain = _many(runs, groups=True), _many(runs, groups=False)
+    # one figure of each scenario's kinds is enough: they do not depend on the others
+    first = {grouped.scenarios[0].id, grouped.scenarios[1].id}
+    todo = [(grouped, s) for s in rf.figure_plan(grouped) if s.scenario in {None, *first}]
+    todo += [(plain, s) for s in rf.figure_plan(plain) if s.name.endswith("_1")]
+    assert {s.kind for _, s in todo} >= {"effects", "cost_ranking", "frontier", "budgets"}
+    for study, spec in todo:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fig = rf.draw_figure(study, spec, "en")
+            save_figure(fig, tmp_path / spec.name)
+        _check_page_fit(fig, spec.name)
+
+
+def test_a_spec_is_drawn_alone_from_runs_opened_again(runs):
+    """As in a worker process: the spec pickled, the results read again, no other spec."""
+    plan = rf.figure_plan(runs)
+    again = dataclasses.replace(
+        runs, scenarios=tuple(dataclasses.replace(s, read=None) for s in runs.scenarios)
+    )
+    for spec in (plan[0], next(s for s in plan if s.kind == "budgets")):
+        fig = rf.draw_figure(again, pickle.loads(pickle.dumps(spec)), "en")
+        assert sorted(_texts(fig)) == sorted(_texts(rf.draw_figure(runs, spec, "en")))
+    assert [f.name for f in rf.report_figures(runs, "en")] == [s.name for s in plan]
