@@ -9,6 +9,7 @@ columns) and returns tidy frames with a label and unit per indicator.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ __all__ = [
     "main_indicators",
     "summarise_rounds",
     "summarise_runs",
+    "t_interval",
 ]
 
 T = TypeVar("T")
@@ -156,8 +158,17 @@ def describe_indicator(key: str) -> tuple[str, str]:
     return f"{text}, {aggregation.label}", unit
 
 
-def _t_interval(values: np.ndarray, confidence: float) -> tuple[int, float, float, float, float]:
-    """n, mean, standard error, and the t confidence interval of the mean."""
+@functools.lru_cache(maxsize=256)
+def _t_quantile(p: float, dof: int) -> float:
+    """Student's t quantile (cached: a report asks it thousands of times for a few n)."""
+    from scipy import stats  # deferred: scipy.stats takes a second to import
+
+    return float(stats.t.ppf(p, dof))
+
+
+def t_interval(values: np.ndarray, confidence: float) -> tuple[int, float, float, float, float]:
+    """n, mean, standard error, and the t confidence interval of the mean of the finite
+    ``values`` (NaN where fewer than two)."""
     values = values[np.isfinite(values)]
     n = int(values.size)
     if n == 0:
@@ -165,10 +176,8 @@ def _t_interval(values: np.ndarray, confidence: float) -> tuple[int, float, floa
     mean = float(values.mean())
     if n < 2:
         return n, mean, math.nan, math.nan, math.nan
-    from scipy import stats  # deferred: scipy.stats takes a second to import
-
     se = float(values.std(ddof=1) / math.sqrt(n))
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
+    half = _t_quantile(0.5 + confidence / 2, n - 1) * se
     return n, mean, se, mean - half, mean + half
 
 
@@ -186,7 +195,7 @@ def summarise_runs(
     rows = []
     for key in indicators:
         values = runs[key].to_numpy(dtype=float)
-        n, mean, se, lo, hi = _t_interval(values, confidence)
+        n, mean, se, lo, hi = t_interval(values, confidence)
         label, unit = describe_indicator(key)
         rows.append(
             {
@@ -256,7 +265,7 @@ def compare_runs(
         s = paired[f"{key}__s"].to_numpy(dtype=float)
         b = paired[f"{key}__b"].to_numpy(dtype=float)
         ok = np.isfinite(s) & np.isfinite(b)
-        n, diff, se, lo, hi = _t_interval(s[ok] - b[ok], confidence)
+        n, diff, se, lo, hi = t_interval(s[ok] - b[ok], confidence)
         label, unit = describe_indicator(key)
         rows.append(
             {

@@ -38,6 +38,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -56,7 +57,7 @@ from valuechain.present.report.document import (
 )
 from valuechain.present.report.figures import FigureSpec, draw_figure, figure_plan, study_source
 from valuechain.present.report.html import write_html
-from valuechain.present.report.pdf import write_pdf
+from valuechain.present.report.pdf import svg_drawing, write_pdf
 from valuechain.present.report.tables import (
     SUMMARY_MEASURES,
     ReportTable,
@@ -150,13 +151,15 @@ class ReportFiles:
 
 @dataclass(frozen=True)
 class DrawnFigure:
-    """A figure as written: its name, section, caption (translated) and files."""
+    """A figure as written: its name, section, caption (translated), files, and its SVG as
+    a ReportLab drawing for the PDF (converted where it was drawn; None: not yet)."""
 
     name: str
     section: str
     caption: str
     svg: Path
     png: Path
+    drawing: Any = field(default=None, repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------- table views
@@ -359,8 +362,9 @@ def _draw(
         written = save_figure(fig, folder / name)
         plt.close(fig)
         by_suffix = {p.suffix: p for p in written}
+        svg = by_suffix[".svg"]
         drawn = DrawnFigure(
-            name, section, lang.t(caption, **values), by_suffix[".svg"], by_suffix[".png"]
+            name, section, lang.t(caption, **values), svg, by_suffix[".png"], svg_drawing(svg)
         )
         out.append((drawn, written))
     return out
@@ -392,7 +396,9 @@ def _draw_one(task: tuple[FigureSpec, StudyRuns, str, Path]) -> tuple[DrawnFigur
     for s in runs.scenarios:
         if s.read is not None:
             _READ[s.path] = s.read
-    return _draw([(spec.name, spec.section, spec.caption, spec.caption_values, fig)], folder, lang)[0]
+    return _draw([(spec.name, spec.section, spec.caption, spec.caption_values, fig)], folder, lang)[
+        0
+    ]
 
 
 def _draw_report_figures(
@@ -577,7 +583,7 @@ def write_report(
     )
     html = write_html(doc, folder / "report.html")
     step("html")
-    pdf = write_pdf(doc, folder / "report.pdf")
+    pdf = write_pdf(doc, folder / "report.pdf", {d.svg: d.drawing for d, _ in drawn})
     step("pdf")
     xlsx = next(p for p in table_files if p.suffix == ".xlsx")
     return ReportFiles(

@@ -9,7 +9,9 @@ system font).
 
 from __future__ import annotations
 
+import copy
 import functools
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ from valuechain.present.report.document import Document, FigureBlock, Paragraph,
 from valuechain.present.report.html import cell_text
 from valuechain.runs.results import atomic_write_bytes
 
-__all__ = ["render_pdf", "write_pdf"]
+__all__ = ["render_pdf", "svg_drawing", "write_pdf"]
 
 _FONT = "DejaVuSans"
 _FONT_BOLD = "DejaVuSans-Bold"
@@ -182,16 +184,31 @@ def _table(b: TableBlock, width: float) -> list[Any]:
     return out
 
 
-def _figure(b: FigureBlock, width: float, height: float) -> Any:
-    drawing = svg2rlg(str(b.svg))
+def svg_drawing(path: str | Path) -> Any:
+    """A figure's SVG file as a ReportLab drawing (vectors; text in DejaVu Sans). Picklable,
+    so the processes that draw the figures can convert them too (:func:`render_pdf`'s
+    ``drawings``)."""
+    _fonts()
+    return svg2rlg(str(path))
+
+
+def _figure(b: FigureBlock, width: float, height: float, drawings: Mapping[Path, Any]) -> Any:
+    drawing = copy.deepcopy(drawings[b.svg]) if b.svg in drawings else svg_drawing(b.svg)
     scale = min(width / drawing.width, height / drawing.height)
     drawing.scale(scale, scale)
     drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
     return KeepTogether([drawing, _p(b.caption, "figcaption")])
 
 
-def render_pdf(doc: Document) -> bytes:
-    """The report's PDF bytes."""
+def render_pdf(doc: Document, drawings: Mapping[Path, Any] | None = None) -> bytes:
+    """The report's PDF bytes.
+
+    Args:
+        doc: the document.
+        drawings: figures already converted by :func:`svg_drawing`, by SVG path (the rest
+            are converted here).
+    """
+    drawings = drawings or {}
     styles = _styles()
     buf = BytesIO()
     width, height = A4
@@ -251,7 +268,7 @@ def render_pdf(doc: Document) -> bytes:
             elif isinstance(b, TableBlock):
                 flow = _table(b, frame_w)
             else:
-                flow = [_figure(b, frame_w, frame_h * 0.8)]
+                flow = [_figure(b, frame_w, frame_h * 0.8, drawings)]
             if kept and not isinstance(b, TableBlock):
                 head += flow
                 if isinstance(b, FigureBlock):
@@ -268,7 +285,8 @@ def render_pdf(doc: Document) -> bytes:
     return buf.getvalue()
 
 
-def write_pdf(doc: Document, path: str | Path) -> Path:
-    """Write ``report.pdf`` (atomically) and return its path."""
-    data = render_pdf(doc)
+def write_pdf(doc: Document, path: str | Path, drawings: Mapping[Path, Any] | None = None) -> Path:
+    """Write ``report.pdf`` (atomically) and return its path (``drawings``: as
+    :func:`render_pdf`)."""
+    data = render_pdf(doc, drawings)
     return atomic_write_bytes(path, lambda fh: fh.write(data))

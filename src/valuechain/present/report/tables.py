@@ -5,7 +5,7 @@ Every number comes from what the runs already computed: each scenario's ``compar
 intervals and, after ``--posterior``, the total interval), its ``runs.parquet`` and
 ``timeseries.parquet``. Paired differences the comparison lacks (spending by funding source and
 programme) and means of levels are computed by :func:`valuechain.runs.statistics.compare_runs`
-and :func:`~valuechain.runs.statistics.summarise_runs`, as the comparison itself is.
+and :func:`~valuechain.runs.statistics.t_interval`, as the comparison itself is.
 
 Public API:
 
@@ -40,7 +40,7 @@ import pandas as pd
 from valuechain.experiments.study import StudyResult, StudyRuns
 from valuechain.present.language import MISSING, Language
 from valuechain.runs.results import Results, atomic_write_bytes, check_writable, write_csv_atomic
-from valuechain.runs.statistics import NO_EFFECT, UNBOUNDED, compare_runs, summarise_runs
+from valuechain.runs.statistics import NO_EFFECT, UNBOUNDED, compare_runs, t_interval
 
 __all__ = [
     "SUMMARY_MEASURES",
@@ -99,6 +99,8 @@ META_KEYS = frozenset({"name", "description", "baseline"})
 EXCEL_FORMATS = {"share": "0.00%", "points": "0.00%", "idr": "#,##0", "number": "#,##0.000"}
 EXCEL_FORMATS |= {"int": "0"}
 _WIDTH_MIN, _WIDTH_MAX = 8, 60
+#: Coverage of every interval the tables compute (the comparisons' own).
+CONFIDENCE = 0.95
 _EFFECT_KEYS = ("scenario", "label", "group", "indicator", "indicator_label", "unit")
 
 
@@ -521,11 +523,11 @@ def _goal(runs: StudyRuns, lang: Language) -> ReportTable:
 
 
 def _level(res: Results | None, column: str) -> list[float]:
-    """Mean over replications with its 95% t interval (summarise_runs), NaN if absent."""
+    """Mean over replications with its 95% t interval (as summarise_runs), NaN if absent."""
     if res is None or column not in res.runs.columns:
         return [math.nan] * 3
-    row = summarise_runs(res.runs, [column]).iloc[0]
-    return [float(row["mean"]), float(row["ci_low"]), float(row["ci_high"])]
+    _, mean, _, lo, hi = t_interval(res.runs[column].to_numpy(dtype=float), CONFIDENCE)
+    return [mean, lo, hi]
 
 
 def _exhausted(res: Results, programme: str) -> tuple[float, float, str | None]:
