@@ -95,8 +95,9 @@ def test_spending_vs_exits_rings_the_frontier(runs):
 
 
 def test_over_time_shades_the_push_and_draws_the_goal(runs):
-    s = next(s for s in runs.scenarios if s.id == "percepatan_2024")
-    ax = rf.over_time(runs, s, "en").axes[0]
+    fig = rf.over_time_panels(runs, "en", ("percepatan_2024",))
+    ax = fig.axes[0]  # the one panel (the legend's row comes after)
+    assert "goal reached" in ax.get_title(loc="left")
     spans = [p for p in ax.patches if p.get_label() == "policy window"] or [p for p in ax.patches]
     x0 = [mdates.num2date(p.get_x()).date() for p in spans]
     assert dt.date(2024, 8, 1) in x0
@@ -122,12 +123,12 @@ def test_jobs_and_budgets(runs):
 def test_every_figure_written_as_png_and_svg(runs, tmp_path):
     written = rf.write_report_figures(runs, tmp_path, "en")
     names = {p.stem for p in written}
+    assert any(n.startswith("over_time") for n in names)
     for name in (
         "effects_extreme_poverty",
         "effects_sustained_exits",
         "cost_per_exit",
         "spending_vs_exits",
-        "over_time_percepatan_2024",
         "jobs_hilirisasi_coffee",
         "budgets_percepatan_2024",
     ):

@@ -17,9 +17,11 @@ Figures (file name → what it shows; issue 13's sections):
   ``spending_vs_exits``: Δ public spending against Δ sustained exits, both intervals, the
   efficient frontier marked (:func:`efficient_frontier`), the numbered points named in a key
   under the axes.
-- ``over_time_<id>`` (over time): extreme poverty of a scenario and its baseline, medians and
-  5–95% bands over replications, the scenario's own policy windows shaded
-  (:func:`policy_windows`), the goal line and the share of replications reaching it.
+- ``over_time`` (over time; per group ``over_time_<group>`` and in parts beyond
+  :data:`MAX_PANELS`): one panel per scenario, extreme poverty of the scenario and its
+  baseline, medians and 5–95% bands over replications, the scenario's own policy windows
+  shaded (:func:`policy_windows`), the goal line, and in the panel's title the share of
+  replications reaching the goal (scenario and baseline).
 - ``jobs_<id>`` (jobs, scenarios with processing): jobs by plant, who holds them, farmgate
   prices and the share processed locally, scenario against baseline.
 - ``budgets_<id>`` (budgets): spending by programme (the scenario's own programmes always by
@@ -50,7 +52,7 @@ API:
     :func:`report_figures` ``(runs, lang) -> list[ReportFigure]`` (both, drawn in order);
     :func:`write_report_figures` ``(runs, out_dir, lang) -> list[Path]`` (PNG and SVG under
     ``out_dir/figures/``). One figure each: :func:`effects_forest`,
-    :func:`cost_effectiveness_ranking`, :func:`spending_vs_exits`, :func:`over_time`,
+    :func:`cost_effectiveness_ranking`, :func:`spending_vs_exits`, :func:`over_time_panels`,
     :func:`jobs`, :func:`budgets`, :func:`targeting`. Pure helpers: :func:`policy_windows`,
     :func:`label_lines`, :func:`budget_programmes`, :func:`own_programmes` (the efficient
     frontier and the goal come from :mod:`.tables`, which the tables share).
@@ -72,7 +74,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, LogLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, LogLocator
 
 from valuechain.experiments.study import StudyResult, StudyRuns
 from valuechain.present.figures import save_figure
@@ -131,7 +133,7 @@ __all__ = [
     "has_processing",
     "jobs",
     "label_lines",
-    "over_time",
+    "over_time_panels",
     "own_programmes",
     "policy_windows",
     "report_figures",
@@ -157,6 +159,12 @@ LABEL_CHARS, LABEL_LINES = 34, 2
 #: spending-against-exits figure, in one figure; more are split over several figures (one
 #: per group when the study has groups, else consecutive parts).
 MAX_ROWS, MAX_POINTS = 14, 12
+#: Panels of an over-time figure (two columns), the height of a row of them and of the
+#: figure's frame (title, legend, note), in inches.
+MAX_PANELS, PANEL_IN, PANELS_FRAME_IN = 8, 1.65, 2.3
+#: Height of the over-time figure's legend row, relative to a row of panels; most intervals
+#: on a panel's y axis.
+LEGEND_ROW, PANEL_Y_TICKS = 0.12, 3
 #: The tallest figure (inches, at :data:`FIGURE_SIZES_IN` ``full`` width): it fits the
 #: report's page with its caption, so its text is printed at its size.
 MAX_HEIGHT_IN = 9.0
@@ -830,108 +838,119 @@ def policy_windows(
     return out
 
 
-def over_time(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure:
-    """Extreme poverty (USD 1.90, whole area) of a scenario and of its baseline over time:
-    medians and 5–95% bands over replications, the windows of the programmes the scenario
-    adds or changes shaded (a programme that starts later and runs to the end marked by a
-    dotted line), and the goal (:attr:`StudyRuns.goal_extreme_poverty`) as a line, the share
-    of replications reaching it in the legend."""
-    lang = _lang(lang)
-    res = scenario.results()
+def _over_time_panel(ax: Axes, runs: StudyRuns, res: Results, lang: Language) -> str:
+    """One scenario's panel of :func:`over_time_panels`: its baseline and it (medians, 5-95%
+    bands), its policy windows shaded, the goal line; returns the goal's text for the panel
+    ("goal 100% | baseline 0%")."""
     column = "extreme_poverty_rate"
     scale = indicator_scale(column)
     goal = runs.goal_extreme_poverty
-    with report_style():
-        fig, ax = _full_tall_short()
-        if res.baseline is not None:
-            b = _quantiles(res.baseline.timeseries, column, scale)
-            draw_band(
-                ax,
-                b["when"],
-                b["q05"],
-                b["median"],
-                b["q95"],
-                BASELINE_COLOUR,
-                lang.t("figure.legend.baseline"),
-            )
-        q = _quantiles(res.timeseries, column, scale)
+    if res.baseline is not None:
+        b = _quantiles(res.baseline.timeseries, column, scale)
         draw_band(
             ax,
-            q["when"],
-            q["q05"],
-            q["median"],
-            q["q95"],
-            SCENARIO_COLOUR,
-            lang.t("figure.legend.scenario"),
+            b["when"],
+            b["q05"],
+            b["median"],
+            b["q95"],
+            BASELINE_COLOUR,
+            lang.t("figure.legend.baseline"),
         )
-        windows = policy_windows(_scenario_json(res.manifest), _baseline_json(res.manifest))
-        shaded = started = False
-        for w in windows:
-            if w.last_month is None:
-                ax.axvline(
-                    month_dates([w.first_month])[0],
-                    color=NOTE_COLOUR,
-                    linestyle=":",
-                    linewidth=1.0,
-                    zorder=1,
-                    label=None if started else lang.t("figure.legend.programme_start"),
-                )
-                started = True
-            else:
-                shade_window(ax, w.first_month, w.last_month, lang, label=not shaded)
-                for edge in (w.first_month, _month(w.last_month, 1)):
-                    ax.axvline(month_dates([edge])[0], color=NOTE_COLOUR, linewidth=0.6, zorder=1)
-                shaded = True
-        reached = goal_reached(res.timeseries, goal)
-        share, first = reached.share, reached.first_month
-        base_share = (
-            goal_reached(res.baseline.timeseries, goal).share
-            if res.baseline is not None
-            else math.nan
+    q = _quantiles(res.timeseries, column, scale)
+    draw_band(
+        ax,
+        q["when"],
+        q["q05"],
+        q["median"],
+        q["q95"],
+        SCENARIO_COLOUR,
+        lang.t("figure.legend.scenario"),
+    )
+    shaded = False
+    for w in policy_windows(_scenario_json(res.manifest), _baseline_json(res.manifest)):
+        if w.last_month is None:
+            ax.axvline(
+                month_dates([w.first_month])[0],
+                color=NOTE_COLOUR,
+                linestyle=":",
+                linewidth=1.0,
+                zorder=1,
+            )
+        else:
+            shade_window(ax, w.first_month, w.last_month, lang, label=not shaded)
+            shaded = True
+    ax.axhline(
+        goal * scale,
+        **GOAL_LINE,
+        label=lang.t("figure.legend.goal", threshold=lang.percent(goal, 0)),
+    )
+    ax.set_xlim(q["when"].iloc[0], q["when"].iloc[-1])
+    ax.set_ylim(bottom=0.0)
+    date_axis(ax, lang, max_ticks=5)
+    ax.set_xlabel("")
+    number_axis(ax, lang)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=PANEL_Y_TICKS))  # a short axis: few ticks
+    share = goal_reached(res.timeseries, goal).share
+    base = (
+        goal_reached(res.baseline.timeseries, goal).share if res.baseline is not None else math.nan
+    )
+    return lang.t(
+        "figure.note.goal_panel", share=lang.percent(share, 0), baseline_share=lang.percent(base, 0)
+    )
+
+
+def over_time_panels(
+    runs: StudyRuns,
+    lang: Language | str,
+    scenarios: Sequence[str] | None = None,
+    group: str | None = None,
+    part: tuple[int, int] | None = None,
+) -> Figure:
+    """Extreme poverty (USD 1.90, whole area) over time, one panel per scenario (at most
+    :data:`MAX_PANELS`, two columns): the scenario and its baseline (medians, 5–95% bands
+    over replications), the windows of the programmes it adds or changes shaded (a dotted
+    line where one starts and runs to the end), the goal line, and in the panel's title the
+    share of replications reaching the goal in the scenario and in its baseline."""
+    lang = _lang(lang)
+    by_id = {s.id: s for s in runs.scenarios}
+    members = [by_id[i] for i in scenarios] if scenarios else list(runs.scenarios)
+    ncols = 1 if len(members) == 1 else 2
+    nrows = math.ceil(len(members) / ncols)
+    column = "extreme_poverty_rate"
+    with report_style():
+        fig = _figure(PANELS_FRAME_IN + nrows * PANEL_IN)
+        # a thin first row holds the legend (above the panels, under the title)
+        grid = fig.add_gridspec(nrows + 1, ncols, height_ratios=[LEGEND_ROW, *[1.0] * nrows])
+        axes = [fig.add_subplot(grid[1 + k // ncols, k % ncols]) for k in range(len(members))]
+        width = line_chars(FIGURE_SIZES_IN["full"][0] / ncols * 0.8, MIN_FONT_PT)
+        for ax, s in zip(axes, members, strict=True):
+            goal_text = _over_time_panel(ax, runs, s.results(), lang)
+            title = _wrap(s.label, width).split("\n")
+            if len(title) > 2:
+                title = [title[0], title[1][: max(width - 1, 1)] + "…"]
+            ax.set_title("\n".join([*title, goal_text]), fontsize=MIN_FONT_PT, loc="left")
+        fig.supylabel(axis_label(lang, column), fontsize=MIN_FONT_PT)
+        key = fig.add_subplot(grid[0, :], xticks=[], yticks=[])
+        key.axis("off")
+        entries: dict[str, Any] = {}  # every panel's entries once (a window in some panels)
+        for ax in axes:
+            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                entries.setdefault(label, handle)
+        key.legend(
+            list(entries.values()), list(entries), loc="center left", ncol=4, fontsize=MIN_FONT_PT
         )
-        ax.axhline(
-            goal * scale,
-            **GOAL_LINE,
-            label=lang.t("figure.legend.goal", threshold=lang.percent(goal, 0)),
-        )
-        ax.set_xlim(q["when"].iloc[0], q["when"].iloc[-1])
-        ax.set_ylim(bottom=0.0)
-        date_axis(ax, lang)
-        number_axis(ax, lang)
-        ax.set_ylabel(axis_label(lang, column))
-        set_title(
+        title = lang.t("figure.title.over_time_panels", indicator=lang.indicator_label(column))
+        set_title(fig, _titled(lang, runs, title, group, part))
+        goal = lang.percent(runs.goal_extreme_poverty, 0)
+        _note(
             fig,
-            lang.t(
-                "figure.title.over_time",
-                indicator=lang.indicator_label(column),
-                scenario=scenario.label,
-            ),
+            [
+                study_source(runs, lang),
+                lang.t("report.note.bands"),
+                lang.t("figure.note.over_time_panels"),
+                lang.t("report.note.goal", threshold=goal),
+            ],
         )
-        legend_above(ax, ncol=2)
-        note = [study_source(runs, lang), lang.t("report.note.bands")]
-        if windows:
-            note.append(
-                lang.t("report.note.policy_windows")
-                + " "
-                + "; ".join(
-                    f"{lang.month(w.first_month, short=True)}–"
-                    f"{lang.month(w.last_month, short=True) if w.last_month else '…'}: "
-                    + ", ".join(_programme_name(lang, n, res) for n in w.programmes)
-                    for w in windows
-                )
-            )
-        note.append(
-            lang.t(
-                "figure.note.goal_share",
-                share=lang.percent(share, 0),
-                baseline_share=lang.percent(base_share, 0),
-            )
-        )
-        note.append(
-            lang.t("report.note.goal", threshold=lang.percent(goal, 0))
-            + (" " + lang.t("figure.note.goal_first", month=lang.month(first)) if first else "")
-        )
-        _note(fig, note)
     return fig
 
 
@@ -1459,7 +1478,17 @@ def figure_plan(runs: StudyRuns) -> list[FigureSpec]:
         section="cost_effectiveness",
         kind="frontier",
     )
-    for kind in ("over_time", "jobs", "budgets"):
+    specs += _split(
+        runs,
+        "over_time",
+        "figure.caption.over_time",
+        _ordered(runs, {}, True),
+        MAX_PANELS,
+        headers=False,
+        section="over_time",
+        kind="over_time",
+    )
+    for kind in ("jobs", "budgets"):
         for s in runs.scenarios:
             if kind == "jobs" and not has_processing(s.results()):
                 continue
@@ -1510,6 +1539,8 @@ def draw_figure(runs: StudyRuns, spec: FigureSpec, lang: Language | str) -> Figu
         return cost_effectiveness_ranking(runs, lang, spec.scenarios, part=spec.part)
     if spec.kind == "frontier":
         return spending_vs_exits(runs, lang, spec.scenarios, group=spec.group, part=spec.part)
+    if spec.kind == "over_time":
+        return over_time_panels(runs, lang, spec.scenarios, group=spec.group, part=spec.part)
     if spec.kind == "targeting":
         fig = targeting(runs, lang, spec.scenarios, group=spec.group, part=spec.part)
         if fig is None:
@@ -1519,8 +1550,6 @@ def draw_figure(runs: StudyRuns, spec: FigureSpec, lang: Language | str) -> Figu
     if spec.scenario not in by_id:
         raise ValueError(f"no scenario {spec.scenario!r} in the study (figure {spec.name})")
     scenario = by_id[spec.scenario]
-    if spec.kind == "over_time":
-        return over_time(runs, scenario, lang)
     if spec.kind == "jobs":
         return jobs(runs, scenario, lang)
     if spec.kind == "budgets":
