@@ -1004,7 +1004,9 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
             )
         ax.set_title(lang.t("figure.title.jobs_by_plant"))
         ax.set_ylabel(axis_label(lang, "processing_jobs", 22))
-        ax.legend(loc="best", fontsize=MIN_FONT_PT)
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=MIN_FONT_PT
+        )  # above: off the lines
         ax = axes[1]
         holders = [
             ("processing_jobs", lang.t("figure.legend.all_jobs")),
@@ -1018,7 +1020,9 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
                 ax.plot(month_dates(m["date"]), m[col], color=series_colour(i), label=text)
         ax.set_title(lang.t("figure.title.jobs_holders"))
         ax.set_ylabel(axis_label(lang, "processing_jobs", 22))
-        ax.legend(loc="best", fontsize=MIN_FONT_PT)
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=MIN_FONT_PT
+        )  # above: off the lines
         for ax, stem, title in (
             (axes[2], "farmgate_price_", "farmgate_prices"),
             (axes[3], "local_processing_share_", "local_processing"),
@@ -1057,7 +1061,9 @@ def jobs(runs: StudyRuns, scenario: StudyResult, lang: Language | str) -> Figure
                     )
                 )
             ax.set_title(lang.t(f"figure.title.{title}"))
-            ax.legend(loc="best", fontsize=MIN_FONT_PT)
+            ax.legend(
+                loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=MIN_FONT_PT
+            )  # above: off the lines
         for ax in axes:
             date_axis(ax, lang, max_ticks=5)
             number_axis(ax, lang)
