@@ -82,6 +82,9 @@ def test_a_cell_that_is_a_number_or_a_formatted_number_aligns_right():
     assert cell_text(f"{MINUS}0,33 [{MINUS}0,36; {MINUS}0,31]")[1]
     assert cell_text("Rp1,2 miliar")[1]
     assert cell_text("Skenario")[1] is False
+    # a label that starts with a number is text (it was right-aligned like a number)
+    assert cell_text("5% tax on raw green-bean exports")[1] is False
+    assert cell_text("Rp 589.7 million [552.1 to 627.4]")[1]
 
 
 def test_the_pdf_has_numbered_pages_the_same_content_and_vector_figures(doc, tmp_path):

@@ -28,6 +28,13 @@ from valuechain.runs.results import atomic_write_text
 __all__ = ["cell_text", "render_html", "write_html"]
 
 _TEMPLATE = "report.html.j2"
+#: Words a formatted number may carry (rupiah, scales, "a to b", points), in en and id.
+_NUMBER_WORDS = re.compile(
+    r"\b(Rp|pp|to|thousand|million|billion|trillion|ribu|juta|miliar|triliun|persen poin)\b"
+    r"|Rp"
+)
+#: What a formatted number never holds once those words are gone: a letter.
+_NOT_NUMBER = re.compile(r"[^\W\d_]")
 #: the XML prolog and DOCTYPE of a matplotlib SVG (not allowed inside an HTML body)
 _SVG_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
 
@@ -49,8 +56,9 @@ def cell_text(value: Any) -> tuple[str, bool]:
             return "—", True
         return str(value), True
     text = "" if value is None else str(value)
-    # a formatted number ("−0,33 [−0,36; −0,31]", "Rp1,2 miliar") aligns right too
-    return text, bool(text) and (text[0].isdigit() or text[0] in "−-+" or text.startswith("Rp"))
+    # a formatted number ("−0,33 [−0,36; −0,31]", "Rp1,2 miliar [1,1; 1,3]", "12.5%") aligns
+    # right too; a label that starts with one ("5% tax on raw exports") does not
+    return text, bool(text) and not _NOT_NUMBER.search(_NUMBER_WORDS.sub("", text))
 
 
 def _inline_svg(path: Path) -> str:
