@@ -55,7 +55,13 @@ from valuechain.present.report.document import (
     Section,
     TableBlock,
 )
-from valuechain.present.report.figures import FigureSpec, draw_figure, figure_plan, study_source
+from valuechain.present.report.figures import (
+    FigureSpec,
+    draw_figure,
+    figure_plan,
+    has_processing,
+    study_source,
+)
 from valuechain.present.report.html import write_html
 from valuechain.present.report.pdf import svg_drawing, write_pdf
 from valuechain.present.report.tables import (
@@ -202,10 +208,11 @@ def _is_job_indicator(key: str) -> bool:
 
 
 def document_tables(
-    tables: Mapping[str, ReportTable], lang: Language
+    tables: Mapping[str, ReportTable], lang: Language, processing: Iterable[str] = ()
 ) -> dict[str, tuple[str, pd.DataFrame, str]]:
     """The tables the document shows, by name: (workbook sheet it is a view of, frame,
-    note). Every row of a view is a row of the sheet with the same numbers."""
+    note). Every row of a view is a row of the sheet with the same numbers; the jobs table
+    holds the scenarios in ``processing`` (those with plants, as the jobs figures)."""
     out: dict[str, tuple[str, pd.DataFrame, str]] = {}
     for name, frame in _summary_views(tables["summary"], lang):
         out[name] = ("summary", frame, "")
@@ -217,6 +224,7 @@ def document_tables(
         _full_note(lang, "effects"),
     )
     jobs = np.array([_is_job_indicator(str(k)) for k in indicator], dtype=bool)
+    jobs &= eff.numeric["scenario"].isin(list(processing)).to_numpy()
     if jobs.any():
         out["jobs"] = ("effects", _view(eff, lang, jobs), _full_note(lang, "effects"))
     out["cost_effectiveness"] = (
@@ -228,8 +236,7 @@ def document_tables(
     bud = tables["budgets"]
     # funding sources (programmes are in the workbook; those whose budget ran out shown too)
     funding = bud.numeric["kind"].to_numpy() == lang.t("table.kind.funding")
-    ran_out = bud.numeric.get("share_exhausted", pd.Series(0.0, index=bud.numeric.index))
-    shown = funding | (ran_out.fillna(0.0).to_numpy() > 0)
+    shown = funding | (bud.numeric["share_exhausted"].fillna(0.0).to_numpy() > 0)
     out["budgets_shown"] = ("budgets", _view(bud, lang, shown), _full_note(lang, "budgets"))
     tgt = tables["targeting"]
     registry = tgt.numeric["programme"].fillna("").astype(str).to_numpy() == REGISTRY_ROW
@@ -433,7 +440,9 @@ def build_document(
 ) -> Document:
     """The report's document: sections in :data:`SECTIONS` order, each with its notes,
     tables (views of ``tables``, numbered) and figures (numbered, captions translated)."""
-    views = document_tables(tables, lang)
+    views = document_tables(
+        tables, lang, [s.id for s in runs.scenarios if has_processing(s.results())]
+    )
     counter = {"table": 0, "figure": 0}
     sweep_names = [n for n in tables if n.startswith("sweep_")]
 
