@@ -13,13 +13,14 @@ from typing import Any
 __all__ = ["progress_bar"]
 
 
-def progress_bar(total: int, description: str, *, show: bool) -> Any:
+def progress_bar(total: int, description: str, *, show: bool, unit: str = "run") -> Any:
     """A tqdm bar of ``total`` runs on stderr; call ``.update()`` per run, ``.close()`` at the end.
 
     Args:
         total: runs to do.
         description: text before the bar (scenario or experiment name).
         show: the caller wants a bar; it still stays hidden when stderr is not a terminal.
+        unit: what is counted ("run"; "figure" for a report's figures).
 
     Returns:
         A ``tqdm`` bar (a disabled one, which does nothing, when not shown).
@@ -29,7 +30,7 @@ def progress_bar(total: int, description: str, *, show: bool) -> Any:
     return tqdm(
         total=total,
         desc=description,
-        unit="run",
+        unit=unit,
         file=sys.stderr,
         disable=None if show else True,  # None: tqdm disables itself when stderr is no TTY
         dynamic_ncols=True,

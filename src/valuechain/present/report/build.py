@@ -71,6 +71,7 @@ from valuechain.present.report.tables import (
     write_tables,
 )
 from valuechain.runs.pool import run_tasks
+from valuechain.runs.progress import progress_bar
 from valuechain.runs.results import FIGURES_DIR, Results
 
 __all__ = [
@@ -409,7 +410,7 @@ def _draw_one(task: tuple[FigureSpec, StudyRuns, str, Path]) -> tuple[DrawnFigur
 
 
 def _draw_report_figures(
-    runs: StudyRuns, lang: Language, folder: Path, workers: int
+    runs: StudyRuns, lang: Language, folder: Path, workers: int, progress: bool
 ) -> list[tuple[DrawnFigure, list[Path]]]:
     """Every figure of :func:`~.figures.figure_plan`, drawn by ``workers`` processes (the
     figures are independent; each worker reads the result folders it needs), in plan order."""
@@ -417,12 +418,17 @@ def _draw_report_figures(
     light = _stripped(runs) if workers > 1 else runs
     tasks = [(spec, light, lang.code, folder) for spec in plan]
     drawn: dict[str, tuple[DrawnFigure, list[Path]]] = {}
+    bar = progress_bar(len(tasks), "figures", show=progress, unit="figure")
 
     def keep(out: tuple[DrawnFigure, list[Path]]) -> None:
         drawn[out[0].name] = out
+        bar.update()
 
-    run_tasks(tasks, _draw_one, min(workers, len(tasks)), keep)
-    _READ.clear()
+    try:
+        run_tasks(tasks, _draw_one, min(workers, len(tasks)), keep)
+    finally:
+        bar.close()
+        _READ.clear()
     return [drawn[spec.name] for spec in plan]
 
 
@@ -552,7 +558,7 @@ def write_report(
         out_dir: the study's output folder.
         lang: ``en`` or ``id`` (or a :class:`~valuechain.present.language.Language`).
         workers: processes drawing the figures (default: every CPU; 1 draws them here).
-        progress: print each step and its time.
+        progress: print each step and its time, and a bar while the figures are drawn.
 
     Returns:
         The files written and the time each step took.
@@ -578,7 +584,7 @@ def write_report(
     table_files = write_tables(with_sweeps, folder)
     step("tables")
     workers = workers or os.cpu_count() or 1
-    drawn = _draw_report_figures(runs, lang, folder / FIGURES_DIR, workers)
+    drawn = _draw_report_figures(runs, lang, folder / FIGURES_DIR, workers, progress)
     drawn += _draw(_sweep_items(runs, lang), folder / FIGURES_DIR, lang)
     step("figures")
     version = str(runs.scenarios[0].results().manifest["package_version"])
