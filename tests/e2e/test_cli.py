@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.cli_run import cli
 from tests.scenario_text import BASE, PLANT, SHIPPED_BASELINE
 from valuechain.runs.replications import run_scenario
 
@@ -20,17 +20,6 @@ COMPARISON_COLUMNS = [
     "indicator", "label", "unit", "n", "scenario_mean", "baseline_mean",
     "difference", "se", "ci_low", "ci_high", "note",
 ]  # fmt: skip
-
-
-def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "valuechain", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

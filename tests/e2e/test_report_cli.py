@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.cli_run import cli
 from tests.html_outline import Outline
 from tests.sweep_cases import BASELINE_RUBBER, CAPACITY, OUTPUTS, RUBBER, experiment_text
 from valuechain.experiments.study import run_study
@@ -29,17 +28,6 @@ BASELINE = (SCENARIOS / "baseline_coffee.toml").as_posix()
 REPS, MONTHS, HOUSEHOLDS = 2, 14, 1500
 #: summary columns and the comparison rows they hold
 CHECKED = ("extreme_poverty_rate_march_last", "sustained_exits_final", "fiscal_cost_cum")
-
-
-def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "valuechain", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=600,
-        check=False,
-    )
 
 
 def _scenario(extends: str, name: str) -> str:
@@ -353,6 +341,11 @@ def test_a_study_with_an_experiment_reports_the_effects_of_each_design_point(tmp
     assert len([r for r in rows if r]) == len(effects) == 4
     sheet = pd.read_csv(report / "csv" / "sweep_sizes.csv")
     assert sheet.iloc[:, 4].tolist() == pytest.approx(effects["difference"].tolist())
+    # the sheet holds the poverty effect as a share, the page in percentage points
+    en = language("en")
+    assert set(sheet.loc[sheet["column"] == "poverty", "unit"]) == {en.t("table.unit.share")}
+    poverty_rows = [r for r in rows if r and "overty" in r[1]]
+    assert {r[2] for r in poverty_rows} == {en.t("figure.axis.points_unit")}
     # jobs are counted, not shares: the interval shown is the effect itself
     jobs = effects[effects["output"] == "jobs"].iloc[0]
     shown = _numbers(next(r for r in rows if r and r[0] == "500" and "job" in r[1])[-1], "en")

@@ -16,23 +16,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.cli_run import cli
 from tests.sweep_cases import MORRIS_FACTORS, write_experiment
 from valuechain.experiments.sweep import read_experiment, run_experiment
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "valuechain", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-    )
-
-
 def test_sweep_writes_results_under_the_experiment_name(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, name="grid_demo")
-    out = _cli("sweep", str(path), "--workers", "1", cwd=tmp_path)
+    out = cli("sweep", str(path), "--workers", "1", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     res = read_experiment(tmp_path / "results" / "grid_demo")
     assert len(res.runs) == 8 and res.manifest["command"][:2] == ["valuechain", "sweep"]
@@ -50,7 +41,7 @@ def test_sweep_writes_results_under_the_experiment_name(tmp_path: Path) -> None:
 def test_bad_experiment_exits_2_without_traceback(tmp_path: Path, edit, expected: str) -> None:
     path = write_experiment(tmp_path)
     path.write_text(path.read_text().replace(*edit), "utf-8")
-    out = _cli("sweep", str(path), cwd=tmp_path)
+    out = cli("sweep", str(path), cwd=tmp_path)
     assert out.returncode == 2
     assert out.stderr.startswith("error: ") and expected in out.stderr
     assert str(path) in out.stderr and "Traceback" not in out.stderr
@@ -58,13 +49,13 @@ def test_bad_experiment_exits_2_without_traceback(tmp_path: Path, edit, expected
 
 def test_changed_experiment_refused_then_restart(tmp_path: Path) -> None:
     path = write_experiment(tmp_path, replications=1)
-    assert _cli("sweep", str(path), "-j", "1", "--out", "o", cwd=tmp_path).returncode == 0
+    assert cli("sweep", str(path), "-j", "1", "--out", "o", cwd=tmp_path).returncode == 0
     path.write_text(path.read_text().replace("seed = 11", "seed = 12"), "utf-8")
-    out = _cli("sweep", str(path), "-j", "1", "--out", "o", cwd=tmp_path)
+    out = cli("sweep", str(path), "-j", "1", "--out", "o", cwd=tmp_path)
     assert (
         out.returncode == 2 and "different experiment" in out.stderr and "--restart" in out.stderr
     )
-    out = _cli("sweep", str(path), "-j", "1", "--out", "o", "--restart", cwd=tmp_path)
+    out = cli("sweep", str(path), "-j", "1", "--out", "o", "--restart", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
 
 
@@ -86,7 +77,7 @@ def test_killed_sweep_resumes_to_identical_results(tmp_path: Path) -> None:
     done = len(list(parts.glob("*.run.parquet")))
     assert 3 <= done < 16, "the sweep was not interrupted part-way"
     assert not (tmp_path / "killed" / "manifest.json").exists()
-    out = _cli("sweep", str(path), "-j", "2", "--out", "killed", cwd=tmp_path)
+    out = cli("sweep", str(path), "-j", "2", "--out", "killed", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     resumed = read_experiment(tmp_path / "killed")
     assert resumed.manifest["runs_resumed"] >= 3
@@ -99,7 +90,7 @@ def test_sensitivity_command_writes_table_and_figures(tmp_path: Path) -> None:
     path = write_experiment(
         tmp_path, design='kind = "morris"\ntrajectories = 3', factors=MORRIS_FACTORS, replications=1
     )
-    out = _cli("sensitivity", str(path), "-j", "1", "--out", "s", "--resamples", "50", cwd=tmp_path)
+    out = cli("sensitivity", str(path), "-j", "1", "--out", "s", "--resamples", "50", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "mu_star" in out.stdout and "averaged first" in out.stdout
     table = pd.read_csv(tmp_path / "s" / "sensitivity.csv")
@@ -110,12 +101,12 @@ def test_sensitivity_command_writes_table_and_figures(tmp_path: Path) -> None:
 
 def test_sensitivity_of_a_grid_is_refused_before_running(tmp_path: Path) -> None:
     path = write_experiment(tmp_path)
-    out = _cli("sensitivity", str(path), "--out", "g", cwd=tmp_path)
+    out = cli("sensitivity", str(path), "--out", "g", cwd=tmp_path)
     assert out.returncode == 2 and "morris or sobol" in out.stderr
     assert not (tmp_path / "g").exists()
 
 
 def test_a_confidence_level_outside_0_1_is_refused_before_anything_runs(tmp_path: Path) -> None:
-    out = _cli("sensitivity", "no_such_experiment.toml", "--conf-level", "95", cwd=tmp_path)
+    out = cli("sensitivity", "no_such_experiment.toml", "--conf-level", "95", cwd=tmp_path)
     assert out.returncode == 2
     assert "not between 0 and 1" in out.stderr and "Traceback" not in out.stderr

@@ -316,13 +316,17 @@ def sweep_table(experiment: StudyExperiment, lang: Language) -> ReportTable:
     numeric = effects[["point", *factors, "output", "difference", "ci_low", "ci_high"]].copy()
     numeric.insert(0, "experiment", experiment.id)
     numeric["output_label"] = [output_text(lang, outputs[o]) for o in effects["output"]]
-    numeric["unit"] = [difference_unit(lang, outputs[o]) for o in effects["output"]]
     scale = np.array([indicator_scale(outputs[o].indicator) for o in effects["output"]])
-    numeric[["difference", "ci_low", "ci_high"]] = numeric[["difference", "ci_low", "ci_high"]]
+    shown_unit = [difference_unit(lang, outputs[o]) for o in effects["output"]]
+    # the sheet keeps shares as shares (as the other sheets): its unit is a share's, not "pp"
+    numeric["unit"] = [
+        lang.t("table.unit.share") if k != 1.0 else u
+        for k, u in zip(scale, shown_unit, strict=True)
+    ]
     head = {f: factor_label(results, f, with_unit=True) for f in factors}
     frame = pd.DataFrame({head[f]: [value_text(lang, v) for v in effects[f]] for f in factors})
     frame[lang.t("table.header.indicator")] = numeric["output_label"].to_numpy()
-    frame[lang.t("table.header.unit")] = numeric["unit"].to_numpy()
+    frame[lang.t("table.header.unit")] = shown_unit
     shown = numeric[["difference", "ci_low", "ci_high"]].to_numpy() * scale[:, None]
     frame[f"{lang.t('table.header.change')} [{lang.t('table.header.interval_95')}]"] = [
         lang.interval(*row) for row in shown
